@@ -1,0 +1,106 @@
+/**
+ * toolwire's error hierarchy. Every error has a stable `code` to branch on, and client
+ * errors name the server and URL they concern. Credentials never appear in messages.
+ */
+
+export interface ErrorSite {
+  /** The configured server name, e.g. `CRM Tools`. */
+  serverName?: string
+  /** The MCP endpoint URL (without credentials). */
+  url?: string
+}
+
+function where(site: ErrorSite): string {
+  if (site.serverName && site.url) return ` [${site.serverName} at ${site.url}]`
+  if (site.url) return ` [${site.url}]`
+  return ''
+}
+
+/** Base class of all toolwire errors. */
+export class ToolwireError extends Error {
+  override name = 'ToolwireError'
+  readonly code: string
+  readonly serverName: string | undefined
+  readonly url: string | undefined
+
+  constructor(code: string, message: string, site: ErrorSite = {}, options?: { cause?: unknown }) {
+    super(`${message}${where(site)}`, options)
+    this.code = code
+    this.serverName = site.serverName
+    this.url = site.url
+  }
+}
+
+/** An option passed to a constructor is invalid. */
+export class ToolwireConfigError extends ToolwireError {
+  override name = 'ToolwireConfigError'
+  constructor(message: string) {
+    super('TOOLWIRE_CONFIG', message)
+  }
+}
+
+/** The server could not be reached, or the connection broke before an answer arrived. */
+export class McpConnectionError extends ToolwireError {
+  override name = 'McpConnectionError'
+  /** True when the request may have reached the server (the connection broke after sending). */
+  readonly maybeDelivered: boolean
+  constructor(message: string, site: ErrorSite, options: { cause?: unknown; maybeDelivered: boolean }) {
+    super('MCP_CONNECTION', message, site, { cause: options.cause })
+    this.maybeDelivered = options.maybeDelivered
+  }
+}
+
+export type TimeoutKind = 'connect' | 'headers' | 'sseRead' | 'request'
+
+/** One of the client's timeouts fired; `timeout` names which and `seconds` its configured value. */
+export class McpTimeoutError extends ToolwireError {
+  override name = 'McpTimeoutError'
+  readonly timeout: TimeoutKind
+  readonly seconds: number
+  constructor(details: { timeout: TimeoutKind; seconds: number; option: string }, site: ErrorSite) {
+    super(
+      'MCP_TIMEOUT',
+      `${details.timeout} timeout after ${details.seconds} s (option ${details.option}); raise it if the server is slow`,
+      site,
+    )
+    this.timeout = details.timeout
+    this.seconds = details.seconds
+  }
+}
+
+/** The server answered with an HTTP status that carries no MCP answer (e.g. 404 page, 502). */
+export class McpHttpError extends ToolwireError {
+  override name = 'McpHttpError'
+  readonly status: number
+  /** Seconds from a `Retry-After` header, when the server sent one. */
+  readonly retryAfterSeconds: number | undefined
+  constructor(
+    details: { status: number; method: string; detail?: string; retryAfterSeconds?: number },
+    site: ErrorSite,
+  ) {
+    super(
+      'MCP_HTTP',
+      `HTTP ${details.status} for ${details.method}${details.detail ? `: ${details.detail}` : ''}`,
+      site,
+    )
+    this.status = details.status
+    this.retryAfterSeconds = details.retryAfterSeconds
+  }
+}
+
+/** The server answered, but not with valid MCP (bad JSON, bad SSE, HTML page, or a JSON-RPC error). */
+export class McpProtocolError extends ToolwireError {
+  override name = 'McpProtocolError'
+  /** The JSON-RPC error code when the server sent an error response. */
+  readonly rpcCode: number | undefined
+  readonly data: unknown
+  constructor(message: string, site: ErrorSite, details: { rpcCode?: number; data?: unknown; cause?: unknown } = {}) {
+    super('MCP_PROTOCOL', message, site, { cause: details.cause })
+    this.rpcCode = details.rpcCode
+    this.data = details.data
+  }
+}
+
+export function isToolwireError(value: unknown): value is ToolwireError {
+  return value instanceof ToolwireError
+}

@@ -1,0 +1,80 @@
+/** `serve()`: listen on a port and host a ToolServer at one path. */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
+import { ToolwireConfigError } from '../protocol/errors.js'
+import type { HttpHandlerOptions } from '../transport/http-handler.js'
+import type { ToolServer } from './tool-server.js'
+
+export interface ServeOptions extends HttpHandlerOptions {
+  /** Interface to listen on. Bind to localhost unless the server sits behind auth. @default '127.0.0.1' */
+  host?: string
+  /** TCP port; 0 picks a free one. @default 3000 */
+  port?: number
+  /** Path of the MCP endpoint. @default '/mcp' */
+  path?: string
+}
+
+export interface RunningServer extends AsyncDisposable {
+  /** The MCP endpoint URL, e.g. `http://127.0.0.1:3000/mcp`. */
+  readonly url: string
+  readonly port: number
+  readonly httpServer: Server
+  /** Stops listening, ends sessions and streams, and waits for the listener to close. */
+  close(): Promise<void>
+}
+
+/**
+ * Serves a ToolServer over Streamable HTTP.
+ *
+ * @example
+ * ```ts
+ * await using running = await serve(server, { port: 0 })
+ * console.log(running.url)
+ * ```
+ */
+export async function serve(server: ToolServer, options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1'
+  const port = options.port ?? 3000
+  const path = options.path ?? '/mcp'
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ToolwireConfigError(`serve: option "port" must be an integer from 0 to 65535, got ${port}`)
+  }
+  if (!path.startsWith('/')) throw new ToolwireConfigError(`serve: option "path" must start with "/", got "${path}"`)
+  const handler = server.handler(options)
+  const httpServer = createServer((req, res) => {
+    const url = req.url ?? '/'
+    const q = url.indexOf('?')
+    if ((q === -1 ? url : url.slice(0, q)) === path) return handler(req, res)
+    const body = JSON.stringify(errorResponse(null, { code: ErrorCode.InvalidRequest, message: `Not found: the MCP endpoint is ${path}` }))
+    res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body)
+  })
+  // Outlive typical load balancer idle timeouts (60 s) so they, not we, close idle connections.
+  httpServer.keepAliveTimeout = 65_000
+  httpServer.headersTimeout = 66_000
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', reject)
+      resolve()
+    })
+  })
+  const address = httpServer.address() as AddressInfo
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      handler.close()
+      httpServer.close(() => resolve())
+      httpServer.closeIdleConnections()
+    })
+    return closing
+  }
+  return {
+    url: `http://${urlHost}:${address.port}${path}`,
+    port: address.port,
+    httpServer,
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}

@@ -1,0 +1,47 @@
+/** Turning what a tool handler returns (or throws) into a `CallToolResult`. */
+import type { z } from 'zod'
+import { isObject } from '../protocol/jsonrpc.js'
+import type { CallToolResult, ContentBlock } from '../protocol/types.js'
+
+/** What a tool handler may return: text, content blocks, a full result, or structured data. */
+export type ToolReturn = string | ContentBlock[] | CallToolResult | Record<string, unknown> | undefined | null
+
+/** Throw from a tool handler to send `message` to the caller as an `isError` result. */
+export class ToolError extends Error {
+  override name = 'ToolError'
+}
+
+export function textResult(text: string, isError = false): CallToolResult {
+  return isError ? { content: [{ type: 'text', text }], isError: true } : { content: [{ type: 'text', text }] }
+}
+
+/** Formats zod issues as `path: message; path: message`, naming each offending field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ')
+}
+
+function isCallToolResult(value: Record<string, unknown>): value is CallToolResult {
+  return Array.isArray(value.content) || ('structuredContent' in value && isObject(value.structuredContent))
+}
+
+export function toCallToolResult(value: ToolReturn, output: z.ZodType | undefined, toolName: string): CallToolResult {
+  let result: CallToolResult
+  if (typeof value === 'string') result = textResult(value)
+  else if (value === undefined || value === null) result = { content: [] }
+  else if (Array.isArray(value)) result = { content: value }
+  else if (isCallToolResult(value)) {
+    result = Array.isArray(value.content)
+      ? value
+      : { ...value, content: [{ type: 'text', text: JSON.stringify(value.structuredContent) }] }
+  } else result = { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value }
+
+  if (output && !result.isError) {
+    const checked = output.safeParse(result.structuredContent)
+    if (!checked.success) {
+      throw new Error(`Tool '${toolName}' returned output that does not match its outputSchema: ${describeIssues(checked.error)}`)
+    }
+  }
+  return result
+}

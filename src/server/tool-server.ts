@@ -1,0 +1,248 @@
+/**
+ * ToolServer: the tools (and later resources and prompts) a server offers, and the JSON-RPC
+ * dispatcher that answers both protocol eras for them.
+ */
+import { z } from 'zod'
+import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
+import { ToolwireConfigError } from '../protocol/errors.js'
+import type { CallToolResult, Implementation, ServerCapabilities, Tool, ToolAnnotations } from '../protocol/types.js'
+import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
+import type { Dispatcher, Exchange } from '../transport/dispatcher.js'
+import { type ParamHeader, scanParamHeaders } from '../transport/header-values.js'
+import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from '../transport/http-handler.js'
+import { createToolContext, LOG_LEVELS, type LogLevel, type ToolContext } from './tool-context.js'
+import { describeIssues, textResult, ToolError, type ToolReturn, toCallToolResult } from './tool-result.js'
+
+export interface ToolServerOptions {
+  /** Server name reported to clients. */
+  name: string
+  /** Server version reported to clients. @default '0.0.0' */
+  version?: string
+  title?: string
+  /** Guidance for the model on how to use this server's tools. */
+  instructions?: string
+  /** Tools per `tools/list` page. @default 100 */
+  pageSize?: number
+  /**
+   * Cache hints on 2026-07-28 list results: how long clients may reuse them, in
+   * milliseconds, and whether one client's copy may serve others.
+   * @default { ttlMs: 60000, scope: 'private' }
+   */
+  listCache?: { ttlMs?: number; scope?: 'public' | 'private' }
+}
+
+export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | undefined> {
+  title?: string
+  description?: string
+  /** Arguments schema; its JSON Schema (2020-12) is published in `tools/list`. */
+  input: I
+  /** Structured output schema; results are checked against it. */
+  output?: O
+  annotations?: ToolAnnotations
+}
+
+export type ToolHandler<I extends z.ZodObject> = (args: z.output<I>, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
+
+interface RegisteredTool {
+  definition: Tool
+  input: z.ZodObject
+  output: z.ZodType | undefined
+  handler: (args: unknown, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
+  paramHeaders: readonly ParamHeader[]
+}
+
+type Params = Record<string, unknown>
+type MethodHandler = (params: Params, exchange: Exchange, request: JsonRpcRequest) => Promise<Record<string, unknown>>
+
+const NAME = /^[A-Za-z0-9_.-]{1,128}$/
+
+/**
+ * A set of tools served over MCP.
+ *
+ * @example
+ * ```ts
+ * const server = new ToolServer({ name: 'echo', version: '1.0.0' })
+ *   .tool('echo', { description: 'Echo text', input: z.object({ text: z.string() }) }, ({ text }) => text)
+ * await serve(server, { port: 3000 })
+ * ```
+ */
+export class ToolServer implements Dispatcher {
+  readonly info: Implementation
+  readonly #instructions: string | undefined
+  readonly #pageSize: number
+  readonly #cache: { ttlMs: number; cacheScope: 'public' | 'private' }
+  readonly #tools = new Map<string, RegisteredTool>()
+  readonly #handlers = new Set<McpHttpHandler>()
+  readonly #methods: Record<string, MethodHandler>
+  #toolList: Tool[] | undefined
+
+  constructor(options: ToolServerOptions) {
+    if (!options.name) throw new ToolwireConfigError('ToolServer: option "name" is required')
+    const pageSize = options.pageSize ?? 100
+    if (!Number.isInteger(pageSize) || pageSize < 1) {
+      throw new ToolwireConfigError(`ToolServer: option "pageSize" must be a positive integer, got ${pageSize}`)
+    }
+    const ttlMs = options.listCache?.ttlMs ?? 60_000
+    if (!Number.isInteger(ttlMs) || ttlMs < 0) {
+      throw new ToolwireConfigError(`ToolServer: option "listCache.ttlMs" must be a non-negative integer, got ${ttlMs}`)
+    }
+    this.info = { name: options.name, version: options.version ?? '0.0.0', ...(options.title ? { title: options.title } : {}) }
+    this.#instructions = options.instructions
+    this.#pageSize = pageSize
+    this.#cache = { ttlMs, cacheScope: options.listCache?.scope ?? 'private' }
+    this.#methods = {
+      'server/discover': async (_p, exchange) => this.#discover(exchange),
+      initialize: async (_p, exchange) => this.#initialize(exchange),
+      ping: async () => ({}),
+      'tools/list': async (params) => this.#listTools(params),
+      'tools/call': async (params, exchange, request) => this.#callTool(params, exchange, request),
+      'logging/setLevel': async (params, exchange) => this.#setLevel(params, exchange),
+    }
+  }
+
+  get capabilities(): ServerCapabilities {
+    return { tools: { listChanged: true }, logging: {} }
+  }
+
+  /** Registers a tool. Registering after the server is serving notifies 2025-era sessions. */
+  tool<I extends z.ZodObject, O extends z.ZodType | undefined = undefined>(
+    name: string,
+    definition: ToolDefinition<I, O>,
+    handler: ToolHandler<I>,
+  ): this {
+    if (!NAME.test(name)) {
+      throw new ToolwireConfigError(`ToolServer.tool: name "${name}" must be 1-128 characters of A-Z a-z 0-9 _ . -`)
+    }
+    if (this.#tools.has(name)) throw new ToolwireConfigError(`ToolServer.tool: a tool named "${name}" already exists`)
+    const inputSchema = toJsonSchema(definition.input, 'input')
+    const scan = scanParamHeaders(inputSchema)
+    if (!scan.ok) throw new ToolwireConfigError(`ToolServer.tool: tool "${name}" has an invalid x-mcp-header: ${scan.reason}`)
+    const tool: Tool = {
+      name,
+      ...(definition.title ? { title: definition.title } : {}),
+      ...(definition.description ? { description: definition.description } : {}),
+      inputSchema: inputSchema as Tool['inputSchema'],
+      ...(definition.output ? { outputSchema: toJsonSchema(definition.output, 'output') as Tool['outputSchema'] } : {}),
+      ...(definition.annotations ? { annotations: definition.annotations } : {}),
+    }
+    this.#tools.set(name, {
+      definition: tool,
+      input: definition.input,
+      output: definition.output,
+      handler: handler as RegisteredTool['handler'],
+      paramHeaders: scan.headers,
+    })
+    this.#toolList = undefined
+    for (const h of this.#handlers) h.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
+    return this
+  }
+
+  /**
+   * A node `(req, res)` handler serving this server over Streamable HTTP; mount it in
+   * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
+   */
+  handler(options?: HttpHandlerOptions): McpHttpHandler {
+    const h = createHttpHandler(this, options)
+    const close = h.close
+    h.close = () => {
+      this.#handlers.delete(h)
+      close()
+    }
+    this.#handlers.add(h)
+    return h
+  }
+
+  paramHeaders(toolName: string): readonly ParamHeader[] | undefined {
+    const headers = this.#tools.get(toolName)?.paramHeaders
+    return headers && headers.length > 0 ? headers : undefined
+  }
+
+  async handleRequest(request: JsonRpcRequest, exchange: Exchange): Promise<Record<string, unknown>> {
+    const method = this.#methods[request.method]
+    if (!method) throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`)
+    const result = await method(request.params ?? {}, exchange, request)
+    if (exchange.era === 'legacy') return result
+    // 2026-07-28: every result says its type and who answered.
+    return { ...result, resultType: 'complete', _meta: { [META_SERVER_INFO]: this.info } }
+  }
+
+  #discover(exchange: Exchange): Record<string, unknown> {
+    const result: Record<string, unknown> = {
+      supportedVersions: SUPPORTED_PROTOCOL_VERSIONS,
+      capabilities: this.capabilities,
+      serverInfo: this.info,
+      ...(this.#instructions ? { instructions: this.#instructions } : {}),
+    }
+    return exchange.era === 'modern' ? { ...result, ...this.#cache } : result
+  }
+
+  #initialize(exchange: Exchange): Record<string, unknown> {
+    return {
+      protocolVersion: exchange.protocolVersion,
+      capabilities: this.capabilities,
+      serverInfo: this.info,
+      ...(this.#instructions ? { instructions: this.#instructions } : {}),
+    }
+  }
+
+  #setLevel(params: Params, exchange: Exchange): Record<string, unknown> {
+    if (!LOG_LEVELS.includes(params.level as LogLevel)) {
+      throw new RpcError(ErrorCode.InvalidParams, `params.level must be one of ${LOG_LEVELS.join(', ')}`)
+    }
+    if (exchange.session) exchange.session.logLevel = params.level as LogLevel
+    return {}
+  }
+
+  #listTools(params: Params): Record<string, unknown> {
+    this.#toolList ??= [...this.#tools.values()].map((t) => t.definition)
+    const offset = decodeCursor(params.cursor)
+    const page = this.#toolList.slice(offset, offset + this.#pageSize)
+    const next = offset + this.#pageSize
+    return {
+      tools: page,
+      ...(next < this.#toolList.length ? { nextCursor: Buffer.from(String(next)).toString('base64url') } : {}),
+      ...this.#cache,
+    }
+  }
+
+  async #callTool(params: Params, exchange: Exchange, request: JsonRpcRequest): Promise<Record<string, unknown>> {
+    if (typeof params.name !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'params.name must be a string')
+    const tool = this.#tools.get(params.name)
+    if (!tool) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`)
+    if (params.arguments !== undefined && !isObject(params.arguments)) {
+      throw new RpcError(ErrorCode.InvalidParams, 'params.arguments must be an object')
+    }
+    const parsed = tool.input.safeParse(params.arguments ?? {})
+    if (!parsed.success) {
+      return textResult(`Invalid arguments for tool '${params.name}': ${describeIssues(parsed.error)}`, true) as Record<
+        string,
+        unknown
+      >
+    }
+    return (await runTool(tool, parsed.data, createToolContext(exchange, request), params.name)) as Record<string, unknown>
+  }
+}
+
+async function runTool(tool: RegisteredTool, args: unknown, ctx: ToolContext, name: string): Promise<CallToolResult> {
+  try {
+    return toCallToolResult(await tool.handler(args, ctx), tool.output, name)
+  } catch (error) {
+    if (ctx.signal.aborted) return textResult(`Tool '${name}' was cancelled`, true)
+    // Only the message travels: stack traces stay on the server.
+    const message = error instanceof Error ? error.message : String(error)
+    return textResult(error instanceof ToolError ? message : `Tool '${name}' failed: ${message}`, true)
+  }
+}
+
+function decodeCursor(cursor: unknown): number {
+  if (cursor === undefined) return 0
+  const offset = typeof cursor === 'string' ? Number(Buffer.from(cursor, 'base64url').toString()) : Number.NaN
+  if (!Number.isInteger(offset) || offset < 0) throw new RpcError(ErrorCode.InvalidParams, 'params.cursor is not a valid cursor')
+  return offset
+}
+
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>
+  delete json.$schema
+  return json
+}

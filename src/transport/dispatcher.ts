@@ -1,0 +1,28 @@
+/** The seam between the HTTP transport and whatever answers JSON-RPC requests. */
+import type { IncomingHttpHeaders } from 'node:http'
+import type { JsonRpcNotification, JsonRpcRequest } from '../protocol/jsonrpc.js'
+import type { ProtocolEra } from '../protocol/versions.js'
+import type { ParamHeader } from './header-values.js'
+import type { LegacySession } from './sessions.js'
+
+/** Everything the transport knows about one request, handed to the dispatcher. */
+export interface Exchange {
+  readonly era: ProtocolEra
+  /** The request's protocol version (2026-07-28 `_meta`, or the session's negotiated one). */
+  readonly protocolVersion: string
+  /** The 2026-07-28 `_meta` envelope of the request, when modern. */
+  readonly meta: Record<string, unknown> | undefined
+  readonly session: LegacySession | undefined
+  readonly headers: IncomingHttpHeaders
+  /** Aborted when the client goes away, cancels, or the session ends. */
+  readonly signal: AbortSignal
+  /** Sends a request-related notification; switches the answer to an SSE stream. */
+  notify(notification: JsonRpcNotification): void
+}
+
+export interface Dispatcher {
+  /** Answers a request with a result object, or throws an `RpcError`. */
+  handleRequest(request: JsonRpcRequest, exchange: Exchange): Promise<Record<string, unknown>>
+  /** The `x-mcp-header` parameters of a tool, for `Mcp-Param-*` validation. */
+  paramHeaders(toolName: string): readonly ParamHeader[] | undefined
+}

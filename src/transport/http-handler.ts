@@ -1,0 +1,374 @@
+/**
+ * The Streamable HTTP server transport: a plain node `(req, res)` handler serving both
+ * protocol eras on one endpoint. It validates the HTTP envelope, decides the era, keeps
+ * 2025-era sessions, and answers JSON — or SSE once a request emits notifications.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Logger } from 'pino'
+import { decideEra } from '../protocol/era.js'
+import {
+  classifyMessage,
+  ErrorCode,
+  errorResponse,
+  isObject,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  type RequestId,
+  RpcError,
+  successResponse,
+} from '../protocol/jsonrpc.js'
+import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION } from '../protocol/versions.js'
+import type { Dispatcher, Exchange } from './dispatcher.js'
+import { decodeHeaderValue, paramHeaderValue } from './header-values.js'
+import { type LegacySession, SessionStore } from './sessions.js'
+import { SSE_HEADERS, sseEvent } from './sse.js'
+
+export interface HttpHandlerOptions {
+  /**
+   * Serve 2025-era clients with stateful sessions (`Mcp-Session-Id`, GET stream, DELETE).
+   * Turn off behind a load balancer without sticky sessions: 2025-era clients are then served
+   * statelessly. 2026-07-28 requests are always stateless.
+   * @default true
+   */
+  legacySessions?: boolean
+  /**
+   * Browser origins allowed to call the endpoint (DNS-rebinding protection). Requests without
+   * an `Origin` header (non-browser clients) are always allowed.
+   * @default localhost, 127.0.0.1 and [::1] on any port
+   */
+  allowedOrigins?: readonly string[]
+  /** Largest accepted request body, in bytes. @default 4194304 (4 MiB) */
+  maxBodyBytes?: number
+  /** A 2025-era session unused this long is dropped, in seconds. @default 1800 */
+  sessionIdleTimeoutSeconds?: number
+  /** Interval of keep-alive comments on idle GET streams, in seconds. @default 15 */
+  sseKeepAliveSeconds?: number
+  /** Where rejected requests are logged. @default a silent logger */
+  logger?: Pick<Logger, 'warn' | 'error' | 'debug'>
+}
+
+/** A node request handler; also usable as Express middleware (`app.all('/mcp', handler)`). */
+export interface McpHttpHandler {
+  (req: IncomingMessage, res: ServerResponse): void
+  /** Sends a notification to every 2025-era session with an open GET stream. */
+  broadcast(notification: JsonRpcNotification): number
+  /** Number of open 2025-era sessions. */
+  readonly sessionCount: number
+  /** Ends all sessions and their streams. */
+  close(): void
+}
+
+const MCP_NAME_SOURCE: Record<string, 'name' | 'uri'> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+}
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/
+const silentLogger = { warn() {}, error() {}, debug() {} }
+
+class HttpRejection extends Error {
+  constructor(
+    readonly status: number,
+    readonly rpc: RpcError,
+    readonly id: RequestId | null = null,
+  ) {
+    super(rpc.message)
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra })
+  res.end(text)
+}
+
+function acceptsBoth(accept: string | undefined): boolean {
+  if (!accept) return false
+  const all = accept.includes('*/*')
+  return (
+    (all || accept.includes('application/json') || accept.includes('application/*')) &&
+    (all || accept.includes('text/event-stream') || accept.includes('text/*'))
+  )
+}
+
+/**
+ * Creates the Streamable HTTP handler for a dispatcher (usually a `ToolServer`).
+ *
+ * @example
+ * ```ts
+ * const handler = createHttpHandler(toolServer)
+ * http.createServer(handler).listen(3000)
+ * ```
+ */
+export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOptions = {}): McpHttpHandler {
+  const legacySessions = options.legacySessions ?? true
+  const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
+  const logger = options.logger ?? silentLogger
+  const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined
+  const sessions = new SessionStore({
+    idleTimeoutSeconds: options.sessionIdleTimeoutSeconds ?? 1800,
+    keepAliveSeconds: options.sseKeepAliveSeconds ?? 15,
+  })
+
+  const originAllowed = (origin: string | undefined): boolean =>
+    origin === undefined || (allowed ? allowed.has(origin) : LOCAL_ORIGIN.test(origin))
+
+  const reject = (req: IncomingMessage, res: ServerResponse, rejection: HttpRejection): void => {
+    logger.warn(
+      { status: rejection.status, code: rejection.rpc.code, method: req.method, url: req.url },
+      `rejected MCP request: ${rejection.message}`,
+    )
+    if (res.headersSent) return void res.end()
+    const extra: Record<string, string> = rejection.status === 405 ? { allow: 'GET, POST, DELETE' } : {}
+    sendJson(res, rejection.status, errorResponse(rejection.id, rejection.rpc.toJSON()), extra)
+  }
+
+  const handler = ((req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof HttpRejection) return reject(req, res, error)
+      logger.error({ err: error, url: req.url }, 'MCP request failed')
+      if (!res.headersSent) sendJson(res, 500, errorResponse(null, { code: ErrorCode.InternalError, message: 'Internal error' }))
+      else res.end()
+    })
+  }) as McpHttpHandler
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!originAllowed(header(req, 'origin'))) {
+      throw new HttpRejection(403, new RpcError(ErrorCode.InvalidRequest, `Origin ${header(req, 'origin')} is not allowed`))
+    }
+    switch (req.method) {
+      case 'POST':
+        return handlePost(req, res)
+      case 'GET':
+        return handleGet(req, res)
+      case 'DELETE':
+        return handleDelete(req, res)
+      default:
+        throw new HttpRejection(405, new RpcError(ErrorCode.InvalidRequest, `HTTP method ${req.method} is not allowed`))
+    }
+  }
+
+  function requireSession(req: IncomingMessage, id: RequestId | null): LegacySession {
+    const sessionId = header(req, 'mcp-session-id')
+    if (!sessionId) {
+      throw new HttpRejection(400, new RpcError(ErrorCode.ServerError, 'Mcp-Session-Id header is required'), id)
+    }
+    const session = sessions.get(sessionId)
+    if (!session) {
+      throw new HttpRejection(404, new RpcError(-32001, 'Session not found: initialize a new session'), id)
+    }
+    return session
+  }
+
+  function handleGet(req: IncomingMessage, res: ServerResponse): void {
+    if (!legacySessions) {
+      throw new HttpRejection(405, new RpcError(ErrorCode.InvalidRequest, 'GET streams need 2025-era sessions, which are off'))
+    }
+    const accept = header(req, 'accept')
+    if (!accept || !(accept.includes('text/event-stream') || accept.includes('*/*'))) {
+      throw new HttpRejection(406, new RpcError(ErrorCode.InvalidRequest, 'Accept must include text/event-stream'))
+    }
+    const session = requireSession(req, null)
+    if (session.stream && !session.stream.writableEnded) {
+      throw new HttpRejection(409, new RpcError(ErrorCode.InvalidRequest, 'A GET stream is already open for this session'))
+    }
+    res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': session.id })
+    res.flushHeaders()
+    sessions.attachStream(session, res)
+  }
+
+  function handleDelete(req: IncomingMessage, res: ServerResponse): void {
+    if (!legacySessions) {
+      throw new HttpRejection(405, new RpcError(ErrorCode.InvalidRequest, 'DELETE needs 2025-era sessions, which are off'))
+    }
+    const session = requireSession(req, null)
+    sessions.delete(session.id)
+    res.writeHead(200).end()
+  }
+
+  async function readJson(req: IncomingMessage): Promise<unknown> {
+    const parsed = (req as IncomingMessage & { body?: unknown }).body
+    if (parsed !== undefined && typeof parsed === 'object' && !Buffer.isBuffer(parsed)) return parsed
+    const declared = Number(header(req, 'content-length') ?? Number.NaN)
+    if (declared > maxBodyBytes) throw tooLarge()
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > maxBodyBytes) throw tooLarge()
+      chunks.push(chunk)
+    }
+    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')
+    try {
+      return JSON.parse(text)
+    } catch {
+      throw new HttpRejection(400, new RpcError(ErrorCode.ParseError, 'Parse error: the body is not valid JSON'))
+    }
+  }
+
+  function tooLarge(): HttpRejection {
+    return new HttpRejection(
+      413,
+      new RpcError(ErrorCode.InvalidRequest, `Request body exceeds the limit of ${maxBodyBytes} bytes (maxBodyBytes)`),
+    )
+  }
+
+  async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const contentType = header(req, 'content-type')
+    if (!contentType?.toLowerCase().startsWith('application/json')) {
+      throw new HttpRejection(415, new RpcError(ErrorCode.InvalidRequest, 'Content-Type must be application/json'))
+    }
+    if (!acceptsBoth(header(req, 'accept'))) {
+      throw new HttpRejection(
+        406,
+        new RpcError(ErrorCode.InvalidRequest, 'Accept must list both application/json and text/event-stream'),
+      )
+    }
+    const body = await readJson(req)
+    if (Array.isArray(body)) {
+      throw new HttpRejection(400, new RpcError(ErrorCode.InvalidRequest, 'JSON-RPC batches are not supported'))
+    }
+    const classified = classifyMessage(body)
+    if (classified.kind === 'invalid') {
+      throw new HttpRejection(400, new RpcError(ErrorCode.InvalidRequest, `Invalid request: ${classified.reason}`), classified.id)
+    }
+    if (classified.kind === 'response') return void res.writeHead(202).end()
+    const message = classified.message
+    const id = classified.kind === 'request' ? classified.message.id : null
+    const decision = decideEra(message, header(req, 'mcp-protocol-version'))
+    if (decision.era === 'rejected') throw new HttpRejection(400, decision.error, id)
+
+    if (decision.era === 'modern') {
+      if (classified.kind === 'notification') return void res.writeHead(202).end()
+      checkModernHeaders(req, classified.message)
+      return answer(req, res, classified.message, { era: 'modern', version: decision.version, meta: decision.meta })
+    }
+
+    // 2025 era.
+    if (message.method === 'initialize' && classified.kind === 'request') {
+      return answerInitialize(req, res, classified.message)
+    }
+    const session = legacySessions ? requireSession(req, id) : undefined
+    if (classified.kind === 'notification') {
+      if (message.method === 'notifications/cancelled' && session && isObject(message.params)) {
+        session.inFlight.get(message.params.requestId as RequestId)?.abort(new Error('cancelled by the client'))
+      }
+      return void res.writeHead(202).end()
+    }
+    return answer(req, res, classified.message, {
+      era: 'legacy',
+      version: session?.protocolVersion ?? decision.version,
+      session,
+    })
+  }
+
+  function checkModernHeaders(req: IncomingMessage, request: JsonRpcRequest): void {
+    const mismatch = (text: string) => new HttpRejection(400, new RpcError(ErrorCode.HeaderMismatch, `Header mismatch: ${text}`), request.id)
+    const method = header(req, 'mcp-method')
+    if (method === undefined) throw mismatch('Mcp-Method header is required')
+    if (method !== request.method) throw mismatch(`Mcp-Method header '${method}' does not match body method '${request.method}'`)
+    const source = MCP_NAME_SOURCE[request.method]
+    if (!source) return
+    const bodyName = request.params?.[source]
+    const raw = header(req, 'mcp-name')
+    if (raw === undefined) throw mismatch(`Mcp-Name header is required for ${request.method}`)
+    const name = decodeHeaderValue(raw)
+    if (name === undefined) throw mismatch('Mcp-Name header has a malformed base64 value')
+    if (name !== bodyName) throw mismatch(`Mcp-Name header value '${name}' does not match body value '${String(bodyName)}'`)
+    if (request.method !== 'tools/call') return
+    const declared = dispatcher.paramHeaders(name)
+    if (!declared) return
+    for (const param of declared) {
+      const expected = paramHeaderValue(request.params?.arguments, param.path)
+      const rawValue = header(req, `mcp-param-${param.name.toLowerCase()}`)
+      const actual = rawValue === undefined ? undefined : decodeHeaderValue(rawValue)
+      if (rawValue !== undefined && actual === undefined) throw mismatch(`Mcp-Param-${param.name} has a malformed base64 value`)
+      if (actual !== expected) {
+        throw mismatch(
+          expected === undefined
+            ? `Mcp-Param-${param.name} is sent but arguments.${param.path.join('.')} is absent`
+            : `Mcp-Param-${param.name} ${actual === undefined ? 'is missing' : `'${actual}' does not match the body`} (arguments.${param.path.join('.')})`,
+        )
+      }
+    }
+  }
+
+  async function answerInitialize(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): Promise<void> {
+    const params = request.params ?? {}
+    const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : undefined
+    const version =
+      requested && isLegacyVersion(requested) ? requested : LATEST_LEGACY_PROTOCOL_VERSION
+    const session = legacySessions
+      ? sessions.create({
+          protocolVersion: version,
+          clientInfo: isObject(params.clientInfo) ? params.clientInfo : undefined,
+          clientCapabilities: isObject(params.capabilities) ? params.capabilities : {},
+        })
+      : undefined
+    const extraHeaders = session ? { 'mcp-session-id': session.id } : undefined
+    return answer(req, res, request, { era: 'legacy', version, session, extraHeaders })
+  }
+
+  interface AnswerContext {
+    era: 'modern' | 'legacy'
+    version: string
+    meta?: Record<string, unknown>
+    session?: LegacySession | undefined
+    extraHeaders?: Record<string, string> | undefined
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest, at: AnswerContext): Promise<void> {
+    const controller = new AbortController()
+    let streaming = false
+    const onClose = () => {
+      if (!res.writableFinished) controller.abort(new Error('the client closed the connection'))
+    }
+    res.on('close', onClose)
+    at.session?.inFlight.set(request.id, controller)
+    const exchange: Exchange = {
+      era: at.era,
+      protocolVersion: at.version,
+      meta: at.meta,
+      session: at.session,
+      headers: req.headers,
+      signal: controller.signal,
+      notify(notification) {
+        if (controller.signal.aborted || res.writableEnded) return
+        if (!streaming) {
+          streaming = true
+          res.writeHead(200, at.extraHeaders ? { ...SSE_HEADERS, ...at.extraHeaders } : SSE_HEADERS)
+        }
+        res.write(sseEvent(notification))
+      },
+    }
+    let response: JsonRpcResponse
+    let status = 200
+    try {
+      response = successResponse(request.id, await dispatcher.handleRequest(request, exchange))
+    } catch (error) {
+      const rpc =
+        error instanceof RpcError ? error : new RpcError(ErrorCode.InternalError, 'Internal error while handling the request')
+      if (!(error instanceof RpcError)) logger.error({ err: error, method: request.method }, 'MCP handler failed')
+      // Spec 2026-07-28: an unimplemented method is answered with HTTP 404 and -32601.
+      if (at.era === 'modern' && rpc.code === ErrorCode.MethodNotFound) status = 404
+      response = errorResponse(request.id, rpc.toJSON())
+    } finally {
+      at.session?.inFlight.delete(request.id)
+      res.off('close', onClose)
+    }
+    if (res.writableEnded || res.destroyed) return
+    if (streaming) res.end(sseEvent(response))
+    else sendJson(res, status, response, at.extraHeaders)
+  }
+
+  handler.broadcast = (notification) => sessions.broadcast(notification)
+  Object.defineProperty(handler, 'sessionCount', { get: () => sessions.size })
+  handler.close = () => sessions.close()
+  return handler
+}

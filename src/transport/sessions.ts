@@ -1,0 +1,104 @@
+/** 2025-era Streamable HTTP sessions: one per `initialize`, each with an optional GET stream. */
+import { randomUUID } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
+import type { JsonRpcNotification } from '../protocol/jsonrpc.js'
+import { SSE_KEEPALIVE, sseEvent } from './sse.js'
+
+export interface LegacySession {
+  readonly id: string
+  readonly protocolVersion: string
+  readonly clientInfo: Record<string, unknown> | undefined
+  readonly clientCapabilities: Record<string, unknown>
+  /** Minimum level the client asked for with `logging/setLevel`. */
+  logLevel: string | undefined
+  lastSeenMs: number
+  stream: ServerResponse | undefined
+  /** In-flight requests of this session, for `notifications/cancelled`. */
+  readonly inFlight: Map<string | number, AbortController>
+}
+
+export interface SessionStoreOptions {
+  idleTimeoutSeconds: number
+  keepAliveSeconds: number
+}
+
+export class SessionStore {
+  readonly #sessions = new Map<string, LegacySession>()
+  readonly #options: SessionStoreOptions
+  readonly #sweeper: NodeJS.Timeout
+
+  constructor(options: SessionStoreOptions) {
+    this.#options = options
+    const everyMs = Math.max(1000, Math.min(60_000, (options.idleTimeoutSeconds * 1000) / 2))
+    this.#sweeper = setInterval(() => this.#sweep(), everyMs).unref()
+  }
+
+  get size(): number {
+    return this.#sessions.size
+  }
+
+  create(init: Pick<LegacySession, 'protocolVersion' | 'clientInfo' | 'clientCapabilities'>): LegacySession {
+    // randomUUID draws from the CSPRNG: session ids must not be guessable (spec, Security).
+    const session: LegacySession = {
+      id: randomUUID(),
+      ...init,
+      logLevel: undefined,
+      lastSeenMs: Date.now(),
+      stream: undefined,
+      inFlight: new Map(),
+    }
+    this.#sessions.set(session.id, session)
+    return session
+  }
+
+  get(id: string): LegacySession | undefined {
+    const session = this.#sessions.get(id)
+    if (session) session.lastSeenMs = Date.now()
+    return session
+  }
+
+  /** Ends a session: aborts its in-flight calls and closes its GET stream. */
+  delete(id: string): boolean {
+    const session = this.#sessions.get(id)
+    if (!session) return false
+    this.#sessions.delete(id)
+    for (const controller of session.inFlight.values()) controller.abort(new Error('session terminated'))
+    session.stream?.end()
+    return true
+  }
+
+  /** Attaches a GET stream to the session; keep-alive comments flow until it closes. */
+  attachStream(session: LegacySession, res: ServerResponse): void {
+    session.stream = res
+    const keepAlive = setInterval(() => res.write(SSE_KEEPALIVE), this.#options.keepAliveSeconds * 1000).unref()
+    res.on('close', () => {
+      clearInterval(keepAlive)
+      if (session.stream === res) session.stream = undefined
+    })
+  }
+
+  /** Sends a notification on every open GET stream (e.g. `notifications/tools/list_changed`). */
+  broadcast(notification: JsonRpcNotification): number {
+    let sent = 0
+    const frame = sseEvent(notification)
+    for (const session of this.#sessions.values()) {
+      if (session.stream && !session.stream.writableEnded) {
+        session.stream.write(frame)
+        sent++
+      }
+    }
+    return sent
+  }
+
+  close(): void {
+    clearInterval(this.#sweeper)
+    for (const id of [...this.#sessions.keys()]) this.delete(id)
+  }
+
+  #sweep(): void {
+    const oldest = Date.now() - this.#options.idleTimeoutSeconds * 1000
+    for (const session of this.#sessions.values()) {
+      if (session.lastSeenMs < oldest && !session.stream && session.inFlight.size === 0) this.delete(session.id)
+    }
+  }
+}
