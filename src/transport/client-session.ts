@@ -1,0 +1,273 @@
+/**
+ * One client's conversation with one MCP endpoint: decides the server's era (2026-07-28
+ * first, falling back to the 2025 `initialize` handshake as the spec's Backward Compatibility
+ * section describes), then frames every request for that era.
+ */
+import { McpHttpError, McpProtocolError } from '../protocol/errors.js'
+import { ErrorCode, isObject, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc.js'
+import type { ClientCapabilities, Implementation, ServerDescription, Tool } from '../protocol/types.js'
+import {
+  isLegacyVersion,
+  LATEST_LEGACY_PROTOCOL_VERSION,
+  META_CLIENT_CAPABILITIES,
+  META_CLIENT_INFO,
+  META_PROTOCOL_VERSION,
+  META_SERVER_INFO,
+  MODERN_PROTOCOL_VERSION,
+  type ProtocolEra,
+} from '../protocol/versions.js'
+import { encodeHeaderValue, type ParamHeader, paramHeaderValue, scanParamHeaders } from './header-values.js'
+import type { HttpWire, PostOutcome } from './http-client.js'
+
+export interface ClientSessionOptions {
+  wire: HttpWire
+  /** Extra headers sent on every request (e.g. `Authorization`). */
+  headers: Record<string, string>
+  clientInfo: Implementation
+  capabilities: ClientCapabilities
+  /** `auto` negotiates; `modern`/`legacy` skip the probe. */
+  era: ProtocolEra | 'auto'
+  /** Server notifications from the 2025-era GET stream. */
+  onNotification?: (notification: JsonRpcNotification) => void
+  /** Warnings, e.g. a tool rejected for an invalid `x-mcp-header`. */
+  onWarning?: (message: string) => void
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined
+  onMessage?: ((message: JsonRpcMessage) => void) | undefined
+  extraMeta?: Record<string, unknown> | undefined
+}
+
+const MCP_NAME_SOURCE: Record<string, 'name' | 'uri'> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' }
+const MODERN_ERRORS = new Set<number>([
+  ErrorCode.UnsupportedProtocolVersion,
+  ErrorCode.HeaderMismatch,
+  ErrorCode.MissingRequiredClientCapability,
+])
+
+export class ClientSession {
+  readonly #o: ClientSessionOptions
+  readonly #paramHeaders = new Map<string, readonly ParamHeader[]>()
+  #nextId = 1
+  #era: ProtocolEra | undefined
+  #version = MODERN_PROTOCOL_VERSION
+  #sessionId: string | undefined
+  #baseHeaders: Record<string, string>
+  #meta: Record<string, unknown>
+  #server: ServerDescription | undefined
+  #listening: AbortController | undefined
+
+  constructor(options: ClientSessionOptions) {
+    this.#o = options
+    this.#baseHeaders = {}
+    this.#meta = {}
+    this.#frame(MODERN_PROTOCOL_VERSION)
+  }
+
+  get era(): ProtocolEra | undefined {
+    return this.#era
+  }
+  get protocolVersion(): string {
+    return this.#version
+  }
+  get sessionId(): string | undefined {
+    return this.#sessionId
+  }
+  get server(): ServerDescription | undefined {
+    return this.#server
+  }
+
+  async connect(signal?: AbortSignal): Promise<ServerDescription> {
+    if (this.#o.era !== 'legacy') {
+      const probe = await this.#probeModern(signal)
+      if (probe.kind === 'modern') return probe.server
+      if (this.#o.era === 'modern') {
+        throw new McpProtocolError('the server does not speak protocol 2026-07-28 (era: "modern" was forced)', this.#o.wire.site)
+      }
+      return this.#initialize(probe.version, signal)
+    }
+    return this.#initialize(LATEST_LEGACY_PROTOCOL_VERSION, signal)
+  }
+
+  /** Sends a request and returns its result, or throws a typed error. */
+  async request(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<Record<string, unknown>> {
+    const id = this.#nextId++
+    const body: JsonRpcRequest = { jsonrpc: '2.0', id, method, params: this.#params(params, options.extraMeta) }
+    const outcome = await this.#o.wire.post(
+      { body, headers: this.#headers(method, params), signal: options.signal, onMessage: options.onMessage },
+      id,
+    )
+    return this.#result(method, outcome)
+  }
+
+  /** Learns the `x-mcp-header` parameters of listed tools; returns only the valid tools. */
+  acceptTools(tools: readonly Tool[]): Tool[] {
+    const valid: Tool[] = []
+    for (const tool of tools) {
+      const scan = scanParamHeaders(tool.inputSchema)
+      if (!scan.ok) {
+        this.#o.onWarning?.(`tool "${tool.name}" was rejected: ${scan.reason}`)
+        continue
+      }
+      if (scan.headers.length > 0) this.#paramHeaders.set(tool.name, scan.headers)
+      else this.#paramHeaders.delete(tool.name)
+      valid.push(tool)
+    }
+    return valid
+  }
+
+  /** Ends the session: stops the GET stream and DELETEs a 2025-era session. */
+  async close(): Promise<void> {
+    this.#listening?.abort()
+    this.#listening = undefined
+    if (this.#sessionId) {
+      const headers = this.#baseHeaders
+      this.#sessionId = undefined
+      await this.#o.wire.delete(headers)
+    }
+  }
+
+  #frame(version: string): void {
+    this.#version = version
+    this.#baseHeaders = {
+      ...this.#o.headers,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': version,
+      ...(this.#sessionId ? { 'mcp-session-id': this.#sessionId } : {}),
+    }
+    this.#meta = {
+      [META_PROTOCOL_VERSION]: version,
+      [META_CLIENT_INFO]: this.#o.clientInfo,
+      [META_CLIENT_CAPABILITIES]: this.#o.capabilities,
+    }
+  }
+
+  #params(params: Record<string, unknown>, extraMeta: Record<string, unknown> | undefined): Record<string, unknown> {
+    if (this.#era === 'legacy') return extraMeta ? { ...params, _meta: { ...(params._meta as object), ...extraMeta } } : params
+    return { ...params, _meta: { ...(params._meta as object), ...extraMeta, ...this.#meta } }
+  }
+
+  #headers(method: string, params: Record<string, unknown>): Record<string, string> {
+    if (this.#era === 'legacy') return this.#baseHeaders
+    const headers: Record<string, string> = { ...this.#baseHeaders, 'mcp-method': method }
+    const source = MCP_NAME_SOURCE[method]
+    const name = source ? params[source] : undefined
+    if (typeof name === 'string') {
+      headers['mcp-name'] = encodeHeaderValue(name)
+      const declared = method === 'tools/call' ? this.#paramHeaders.get(name) : undefined
+      for (const param of declared ?? []) {
+        const value = paramHeaderValue(params.arguments, param.path)
+        if (value !== undefined) headers[`mcp-param-${param.name.toLowerCase()}`] = encodeHeaderValue(value)
+      }
+    }
+    return headers
+  }
+
+  #result(method: string, outcome: PostOutcome): Record<string, unknown> {
+    const response = outcome.response
+    if (response && 'error' in response) {
+      const { code, message, data } = response.error
+      throw new McpProtocolError(`${method} failed: ${message} (JSON-RPC ${code})`, this.#o.wire.site, { rpcCode: code, data })
+    }
+    if (outcome.status >= 300 || !response) {
+      throw httpError(outcome, method, this.#o.wire.site)
+    }
+    return response.result
+  }
+
+  async #probeModern(signal?: AbortSignal): Promise<{ kind: 'modern'; server: ServerDescription } | { kind: 'legacy'; version: string }> {
+    this.#era = 'modern'
+    const id = this.#nextId++
+    const body: JsonRpcRequest = { jsonrpc: '2.0', id, method: 'server/discover', params: { _meta: this.#meta } }
+    const outcome = await this.#o.wire.post({ body, headers: this.#headers('server/discover', {}), signal }, id)
+    const response = outcome.response
+    if (outcome.status === 200 && response && 'result' in response) {
+      const result = response.result
+      const serverInfo = (isObject(result._meta) ? result._meta[META_SERVER_INFO] : undefined) ?? result.serverInfo
+      this.#server = {
+        protocolVersion: MODERN_PROTOCOL_VERSION,
+        serverInfo: (serverInfo ?? { name: 'unknown', version: '0' }) as Implementation,
+        capabilities: (result.capabilities ?? {}) as ServerDescription['capabilities'],
+        ...(typeof result.instructions === 'string' ? { instructions: result.instructions } : {}),
+      }
+      return { kind: 'modern', server: this.#server }
+    }
+    this.#era = undefined
+    if (response && 'error' in response && MODERN_ERRORS.has(response.error.code)) {
+      // A modern server that will not speak 2026-07-28 with us: use its best 2025 version.
+      const supported = (response.error.data as { supported?: unknown } | undefined)?.supported
+      const legacy = Array.isArray(supported) ? supported.find((v): v is string => typeof v === 'string' && isLegacyVersion(v)) : undefined
+      if (response.error.code === ErrorCode.UnsupportedProtocolVersion && legacy) return { kind: 'legacy', version: legacy }
+      throw new McpProtocolError(`server/discover was refused: ${response.error.message}`, this.#o.wire.site, {
+        rpcCode: response.error.code,
+        data: response.error.data,
+      })
+    }
+    if (outcome.status >= 500) throw httpError(outcome, 'server/discover', this.#o.wire.site)
+    // Anything else (4xx without a modern error, or "method not found") is a 2025-era server.
+    return { kind: 'legacy', version: LATEST_LEGACY_PROTOCOL_VERSION }
+  }
+
+  async #initialize(version: string, signal?: AbortSignal): Promise<ServerDescription> {
+    this.#era = 'legacy'
+    this.#frame(version)
+    const id = this.#nextId++
+    const body: JsonRpcRequest = {
+      jsonrpc: '2.0',
+      id,
+      method: 'initialize',
+      params: { protocolVersion: version, capabilities: this.#o.capabilities, clientInfo: this.#o.clientInfo },
+    }
+    const { 'mcp-protocol-version': _omit, ...headers } = this.#baseHeaders
+    const outcome = await this.#o.wire.post({ body, headers, signal }, id)
+    const result = this.#result('initialize', outcome)
+    const negotiated = typeof result.protocolVersion === 'string' ? result.protocolVersion : version
+    if (!isLegacyVersion(negotiated)) {
+      throw new McpProtocolError(`the server chose protocol version ${negotiated}, which toolwire does not speak`, this.#o.wire.site)
+    }
+    const sessionId = outcome.headers['mcp-session-id']
+    this.#sessionId = typeof sessionId === 'string' ? sessionId : undefined
+    this.#frame(negotiated)
+    this.#server = {
+      protocolVersion: negotiated,
+      serverInfo: (result.serverInfo ?? { name: 'unknown', version: '0' }) as Implementation,
+      capabilities: (result.capabilities ?? {}) as ServerDescription['capabilities'],
+      ...(typeof result.instructions === 'string' ? { instructions: result.instructions } : {}),
+    }
+    await this.#o.wire.post({ body: { jsonrpc: '2.0', method: 'notifications/initialized' }, headers: this.#baseHeaders, signal }, undefined)
+    if (this.#sessionId && this.#o.onNotification) this.#listen()
+    return this.#server
+  }
+
+  #listen(): void {
+    const controller = new AbortController()
+    this.#listening = controller
+    const onNotification = this.#o.onNotification!
+    this.#o.wire
+      .listen(
+        this.#baseHeaders,
+        (message) => {
+          if ('method' in message && !('id' in message)) onNotification(message)
+        },
+        controller.signal,
+      )
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) this.#o.onWarning?.(`the GET notification stream failed: ${String(error)}`)
+      })
+  }
+}
+
+function httpError(outcome: PostOutcome, method: string, site: HttpWire['site']): McpHttpError {
+  const retryAfter = Number(outcome.headers['retry-after'])
+  return new McpHttpError(
+    {
+      status: outcome.status,
+      method,
+      ...(outcome.status === 404 ? { detail: 'not found (wrong URL, or the session expired)' } : {}),
+      ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+    },
+    site,
+  )
+}
