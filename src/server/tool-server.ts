@@ -200,7 +200,7 @@ export class ToolServer implements Dispatcher {
     const next = offset + this.#pageSize
     return {
       tools: page,
-      ...(next < this.#toolList.length ? { nextCursor: Buffer.from(String(next)).toString('base64url') } : {}),
+      ...(next < this.#toolList.length ? { nextCursor: encodeCursor(next) } : {}),
       ...this.#cache,
     }
   }
@@ -225,7 +225,9 @@ export class ToolServer implements Dispatcher {
 
 async function runTool(tool: RegisteredTool, args: unknown, ctx: ToolContext, name: string): Promise<CallToolResult> {
   try {
-    return toCallToolResult(await tool.handler(args, ctx), tool.output, name)
+    const value = await tool.handler(args, ctx)
+    if (ctx.signal.aborted) return textResult(`Tool '${name}' was cancelled`, true)
+    return toCallToolResult(value, tool.output, name)
   } catch (error) {
     if (ctx.signal.aborted) return textResult(`Tool '${name}' was cancelled`, true)
     // Only the message travels: stack traces stay on the server.
@@ -234,9 +236,16 @@ async function runTool(tool: RegisteredTool, args: unknown, ctx: ToolContext, na
   }
 }
 
+const CURSOR_PREFIX = 'offset:'
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${offset}`).toString('base64url')
+}
+
 function decodeCursor(cursor: unknown): number {
   if (cursor === undefined) return 0
-  const offset = typeof cursor === 'string' ? Number(Buffer.from(cursor, 'base64url').toString()) : Number.NaN
+  const text = typeof cursor === 'string' ? Buffer.from(cursor, 'base64url').toString() : ''
+  const offset = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : Number.NaN
   if (!Number.isInteger(offset) || offset < 0) throw new RpcError(ErrorCode.InvalidParams, 'params.cursor is not a valid cursor')
   return offset
 }
