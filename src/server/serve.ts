@@ -13,6 +13,8 @@ export interface ServeOptions extends HttpHandlerOptions {
   port?: number
   /** Path of the MCP endpoint. @default '/mcp' */
   path?: string
+  /** On `close()`, how long in-flight requests may finish before connections are cut, in seconds. @default 10 */
+  shutdownTimeoutSeconds?: number
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -61,11 +63,20 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
   })
   const address = httpServer.address() as AddressInfo
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const graceMs = (options.shutdownTimeoutSeconds ?? 10) * 1000
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       handler.close()
-      httpServer.close(() => resolve())
+      // Connections finishing a response become idle: close them as they do, and cut the
+      // rest when the grace period is over.
+      const sweep = setInterval(() => httpServer.closeIdleConnections(), 25)
+      const deadline = setTimeout(() => httpServer.closeAllConnections(), graceMs)
+      httpServer.close(() => {
+        clearInterval(sweep)
+        clearTimeout(deadline)
+        resolve()
+      })
       httpServer.closeIdleConnections()
     })
     return closing

@@ -125,7 +125,15 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       `rejected MCP request: ${rejection.message}`,
     )
     if (res.headersSent) return void res.end()
-    const extra: Record<string, string> = rejection.status === 405 ? { allow: 'GET, POST, DELETE' } : {}
+    // An unread body keeps the request (and so the connection) active forever: drain it,
+    // unless it is the oversized one, whose connection is closed instead.
+    if (!req.complete && rejection.status !== 413) req.resume()
+    const extra: Record<string, string> =
+      rejection.status === 405
+        ? { allow: 'GET, POST, DELETE' }
+        : rejection.status === 413
+          ? { connection: 'close' } // the rest of the body is unread: this socket cannot be reused
+          : {}
     sendJson(res, rejection.status, errorResponse(rejection.id, rejection.rpc.toJSON()), extra)
   }
 

@@ -8,6 +8,7 @@ const probe = { aborted: [] as string[], started: [] as string[] }
 
 beforeAll(async () => {
   server = await serve(echoServer(probe), { port: 0, maxBodyBytes: 64 * 1024 })
+
 })
 afterAll(() => server.close())
 
