@@ -10,7 +10,13 @@ export {
   ToolwireConfigError,
   ToolwireError,
 } from '../protocol/errors.js'
-export type { CallToolResult, ContentBlock, Implementation, ServerDescription, Tool } from '../protocol/types.js'
+export type {
+  CallToolResult,
+  ContentBlock,
+  Implementation,
+  ServerDescription,
+  Tool,
+} from '../protocol/types.js'
 export {
   type CallToolOptions,
   MCPServerStreamableHttp,

@@ -1,8 +1,14 @@
 /** MCPServerStreamableHttp: the object an agent holds for one remote MCP tool server. */
 import { Agent, type Dispatcher } from 'undici'
-import { McpProtocolError, McpTimeoutError, ToolwireConfigError, type ErrorSite } from '../protocol/errors.js'
+import { type ErrorSite, McpProtocolError, McpTimeoutError, ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
-import type { CallToolResult, ClientCapabilities, Implementation, ServerDescription, Tool } from '../protocol/types.js'
+import type {
+  CallToolResult,
+  ClientCapabilities,
+  Implementation,
+  ServerDescription,
+  Tool,
+} from '../protocol/types.js'
 import type { ProtocolEra } from '../protocol/versions.js'
 import { ClientSession } from '../transport/client-session.js'
 import { HttpWire } from '../transport/http-client.js'
@@ -54,7 +60,9 @@ const CAPABILITIES: ClientCapabilities = {}
 function positive(value: number | undefined, fallback: number, option: string): number {
   const v = value ?? fallback
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new ToolwireConfigError(`MCPServerStreamableHttp: option "${option}" must be a positive number of seconds, got ${v}`)
+    throw new ToolwireConfigError(
+      `MCPServerStreamableHttp: option "${option}" must be a positive number of seconds, got ${v}`,
+    )
   }
   return v
 }
@@ -64,13 +72,19 @@ function parseUrl(url: string | URL): URL {
   try {
     parsed = new URL(url)
   } catch {
-    throw new ToolwireConfigError(`MCPServerStreamableHttp: option "params.url" is not a valid URL: ${String(url)}`)
+    throw new ToolwireConfigError(
+      `MCPServerStreamableHttp: option "params.url" is not a valid URL: ${String(url)}`,
+    )
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ToolwireConfigError(`MCPServerStreamableHttp: option "params.url" must be http(s), got ${parsed.protocol}`)
+    throw new ToolwireConfigError(
+      `MCPServerStreamableHttp: option "params.url" must be http(s), got ${parsed.protocol}`,
+    )
   }
   if (parsed.username || parsed.password) {
-    throw new ToolwireConfigError('MCPServerStreamableHttp: put credentials in params.headers, not in params.url')
+    throw new ToolwireConfigError(
+      'MCPServerStreamableHttp: put credentials in params.headers, not in params.url',
+    )
   }
   return parsed
 }
@@ -110,7 +124,12 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
     this.#terminateOnClose = params.terminateOnClose ?? true
     this.#ownsDispatcher = options.dispatcher === undefined
     this.#dispatcher =
-      options.dispatcher ?? new Agent({ connect: { timeout: headerSeconds * 1000 }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 })
+      options.dispatcher ??
+      new Agent({
+        connect: { timeout: headerSeconds * 1000 },
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+      })
     this.#site = { serverName: this.name, url: `${this.url.origin}${this.url.pathname}` }
     const wire = new HttpWire({
       url: this.url,
@@ -121,7 +140,8 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
       maxResponseBytes: options.maxResponseBytes ?? 16 * 1024 * 1024,
       timeoutsSeconds: { connect: headerSeconds, headers: headerSeconds, sseRead: sseSeconds },
     })
-    const onWarning = options.onWarning ?? ((message: string) => console.warn(`toolwire [${this.name}]: ${message}`))
+    const onWarning =
+      options.onWarning ?? ((message: string) => console.warn(`toolwire [${this.name}]: ${message}`))
     this.#session = new ClientSession({
       wire,
       headers: params.headers ?? {},
@@ -147,7 +167,9 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
 
   /** Connects (negotiating the protocol era). Returns `this`, so `await using _ = await s.connect()` works. */
   async connect(options: { signal?: AbortSignal } = {}): Promise<this> {
-    this.#connected ??= this.#withTimeout(this.#requestSeconds, options.signal, (signal) => this.#session.connect(signal))
+    this.#connected ??= this.#withTimeout(this.#requestSeconds, options.signal, (signal) =>
+      this.#session.connect(signal),
+    )
     try {
       await this.#connected
     } catch (error) {
@@ -167,7 +189,8 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
       const page = await this.#withTimeout(this.#requestSeconds, options.signal, (signal) =>
         this.#session.request('tools/list', cursor === undefined ? {} : { cursor }, { signal }),
       )
-      if (!Array.isArray(page.tools)) throw new McpProtocolError('tools/list result has no "tools" array', this.#site)
+      if (!Array.isArray(page.tools))
+        throw new McpProtocolError('tools/list result has no "tools" array', this.#site)
       tools.push(...this.#session.acceptTools(page.tools as Tool[]))
       cursor = typeof page.nextCursor === 'string' && page.nextCursor.length > 0 ? page.nextCursor : undefined
     } while (cursor !== undefined)
@@ -181,7 +204,11 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
   }
 
   /** Calls a tool. Tool failures come back as results with `isError: true`. */
-  async callTool(name: string, args: Record<string, unknown> = {}, options: CallToolOptions = {}): Promise<CallToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: CallToolOptions = {},
+  ): Promise<CallToolResult> {
     await this.#ensureConnected()
     try {
       return await this.#call(name, args, options)
@@ -196,13 +223,24 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
     }
   }
 
-  async #call(name: string, args: Record<string, unknown>, options: CallToolOptions): Promise<CallToolResult> {
-    const seconds = options.timeoutSeconds === undefined ? this.#requestSeconds : positive(options.timeoutSeconds, 0, 'timeoutSeconds')
+  async #call(
+    name: string,
+    args: Record<string, unknown>,
+    options: CallToolOptions,
+  ): Promise<CallToolResult> {
+    const seconds =
+      options.timeoutSeconds === undefined
+        ? this.#requestSeconds
+        : positive(options.timeoutSeconds, 0, 'timeoutSeconds')
     const onProgress = options.onProgress
     const token = onProgress ? `tw-${Math.random().toString(36).slice(2)}` : undefined
     const onMessage = onProgress
       ? (message: JsonRpcMessage) => {
-          if ('method' in message && message.method === 'notifications/progress' && isObject(message.params)) {
+          if (
+            'method' in message &&
+            message.method === 'notifications/progress' &&
+            isObject(message.params)
+          ) {
             const p = message.params
             if (p.progressToken === token && typeof p.progress === 'number') {
               onProgress({
@@ -215,7 +253,11 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
         }
       : undefined
     const result = await this.#withTimeout(seconds, options.signal, (signal) =>
-      this.#session.request('tools/call', { name, arguments: args }, { signal, onMessage, extraMeta: token ? { progressToken: token } : undefined }),
+      this.#session.request(
+        'tools/call',
+        { name, arguments: args },
+        { signal, onMessage, extraMeta: token ? { progressToken: token } : undefined },
+      ),
     )
     if (result.resultType !== undefined && result.resultType !== 'complete') {
       throw new McpProtocolError(
@@ -223,7 +265,8 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
         this.#site,
       )
     }
-    if (!Array.isArray(result.content)) throw new McpProtocolError(`tools/call ${name} result has no "content" array`, this.#site)
+    if (!Array.isArray(result.content))
+      throw new McpProtocolError(`tools/call ${name} result has no "content" array`, this.#site)
     return result as CallToolResult
   }
 
@@ -231,7 +274,11 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
   async close(): Promise<void> {
     const connected = this.#connected
     this.#connected = undefined
-    if (connected && this.#terminateOnClose) await connected.then(() => this.#session.close(), () => {})
+    if (connected && this.#terminateOnClose)
+      await connected.then(
+        () => this.#session.close(),
+        () => {},
+      )
     if (this.#ownsDispatcher) await this.#dispatcher.close()
   }
 
@@ -244,11 +291,21 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
     else await this.#connected
   }
 
-  async #withTimeout<T>(seconds: number, outer: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async #withTimeout<T>(
+    seconds: number,
+    outer: AbortSignal | undefined,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     outer?.throwIfAborted()
     const controller = new AbortController()
     const timer = setTimeout(
-      () => controller.abort(new McpTimeoutError({ timeout: 'request', seconds, option: 'clientSessionTimeoutSeconds' }, this.#site)),
+      () =>
+        controller.abort(
+          new McpTimeoutError(
+            { timeout: 'request', seconds, option: 'clientSessionTimeoutSeconds' },
+            this.#site,
+          ),
+        ),
       seconds * 1000,
     )
     const onAbort = () => controller.abort(outer?.reason)

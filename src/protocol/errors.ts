@@ -23,8 +23,9 @@ export class ToolwireError extends Error {
   readonly serverName: string | undefined
   readonly url: string | undefined
 
-  constructor(code: string, message: string, site: ErrorSite = {}, options?: { cause?: unknown }) {
-    super(`${message}${where(site)}`, options)
+  constructor(code: string, message: string, options: { site?: ErrorSite; cause?: unknown } = {}) {
+    const site = options.site ?? {}
+    super(`${message}${where(site)}`, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.serverName = site.serverName
     this.url = site.url
@@ -45,7 +46,7 @@ export class McpConnectionError extends ToolwireError {
   /** True when the request may have reached the server (the connection broke after sending). */
   readonly maybeDelivered: boolean
   constructor(message: string, site: ErrorSite, options: { cause?: unknown; maybeDelivered: boolean }) {
-    super('MCP_CONNECTION', message, site, { cause: options.cause })
+    super('MCP_CONNECTION', message, { site, cause: options.cause })
     this.maybeDelivered = options.maybeDelivered
   }
 }
@@ -61,7 +62,7 @@ export class McpTimeoutError extends ToolwireError {
     super(
       'MCP_TIMEOUT',
       `${details.timeout} timeout after ${details.seconds} s (option ${details.option}); raise it if the server is slow`,
-      site,
+      { site },
     )
     this.timeout = details.timeout
     this.seconds = details.seconds
@@ -81,7 +82,7 @@ export class McpHttpError extends ToolwireError {
     super(
       'MCP_HTTP',
       `HTTP ${details.status} for ${details.method}${details.detail ? `: ${details.detail}` : ''}`,
-      site,
+      { site },
     )
     this.status = details.status
     this.retryAfterSeconds = details.retryAfterSeconds
@@ -94,8 +95,12 @@ export class McpProtocolError extends ToolwireError {
   /** The JSON-RPC error code when the server sent an error response. */
   readonly rpcCode: number | undefined
   readonly data: unknown
-  constructor(message: string, site: ErrorSite, details: { rpcCode?: number; data?: unknown; cause?: unknown } = {}) {
-    super('MCP_PROTOCOL', message, site, { cause: details.cause })
+  constructor(
+    message: string,
+    site: ErrorSite,
+    details: { rpcCode?: number; data?: unknown; cause?: unknown } = {},
+  ) {
+    super('MCP_PROTOCOL', message, { site, cause: details.cause })
     this.rpcCode = details.rpcCode
     this.data = details.data
   }

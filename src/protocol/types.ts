@@ -3,17 +3,24 @@
  * runtime cost); toolwire adds only what the 2026-07-28 revision puts on the wire.
  */
 import type {
+  ClientCapabilities,
+  ContentBlock,
+  Implementation,
   CallToolResult as SdkCallToolResult,
+  Tool as SdkTool,
+  ServerCapabilities,
+  TextContent,
+  ToolAnnotations,
+} from '@modelcontextprotocol/server'
+
+export type {
   ClientCapabilities,
   ContentBlock,
   Implementation,
   ServerCapabilities,
   TextContent,
-  Tool as SdkTool,
   ToolAnnotations,
-} from '@modelcontextprotocol/server'
-
-export type { ClientCapabilities, ContentBlock, Implementation, ServerCapabilities, TextContent, ToolAnnotations }
+}
 
 /** A tool as `tools/list` describes it. */
 export type Tool = SdkTool

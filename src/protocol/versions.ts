@@ -4,7 +4,10 @@ export const MODERN_PROTOCOL_VERSION = '2026-07-28'
 export const LEGACY_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26'] as const
 export const LATEST_LEGACY_PROTOCOL_VERSION = LEGACY_PROTOCOL_VERSIONS[0]
 /** Newest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...LEGACY_PROTOCOL_VERSIONS]
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [
+  MODERN_PROTOCOL_VERSION,
+  ...LEGACY_PROTOCOL_VERSIONS,
+]
 
 /**
  * Spec (2026-07-28, Streamable HTTP): a server that supports clients older than 2025-06-18

@@ -1,7 +1,13 @@
 /** `toolwire/server`: host tools over MCP Streamable HTTP. */
 export { ToolwireConfigError, ToolwireError } from '../protocol/errors.js'
 export { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
-export type { CallToolResult, ContentBlock, Implementation, Tool, ToolAnnotations } from '../protocol/types.js'
+export type {
+  CallToolResult,
+  ContentBlock,
+  Implementation,
+  Tool,
+  ToolAnnotations,
+} from '../protocol/types.js'
 export { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 export type { HttpHandlerOptions, McpHttpHandler } from '../transport/http-handler.js'
 export { type RunningServer, type ServeOptions, serve } from './serve.js'

@@ -1,8 +1,8 @@
 /** `serve()`: listen on a port and host a ToolServer at one path. */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import { ToolwireConfigError } from '../protocol/errors.js'
+import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import type { HttpHandlerOptions } from '../transport/http-handler.js'
 import type { ToolServer } from './tool-server.js'
 
@@ -42,14 +42,22 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ToolwireConfigError(`serve: option "port" must be an integer from 0 to 65535, got ${port}`)
   }
-  if (!path.startsWith('/')) throw new ToolwireConfigError(`serve: option "path" must start with "/", got "${path}"`)
+  if (!path.startsWith('/'))
+    throw new ToolwireConfigError(`serve: option "path" must start with "/", got "${path}"`)
   const handler = server.handler(options)
   const httpServer = createServer((req, res) => {
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     if ((q === -1 ? url : url.slice(0, q)) === path) return handler(req, res)
-    const body = JSON.stringify(errorResponse(null, { code: ErrorCode.InvalidRequest, message: `Not found: the MCP endpoint is ${path}` }))
-    res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body)
+    const body = JSON.stringify(
+      errorResponse(null, {
+        code: ErrorCode.InvalidRequest,
+        message: `Not found: the MCP endpoint is ${path}`,
+      }),
+    )
+    res
+      .writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+      .end(body)
   })
   // Outlive typical load balancer idle timeouts (60 s) so they, not we, close idle connections.
   httpServer.keepAliveTimeout = 65_000

@@ -4,7 +4,16 @@ import type { Implementation } from '../protocol/types.js'
 import { META_CLIENT_INFO, META_LOG_LEVEL } from '../protocol/versions.js'
 import type { Exchange } from '../transport/dispatcher.js'
 
-export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const
+export const LOG_LEVELS = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export interface ToolContext {
@@ -25,11 +34,16 @@ export interface ToolContext {
   log(level: LogLevel, data: unknown, logger?: string): void
 }
 
-export function createToolContext(exchange: Exchange, request: { id: RequestId; params?: Record<string, unknown> }): ToolContext {
+export function createToolContext(
+  exchange: Exchange,
+  request: { id: RequestId; params?: Record<string, unknown> },
+): ToolContext {
   const meta = isObject(request.params?._meta) ? request.params._meta : undefined
   const progressToken = meta?.progressToken
   const requestedLevel =
-    exchange.era === 'modern' ? (exchange.meta?.[META_LOG_LEVEL] as string | undefined) : exchange.session?.logLevel
+    exchange.era === 'modern'
+      ? (exchange.meta?.[META_LOG_LEVEL] as string | undefined)
+      : exchange.session?.logLevel
   const minLevel = requestedLevel ? LOG_LEVELS.indexOf(requestedLevel as LogLevel) : 0
   const clientInfo =
     exchange.era === 'modern'

@@ -12,7 +12,9 @@ export class ToolError extends Error {
 }
 
 export function textResult(text: string, isError = false): CallToolResult {
-  return isError ? { content: [{ type: 'text', text }], isError: true } : { content: [{ type: 'text', text }] }
+  return isError
+    ? { content: [{ type: 'text', text }], isError: true }
+    : { content: [{ type: 'text', text }] }
 }
 
 /** Formats zod issues as `path: message; path: message`, naming each offending field. */
@@ -26,7 +28,11 @@ function isCallToolResult(value: Record<string, unknown>): value is CallToolResu
   return Array.isArray(value.content) || ('structuredContent' in value && isObject(value.structuredContent))
 }
 
-export function toCallToolResult(value: ToolReturn, output: z.ZodType | undefined, toolName: string): CallToolResult {
+export function toCallToolResult(
+  value: ToolReturn,
+  output: z.ZodType | undefined,
+  toolName: string,
+): CallToolResult {
   let result: CallToolResult
   if (typeof value === 'string') result = textResult(value)
   else if (value === undefined || value === null) result = { content: [] }
@@ -40,7 +46,9 @@ export function toCallToolResult(value: ToolReturn, output: z.ZodType | undefine
   if (output && !result.isError) {
     const checked = output.safeParse(result.structuredContent)
     if (!checked.success) {
-      throw new Error(`Tool '${toolName}' returned output that does not match its outputSchema: ${describeIssues(checked.error)}`)
+      throw new Error(
+        `Tool '${toolName}' returned output that does not match its outputSchema: ${describeIssues(checked.error)}`,
+      )
     }
   }
   return result

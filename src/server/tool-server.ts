@@ -3,15 +3,21 @@
  * dispatcher that answers both protocol eras for them.
  */
 import { z } from 'zod'
-import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
 import { ToolwireConfigError } from '../protocol/errors.js'
-import type { CallToolResult, Implementation, ServerCapabilities, Tool, ToolAnnotations } from '../protocol/types.js'
+import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
+import type {
+  CallToolResult,
+  Implementation,
+  ServerCapabilities,
+  Tool,
+  ToolAnnotations,
+} from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 import type { Dispatcher, Exchange } from '../transport/dispatcher.js'
 import { type ParamHeader, scanParamHeaders } from '../transport/header-values.js'
 import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from '../transport/http-handler.js'
 import { createToolContext, LOG_LEVELS, type LogLevel, type ToolContext } from './tool-context.js'
-import { describeIssues, textResult, ToolError, type ToolReturn, toCallToolResult } from './tool-result.js'
+import { describeIssues, ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
 
 export interface ToolServerOptions {
   /** Server name reported to clients. */
@@ -41,7 +47,10 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | und
   annotations?: ToolAnnotations
 }
 
-export type ToolHandler<I extends z.ZodObject> = (args: z.output<I>, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
+export type ToolHandler<I extends z.ZodObject> = (
+  args: z.output<I>,
+  ctx: ToolContext,
+) => Promise<ToolReturn> | ToolReturn
 
 interface RegisteredTool {
   definition: Tool
@@ -52,7 +61,11 @@ interface RegisteredTool {
 }
 
 type Params = Record<string, unknown>
-type MethodHandler = (params: Params, exchange: Exchange, request: JsonRpcRequest) => Promise<Record<string, unknown>>
+type MethodHandler = (
+  params: Params,
+  exchange: Exchange,
+  request: JsonRpcRequest,
+) => Promise<Record<string, unknown>>
 
 const NAME = /^[A-Za-z0-9_.-]{1,128}$/
 
@@ -80,13 +93,21 @@ export class ToolServer implements Dispatcher {
     if (!options.name) throw new ToolwireConfigError('ToolServer: option "name" is required')
     const pageSize = options.pageSize ?? 100
     if (!Number.isInteger(pageSize) || pageSize < 1) {
-      throw new ToolwireConfigError(`ToolServer: option "pageSize" must be a positive integer, got ${pageSize}`)
+      throw new ToolwireConfigError(
+        `ToolServer: option "pageSize" must be a positive integer, got ${pageSize}`,
+      )
     }
     const ttlMs = options.listCache?.ttlMs ?? 60_000
     if (!Number.isInteger(ttlMs) || ttlMs < 0) {
-      throw new ToolwireConfigError(`ToolServer: option "listCache.ttlMs" must be a non-negative integer, got ${ttlMs}`)
+      throw new ToolwireConfigError(
+        `ToolServer: option "listCache.ttlMs" must be a non-negative integer, got ${ttlMs}`,
+      )
     }
-    this.info = { name: options.name, version: options.version ?? '0.0.0', ...(options.title ? { title: options.title } : {}) }
+    this.info = {
+      name: options.name,
+      version: options.version ?? '0.0.0',
+      ...(options.title ? { title: options.title } : {}),
+    }
     this.#instructions = options.instructions
     this.#pageSize = pageSize
     this.#cache = { ttlMs, cacheScope: options.listCache?.scope ?? 'private' }
@@ -111,18 +132,26 @@ export class ToolServer implements Dispatcher {
     handler: ToolHandler<I>,
   ): this {
     if (!NAME.test(name)) {
-      throw new ToolwireConfigError(`ToolServer.tool: name "${name}" must be 1-128 characters of A-Z a-z 0-9 _ . -`)
+      throw new ToolwireConfigError(
+        `ToolServer.tool: name "${name}" must be 1-128 characters of A-Z a-z 0-9 _ . -`,
+      )
     }
-    if (this.#tools.has(name)) throw new ToolwireConfigError(`ToolServer.tool: a tool named "${name}" already exists`)
+    if (this.#tools.has(name))
+      throw new ToolwireConfigError(`ToolServer.tool: a tool named "${name}" already exists`)
     const inputSchema = toJsonSchema(definition.input, 'input')
     const scan = scanParamHeaders(inputSchema)
-    if (!scan.ok) throw new ToolwireConfigError(`ToolServer.tool: tool "${name}" has an invalid x-mcp-header: ${scan.reason}`)
+    if (!scan.ok)
+      throw new ToolwireConfigError(
+        `ToolServer.tool: tool "${name}" has an invalid x-mcp-header: ${scan.reason}`,
+      )
     const tool: Tool = {
       name,
       ...(definition.title ? { title: definition.title } : {}),
       ...(definition.description ? { description: definition.description } : {}),
       inputSchema: inputSchema as Tool['inputSchema'],
-      ...(definition.output ? { outputSchema: toJsonSchema(definition.output, 'output') as Tool['outputSchema'] } : {}),
+      ...(definition.output
+        ? { outputSchema: toJsonSchema(definition.output, 'output') as Tool['outputSchema'] }
+        : {}),
       ...(definition.annotations ? { annotations: definition.annotations } : {}),
     }
     this.#tools.set(name, {
@@ -133,7 +162,8 @@ export class ToolServer implements Dispatcher {
       paramHeaders: scan.headers,
     })
     this.#toolList = undefined
-    for (const h of this.#handlers) h.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
+    for (const h of this.#handlers)
+      h.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
     return this
   }
 
@@ -205,8 +235,13 @@ export class ToolServer implements Dispatcher {
     }
   }
 
-  async #callTool(params: Params, exchange: Exchange, request: JsonRpcRequest): Promise<Record<string, unknown>> {
-    if (typeof params.name !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'params.name must be a string')
+  async #callTool(
+    params: Params,
+    exchange: Exchange,
+    request: JsonRpcRequest,
+  ): Promise<Record<string, unknown>> {
+    if (typeof params.name !== 'string')
+      throw new RpcError(ErrorCode.InvalidParams, 'params.name must be a string')
     const tool = this.#tools.get(params.name)
     if (!tool) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`)
     if (params.arguments !== undefined && !isObject(params.arguments)) {
@@ -214,16 +249,17 @@ export class ToolServer implements Dispatcher {
     }
     const parsed = tool.input.safeParse(params.arguments ?? {})
     if (!parsed.success) {
-      return textResult(`Invalid arguments for tool '${params.name}': ${describeIssues(parsed.error)}`, true) as Record<
-        string,
-        unknown
-      >
+      return textResult(
+        `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.error)}`,
+        true,
+      ) as Record<string, unknown>
     }
-    return (await runTool(tool, parsed.data, createToolContext(exchange, request), params.name)) as Record<string, unknown>
+    return (await runTool(tool, parsed.data, createToolContext(exchange, request))) as Record<string, unknown>
   }
 }
 
-async function runTool(tool: RegisteredTool, args: unknown, ctx: ToolContext, name: string): Promise<CallToolResult> {
+async function runTool(tool: RegisteredTool, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
+  const name = tool.definition.name
   try {
     const value = await tool.handler(args, ctx)
     if (ctx.signal.aborted) return textResult(`Tool '${name}' was cancelled`, true)
@@ -246,12 +282,16 @@ function decodeCursor(cursor: unknown): number {
   if (cursor === undefined) return 0
   const text = typeof cursor === 'string' ? Buffer.from(cursor, 'base64url').toString() : ''
   const offset = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : Number.NaN
-  if (!Number.isInteger(offset) || offset < 0) throw new RpcError(ErrorCode.InvalidParams, 'params.cursor is not a valid cursor')
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new RpcError(ErrorCode.InvalidParams, 'params.cursor is not a valid cursor')
   return offset
 }
 
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >
   delete json.$schema
   return json
 }

@@ -4,7 +4,13 @@
  * section describes), then frames every request for that era.
  */
 import { McpHttpError, McpProtocolError } from '../protocol/errors.js'
-import { ErrorCode, isObject, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc.js'
+import {
+  ErrorCode,
+  isObject,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+} from '../protocol/jsonrpc.js'
 import type { ClientCapabilities, Implementation, ServerDescription, Tool } from '../protocol/types.js'
 import {
   isLegacyVersion,
@@ -39,7 +45,11 @@ export interface RequestOptions {
   extraMeta?: Record<string, unknown> | undefined
 }
 
-const MCP_NAME_SOURCE: Record<string, 'name' | 'uri'> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' }
+const MCP_NAME_SOURCE: Record<string, 'name' | 'uri'> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+}
 const MODERN_ERRORS = new Set<number>([
   ErrorCode.UnsupportedProtocolVersion,
   ErrorCode.HeaderMismatch,
@@ -83,7 +93,10 @@ export class ClientSession {
       const probe = await this.#probeModern(signal)
       if (probe.kind === 'modern') return probe.server
       if (this.#o.era === 'modern') {
-        throw new McpProtocolError('the server does not speak protocol 2026-07-28 (era: "modern" was forced)', this.#o.wire.site)
+        throw new McpProtocolError(
+          'the server does not speak protocol 2026-07-28 (era: "modern" was forced)',
+          this.#o.wire.site,
+        )
       }
       return this.#initialize(probe.version, signal)
     }
@@ -91,9 +104,18 @@ export class ClientSession {
   }
 
   /** Sends a request and returns its result, or throws a typed error. */
-  async request(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<Record<string, unknown>> {
+  async request(
+    method: string,
+    params: Record<string, unknown>,
+    options: RequestOptions = {},
+  ): Promise<Record<string, unknown>> {
     const id = this.#nextId++
-    const body: JsonRpcRequest = { jsonrpc: '2.0', id, method, params: this.#params(params, options.extraMeta) }
+    const body: JsonRpcRequest = {
+      jsonrpc: '2.0',
+      id,
+      method,
+      params: this.#params(params, options.extraMeta),
+    }
     const outcome = await this.#o.wire.post(
       { body, headers: this.#headers(method, params), signal: options.signal, onMessage: options.onMessage },
       id,
@@ -144,8 +166,12 @@ export class ClientSession {
     }
   }
 
-  #params(params: Record<string, unknown>, extraMeta: Record<string, unknown> | undefined): Record<string, unknown> {
-    if (this.#era === 'legacy') return extraMeta ? { ...params, _meta: { ...(params._meta as object), ...extraMeta } } : params
+  #params(
+    params: Record<string, unknown>,
+    extraMeta: Record<string, unknown> | undefined,
+  ): Record<string, unknown> {
+    if (this.#era === 'legacy')
+      return extraMeta ? { ...params, _meta: { ...(params._meta as object), ...extraMeta } } : params
     return { ...params, _meta: { ...(params._meta as object), ...extraMeta, ...this.#meta } }
   }
 
@@ -169,7 +195,10 @@ export class ClientSession {
     const response = outcome.response
     if (response && 'error' in response) {
       const { code, message, data } = response.error
-      throw new McpProtocolError(`${method} failed: ${message} (JSON-RPC ${code})`, this.#o.wire.site, { rpcCode: code, data })
+      throw new McpProtocolError(`${method} failed: ${message} (JSON-RPC ${code})`, this.#o.wire.site, {
+        rpcCode: code,
+        data,
+      })
     }
     if (outcome.status >= 300 || !response) {
       throw httpError(outcome, method, this.#o.wire.site)
@@ -177,15 +206,26 @@ export class ClientSession {
     return response.result
   }
 
-  async #probeModern(signal?: AbortSignal): Promise<{ kind: 'modern'; server: ServerDescription } | { kind: 'legacy'; version: string }> {
+  async #probeModern(
+    signal?: AbortSignal,
+  ): Promise<{ kind: 'modern'; server: ServerDescription } | { kind: 'legacy'; version: string }> {
     this.#era = 'modern'
     const id = this.#nextId++
-    const body: JsonRpcRequest = { jsonrpc: '2.0', id, method: 'server/discover', params: { _meta: this.#meta } }
-    const outcome = await this.#o.wire.post({ body, headers: this.#headers('server/discover', {}), signal }, id)
+    const body: JsonRpcRequest = {
+      jsonrpc: '2.0',
+      id,
+      method: 'server/discover',
+      params: { _meta: this.#meta },
+    }
+    const outcome = await this.#o.wire.post(
+      { body, headers: this.#headers('server/discover', {}), signal },
+      id,
+    )
     const response = outcome.response
     if (outcome.status === 200 && response && 'result' in response) {
       const result = response.result
-      const serverInfo = (isObject(result._meta) ? result._meta[META_SERVER_INFO] : undefined) ?? result.serverInfo
+      const serverInfo =
+        (isObject(result._meta) ? result._meta[META_SERVER_INFO] : undefined) ?? result.serverInfo
       this.#server = {
         protocolVersion: MODERN_PROTOCOL_VERSION,
         serverInfo: (serverInfo ?? { name: 'unknown', version: '0' }) as Implementation,
@@ -198,12 +238,19 @@ export class ClientSession {
     if (response && 'error' in response && MODERN_ERRORS.has(response.error.code)) {
       // A modern server that will not speak 2026-07-28 with us: use its best 2025 version.
       const supported = (response.error.data as { supported?: unknown } | undefined)?.supported
-      const legacy = Array.isArray(supported) ? supported.find((v): v is string => typeof v === 'string' && isLegacyVersion(v)) : undefined
-      if (response.error.code === ErrorCode.UnsupportedProtocolVersion && legacy) return { kind: 'legacy', version: legacy }
-      throw new McpProtocolError(`server/discover was refused: ${response.error.message}`, this.#o.wire.site, {
-        rpcCode: response.error.code,
-        data: response.error.data,
-      })
+      const legacy = Array.isArray(supported)
+        ? supported.find((v): v is string => typeof v === 'string' && isLegacyVersion(v))
+        : undefined
+      if (response.error.code === ErrorCode.UnsupportedProtocolVersion && legacy)
+        return { kind: 'legacy', version: legacy }
+      throw new McpProtocolError(
+        `server/discover was refused: ${response.error.message}`,
+        this.#o.wire.site,
+        {
+          rpcCode: response.error.code,
+          data: response.error.data,
+        },
+      )
     }
     if (outcome.status >= 500) throw httpError(outcome, 'server/discover', this.#o.wire.site)
     // Anything else (4xx without a modern error, or "method not found") is a 2025-era server.
@@ -218,14 +265,21 @@ export class ClientSession {
       jsonrpc: '2.0',
       id,
       method: 'initialize',
-      params: { protocolVersion: version, capabilities: this.#o.capabilities, clientInfo: this.#o.clientInfo },
+      params: {
+        protocolVersion: version,
+        capabilities: this.#o.capabilities,
+        clientInfo: this.#o.clientInfo,
+      },
     }
     const { 'mcp-protocol-version': _omit, ...headers } = this.#baseHeaders
     const outcome = await this.#o.wire.post({ body, headers, signal }, id)
     const result = this.#result('initialize', outcome)
     const negotiated = typeof result.protocolVersion === 'string' ? result.protocolVersion : version
     if (!isLegacyVersion(negotiated)) {
-      throw new McpProtocolError(`the server chose protocol version ${negotiated}, which toolwire does not speak`, this.#o.wire.site)
+      throw new McpProtocolError(
+        `the server chose protocol version ${negotiated}, which toolwire does not speak`,
+        this.#o.wire.site,
+      )
     }
     const sessionId = outcome.headers['mcp-session-id']
     this.#sessionId = typeof sessionId === 'string' ? sessionId : undefined
@@ -236,7 +290,10 @@ export class ClientSession {
       capabilities: (result.capabilities ?? {}) as ServerDescription['capabilities'],
       ...(typeof result.instructions === 'string' ? { instructions: result.instructions } : {}),
     }
-    await this.#o.wire.post({ body: { jsonrpc: '2.0', method: 'notifications/initialized' }, headers: this.#baseHeaders, signal }, undefined)
+    await this.#o.wire.post(
+      { body: { jsonrpc: '2.0', method: 'notifications/initialized' }, headers: this.#baseHeaders, signal },
+      undefined,
+    )
     if (this.#sessionId && this.#o.onNotification) this.#listen()
     return this.#server
   }
@@ -254,7 +311,8 @@ export class ClientSession {
         controller.signal,
       )
       .catch((error: unknown) => {
-        if (!controller.signal.aborted) this.#o.onWarning?.(`the GET notification stream failed: ${String(error)}`)
+        if (!controller.signal.aborted)
+          this.#o.onWarning?.(`the GET notification stream failed: ${String(error)}`)
       })
   }
 }

@@ -49,10 +49,12 @@ export function scanParamHeaders(inputSchema: unknown): ParamHeaderScan {
     if (annotation !== undefined) {
       const at = path.join('.') || '(root)'
       const type = schema.type
-      if (!reachable || path.length === 0) problems.push(`x-mcp-header on ${at} is not reachable through properties`)
+      if (!reachable || path.length === 0)
+        problems.push(`x-mcp-header on ${at} is not reachable through properties`)
       else if (typeof annotation !== 'string' || !TOKEN.test(annotation))
         problems.push(`x-mcp-header on ${at} must be an HTTP token`)
-      else if (seen.has(annotation.toLowerCase())) problems.push(`x-mcp-header "${annotation}" is declared twice`)
+      else if (seen.has(annotation.toLowerCase()))
+        problems.push(`x-mcp-header "${annotation}" is declared twice`)
       else if (type !== 'string' && type !== 'integer' && type !== 'boolean')
         problems.push(`x-mcp-header on ${at} must be on a string, integer or boolean parameter`)
       else {
@@ -63,9 +65,11 @@ export function scanParamHeaders(inputSchema: unknown): ParamHeaderScan {
     for (const [key, child] of Object.entries(schema)) {
       if (key === 'properties' && isObject(child)) {
         for (const [prop, sub] of Object.entries(child)) visit(sub, [...path, prop], reachable)
-      } else if (isObject(child) || Array.isArray(child)) {
-        const children = Array.isArray(child) ? child : Object.values(child)
-        for (const sub of children) visit(sub, path, false)
+      } else if (isObject(child)) {
+        // items, not, if/then/else, $defs, …: an annotation below is no longer statically reachable.
+        visit(child, path, false)
+      } else if (Array.isArray(child)) {
+        for (const sub of child) visit(sub, path, false)
       }
     }
   }

@@ -5,14 +5,20 @@
 import { createParser } from 'eventsource-parser'
 import type { Dispatcher } from 'undici'
 import {
+  type ErrorSite,
   McpConnectionError,
   McpHttpError,
   McpProtocolError,
   McpTimeoutError,
-  type ErrorSite,
   type TimeoutKind,
 } from '../protocol/errors.js'
-import { classifyMessage, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcResponse, type RequestId } from '../protocol/jsonrpc.js'
+import {
+  classifyMessage,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcResponse,
+  type RequestId,
+} from '../protocol/jsonrpc.js'
 
 export interface WireOptions {
   url: URL
@@ -58,7 +64,14 @@ const TIMEOUT_OPTIONS: Record<TimeoutKind, string> = {
   sseRead: 'params.sseReadTimeout',
   request: 'clientSessionTimeoutSeconds',
 }
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+const NOT_DELIVERED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
 
 export class HttpWire {
   readonly #o: WireOptions
@@ -88,10 +101,14 @@ export class HttpWire {
     const causeCode = (error as { cause?: { code?: string } } | null)?.cause?.code
     const delivered = !NOT_DELIVERED.has(code) && !NOT_DELIVERED.has(causeCode ?? '')
     const text = error instanceof Error ? error.message : String(error)
-    return new McpConnectionError(`connection failed: ${causeCode ?? code ?? ''} ${text}`.replace(/\s+/g, ' ').trim(), this.#o.site, {
-      cause: error,
-      maybeDelivered: delivered,
-    })
+    return new McpConnectionError(
+      `connection failed: ${causeCode ?? code ?? ''} ${text}`.replace(/\s+/g, ' ').trim(),
+      this.#o.site,
+      {
+        cause: error,
+        maybeDelivered: delivered,
+      },
+    )
   }
 
   /** POSTs one JSON-RPC message and reads the answer for `expectId` (JSON or SSE). */
@@ -119,7 +136,11 @@ export class HttpWire {
     }
   }
 
-  async #read(res: Dispatcher.ResponseData, expectId: RequestId | undefined, request: PostRequest): Promise<PostOutcome> {
+  async #read(
+    res: Dispatcher.ResponseData,
+    expectId: RequestId | undefined,
+    request: PostRequest,
+  ): Promise<PostOutcome> {
     const headers = res.headers
     const status = res.statusCode
     if (status === 202 || expectId === undefined) {
@@ -137,12 +158,19 @@ export class HttpWire {
         parsed = JSON.parse(text)
       } catch (error) {
         if (status >= 300) return { status, response: undefined, headers }
-        throw new McpProtocolError(`malformed JSON in the response to ${describe(request.body)}`, this.#o.site, { cause: error })
+        throw new McpProtocolError(
+          `malformed JSON in the response to ${describe(request.body)}`,
+          this.#o.site,
+          { cause: error },
+        )
       }
       const classified = classifyMessage(parsed)
       if (classified.kind === 'response') return { status, response: classified.message, headers }
       if (status >= 300) return { status, response: undefined, headers }
-      throw new McpProtocolError(`the response to ${describe(request.body)} is not a JSON-RPC response`, this.#o.site)
+      throw new McpProtocolError(
+        `the response to ${describe(request.body)} is not a JSON-RPC response`,
+        this.#o.site,
+      )
     }
     await res.body.dump()
     if (status >= 300) return { status, response: undefined, headers }
@@ -166,7 +194,10 @@ export class HttpWire {
   }
 
   #tooLarge(): McpProtocolError {
-    return new McpProtocolError(`response exceeds maxResponseBytes (${this.#o.maxResponseBytes} bytes)`, this.#o.site)
+    return new McpProtocolError(
+      `response exceeds maxResponseBytes (${this.#o.maxResponseBytes} bytes)`,
+      this.#o.site,
+    )
   }
 
   async #readSse(
@@ -190,8 +221,10 @@ export class HttpWire {
           return
         }
         const classified = classifyMessage(parsed)
-        if (classified.kind === 'response' && classified.message.id === expectId) response = classified.message
-        else if (classified.kind === 'notification' || classified.kind === 'request') onMessage?.(classified.message)
+        if (classified.kind === 'response' && classified.message.id === expectId)
+          response = classified.message
+        else if (classified.kind === 'notification' || classified.kind === 'request')
+          onMessage?.(classified.message)
       },
       onRetry: (ms) => {
         retryMs = ms
@@ -218,7 +251,11 @@ export class HttpWire {
   }
 
   /** Opens a 2025-era GET stream; resolves when it ends. Returns the HTTP status when refused. */
-  async listen(headers: Record<string, string>, onMessage: (message: JsonRpcMessage) => void, signal: AbortSignal): Promise<number> {
+  async listen(
+    headers: Record<string, string>,
+    onMessage: (message: JsonRpcMessage) => void,
+    signal: AbortSignal,
+  ): Promise<number> {
     let res: Dispatcher.ResponseData
     try {
       res = await this.#o.dispatcher.request({
@@ -250,7 +287,8 @@ export class HttpWire {
     })
     const decoder = new TextDecoder()
     try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) parser.feed(decoder.decode(chunk, { stream: true }))
+      for await (const chunk of res.body as AsyncIterable<Buffer>)
+        parser.feed(decoder.decode(chunk, { stream: true }))
     } catch (error) {
       if (!signal.aborted) throw this.translate(error, signal)
     }

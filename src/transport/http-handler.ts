@@ -82,9 +82,19 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extra })
+interface JsonAnswer {
+  status: number
+  body: unknown
+  headers?: Record<string, string> | undefined
+}
+
+function sendJson(res: ServerResponse, answer: JsonAnswer): void {
+  const text = JSON.stringify(answer.body)
+  res.writeHead(answer.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...answer.headers,
+  })
   res.end(text)
 }
 
@@ -134,21 +144,32 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         : rejection.status === 413
           ? { connection: 'close' } // the rest of the body is unread: this socket cannot be reused
           : {}
-    sendJson(res, rejection.status, errorResponse(rejection.id, rejection.rpc.toJSON()), extra)
+    sendJson(res, {
+      status: rejection.status,
+      body: errorResponse(rejection.id, rejection.rpc.toJSON()),
+      headers: extra,
+    })
   }
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((error: unknown) => {
       if (error instanceof HttpRejection) return reject(req, res, error)
       logger.error({ err: error, url: req.url }, 'MCP request failed')
-      if (!res.headersSent) sendJson(res, 500, errorResponse(null, { code: ErrorCode.InternalError, message: 'Internal error' }))
+      if (!res.headersSent)
+        sendJson(res, {
+          status: 500,
+          body: errorResponse(null, { code: ErrorCode.InternalError, message: 'Internal error' }),
+        })
       else res.end()
     })
   }) as McpHttpHandler
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!originAllowed(header(req, 'origin'))) {
-      throw new HttpRejection(403, new RpcError(ErrorCode.InvalidRequest, `Origin ${header(req, 'origin')} is not allowed`))
+      throw new HttpRejection(
+        403,
+        new RpcError(ErrorCode.InvalidRequest, `Origin ${header(req, 'origin')} is not allowed`),
+      )
     }
     switch (req.method) {
       case 'POST':
@@ -158,14 +179,21 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       case 'DELETE':
         return handleDelete(req, res)
       default:
-        throw new HttpRejection(405, new RpcError(ErrorCode.InvalidRequest, `HTTP method ${req.method} is not allowed`))
+        throw new HttpRejection(
+          405,
+          new RpcError(ErrorCode.InvalidRequest, `HTTP method ${req.method} is not allowed`),
+        )
     }
   }
 
   function requireSession(req: IncomingMessage, id: RequestId | null): LegacySession {
     const sessionId = header(req, 'mcp-session-id')
     if (!sessionId) {
-      throw new HttpRejection(400, new RpcError(ErrorCode.ServerError, 'Mcp-Session-Id header is required'), id)
+      throw new HttpRejection(
+        400,
+        new RpcError(ErrorCode.ServerError, 'Mcp-Session-Id header is required'),
+        id,
+      )
     }
     const session = sessions.get(sessionId)
     if (!session) {
@@ -176,15 +204,24 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
 
   function handleGet(req: IncomingMessage, res: ServerResponse): void {
     if (!legacySessions) {
-      throw new HttpRejection(405, new RpcError(ErrorCode.InvalidRequest, 'GET streams need 2025-era sessions, which are off'))
+      throw new HttpRejection(
+        405,
+        new RpcError(ErrorCode.InvalidRequest, 'GET streams need 2025-era sessions, which are off'),
+      )
     }
     const accept = header(req, 'accept')
     if (!accept || !(accept.includes('text/event-stream') || accept.includes('*/*'))) {
-      throw new HttpRejection(406, new RpcError(ErrorCode.InvalidRequest, 'Accept must include text/event-stream'))
+      throw new HttpRejection(
+        406,
+        new RpcError(ErrorCode.InvalidRequest, 'Accept must include text/event-stream'),
+      )
     }
     const session = requireSession(req, null)
     if (session.stream && !session.stream.writableEnded) {
-      throw new HttpRejection(409, new RpcError(ErrorCode.InvalidRequest, 'A GET stream is already open for this session'))
+      throw new HttpRejection(
+        409,
+        new RpcError(ErrorCode.InvalidRequest, 'A GET stream is already open for this session'),
+      )
     }
     res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': session.id })
     res.flushHeaders()
@@ -193,7 +230,10 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
 
   function handleDelete(req: IncomingMessage, res: ServerResponse): void {
     if (!legacySessions) {
-      throw new HttpRejection(405, new RpcError(ErrorCode.InvalidRequest, 'DELETE needs 2025-era sessions, which are off'))
+      throw new HttpRejection(
+        405,
+        new RpcError(ErrorCode.InvalidRequest, 'DELETE needs 2025-era sessions, which are off'),
+      )
     }
     const session = requireSession(req, null)
     sessions.delete(session.id)
@@ -216,35 +256,54 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     try {
       return JSON.parse(text)
     } catch {
-      throw new HttpRejection(400, new RpcError(ErrorCode.ParseError, 'Parse error: the body is not valid JSON'))
+      throw new HttpRejection(
+        400,
+        new RpcError(ErrorCode.ParseError, 'Parse error: the body is not valid JSON'),
+      )
     }
   }
 
   function tooLarge(): HttpRejection {
     return new HttpRejection(
       413,
-      new RpcError(ErrorCode.InvalidRequest, `Request body exceeds the limit of ${maxBodyBytes} bytes (maxBodyBytes)`),
+      new RpcError(
+        ErrorCode.InvalidRequest,
+        `Request body exceeds the limit of ${maxBodyBytes} bytes (maxBodyBytes)`,
+      ),
     )
   }
 
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const contentType = header(req, 'content-type')
     if (!contentType?.toLowerCase().startsWith('application/json')) {
-      throw new HttpRejection(415, new RpcError(ErrorCode.InvalidRequest, 'Content-Type must be application/json'))
+      throw new HttpRejection(
+        415,
+        new RpcError(ErrorCode.InvalidRequest, 'Content-Type must be application/json'),
+      )
     }
     if (!acceptsBoth(header(req, 'accept'))) {
       throw new HttpRejection(
         406,
-        new RpcError(ErrorCode.InvalidRequest, 'Accept must list both application/json and text/event-stream'),
+        new RpcError(
+          ErrorCode.InvalidRequest,
+          'Accept must list both application/json and text/event-stream',
+        ),
       )
     }
     const body = await readJson(req)
     if (Array.isArray(body)) {
-      throw new HttpRejection(400, new RpcError(ErrorCode.InvalidRequest, 'JSON-RPC batches are not supported'))
+      throw new HttpRejection(
+        400,
+        new RpcError(ErrorCode.InvalidRequest, 'JSON-RPC batches are not supported'),
+      )
     }
     const classified = classifyMessage(body)
     if (classified.kind === 'invalid') {
-      throw new HttpRejection(400, new RpcError(ErrorCode.InvalidRequest, `Invalid request: ${classified.reason}`), classified.id)
+      throw new HttpRejection(
+        400,
+        new RpcError(ErrorCode.InvalidRequest, `Invalid request: ${classified.reason}`),
+        classified.id,
+      )
     }
     if (classified.kind === 'response') return void res.writeHead(202).end()
     const message = classified.message
@@ -255,7 +314,12 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     if (decision.era === 'modern') {
       if (classified.kind === 'notification') return void res.writeHead(202).end()
       checkModernHeaders(req, classified.message)
-      return answer(req, res, classified.message, { era: 'modern', version: decision.version, meta: decision.meta })
+      return answer(req, res, {
+        request: classified.message,
+        era: 'modern',
+        version: decision.version,
+        meta: decision.meta,
+      })
     }
 
     // 2025 era.
@@ -265,11 +329,14 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     const session = legacySessions ? requireSession(req, id) : undefined
     if (classified.kind === 'notification') {
       if (message.method === 'notifications/cancelled' && session && isObject(message.params)) {
-        session.inFlight.get(message.params.requestId as RequestId)?.abort(new Error('cancelled by the client'))
+        session.inFlight
+          .get(message.params.requestId as RequestId)
+          ?.abort(new Error('cancelled by the client'))
       }
       return void res.writeHead(202).end()
     }
-    return answer(req, res, classified.message, {
+    return answer(req, res, {
+      request: classified.message,
       era: 'legacy',
       version: session?.protocolVersion ?? decision.version,
       session,
@@ -277,10 +344,12 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
   }
 
   function checkModernHeaders(req: IncomingMessage, request: JsonRpcRequest): void {
-    const mismatch = (text: string) => new HttpRejection(400, new RpcError(ErrorCode.HeaderMismatch, `Header mismatch: ${text}`), request.id)
+    const mismatch = (text: string) =>
+      new HttpRejection(400, new RpcError(ErrorCode.HeaderMismatch, `Header mismatch: ${text}`), request.id)
     const method = header(req, 'mcp-method')
     if (method === undefined) throw mismatch('Mcp-Method header is required')
-    if (method !== request.method) throw mismatch(`Mcp-Method header '${method}' does not match body method '${request.method}'`)
+    if (method !== request.method)
+      throw mismatch(`Mcp-Method header '${method}' does not match body method '${request.method}'`)
     const source = MCP_NAME_SOURCE[request.method]
     if (!source) return
     const bodyName = request.params?.[source]
@@ -288,7 +357,8 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     if (raw === undefined) throw mismatch(`Mcp-Name header is required for ${request.method}`)
     const name = decodeHeaderValue(raw)
     if (name === undefined) throw mismatch('Mcp-Name header has a malformed base64 value')
-    if (name !== bodyName) throw mismatch(`Mcp-Name header value '${name}' does not match body value '${String(bodyName)}'`)
+    if (name !== bodyName)
+      throw mismatch(`Mcp-Name header value '${name}' does not match body value '${String(bodyName)}'`)
     if (request.method !== 'tools/call') return
     const declared = dispatcher.paramHeaders(name)
     if (!declared) return
@@ -296,7 +366,8 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       const expected = paramHeaderValue(request.params?.arguments, param.path)
       const rawValue = header(req, `mcp-param-${param.name.toLowerCase()}`)
       const actual = rawValue === undefined ? undefined : decodeHeaderValue(rawValue)
-      if (rawValue !== undefined && actual === undefined) throw mismatch(`Mcp-Param-${param.name} has a malformed base64 value`)
+      if (rawValue !== undefined && actual === undefined)
+        throw mismatch(`Mcp-Param-${param.name} has a malformed base64 value`)
       if (actual !== expected) {
         throw mismatch(
           expected === undefined
@@ -307,11 +378,14 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     }
   }
 
-  async function answerInitialize(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): Promise<void> {
+  async function answerInitialize(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: JsonRpcRequest,
+  ): Promise<void> {
     const params = request.params ?? {}
     const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : undefined
-    const version =
-      requested && isLegacyVersion(requested) ? requested : LATEST_LEGACY_PROTOCOL_VERSION
+    const version = requested && isLegacyVersion(requested) ? requested : LATEST_LEGACY_PROTOCOL_VERSION
     const session = legacySessions
       ? sessions.create({
           protocolVersion: version,
@@ -320,10 +394,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         })
       : undefined
     const extraHeaders = session ? { 'mcp-session-id': session.id } : undefined
-    return answer(req, res, request, { era: 'legacy', version, session, extraHeaders })
+    return answer(req, res, { request, era: 'legacy', version, session, extraHeaders })
   }
 
   interface AnswerContext {
+    request: JsonRpcRequest
     era: 'modern' | 'legacy'
     version: string
     meta?: Record<string, unknown>
@@ -331,7 +406,8 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     extraHeaders?: Record<string, string> | undefined
   }
 
-  async function answer(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest, at: AnswerContext): Promise<void> {
+  async function answer(req: IncomingMessage, res: ServerResponse, at: AnswerContext): Promise<void> {
+    const request = at.request
     const controller = new AbortController()
     let streaming = false
     const onClose = () => {
@@ -361,8 +437,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       response = successResponse(request.id, await dispatcher.handleRequest(request, exchange))
     } catch (error) {
       const rpc =
-        error instanceof RpcError ? error : new RpcError(ErrorCode.InternalError, 'Internal error while handling the request')
-      if (!(error instanceof RpcError)) logger.error({ err: error, method: request.method }, 'MCP handler failed')
+        error instanceof RpcError
+          ? error
+          : new RpcError(ErrorCode.InternalError, 'Internal error while handling the request')
+      if (!(error instanceof RpcError))
+        logger.error({ err: error, method: request.method }, 'MCP handler failed')
       // Spec 2026-07-28: an unimplemented method is answered with HTTP 404 and -32601.
       if (at.era === 'modern' && rpc.code === ErrorCode.MethodNotFound) status = 404
       response = errorResponse(request.id, rpc.toJSON())
@@ -372,7 +451,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     }
     if (res.writableEnded || res.destroyed) return
     if (streaming) res.end(sseEvent(response))
-    else sendJson(res, status, response, at.extraHeaders)
+    else sendJson(res, { status, body: response, headers: at.extraHeaders })
   }
 
   handler.broadcast = (notification) => sessions.broadcast(notification)

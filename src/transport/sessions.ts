@@ -70,7 +70,10 @@ export class SessionStore {
   /** Attaches a GET stream to the session; keep-alive comments flow until it closes. */
   attachStream(session: LegacySession, res: ServerResponse): void {
     session.stream = res
-    const keepAlive = setInterval(() => res.write(SSE_KEEPALIVE), this.#options.keepAliveSeconds * 1000).unref()
+    const keepAlive = setInterval(
+      () => res.write(SSE_KEEPALIVE),
+      this.#options.keepAliveSeconds * 1000,
+    ).unref()
     res.on('close', () => {
       clearInterval(keepAlive)
       if (session.stream === res) session.stream = undefined
@@ -98,7 +101,8 @@ export class SessionStore {
   #sweep(): void {
     const oldest = Date.now() - this.#options.idleTimeoutSeconds * 1000
     for (const session of this.#sessions.values()) {
-      if (session.lastSeenMs < oldest && !session.stream && session.inFlight.size === 0) this.delete(session.id)
+      if (session.lastSeenMs < oldest && !session.stream && session.inFlight.size === 0)
+        this.delete(session.id)
     }
   }
 }

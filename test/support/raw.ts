@@ -8,18 +8,31 @@ export const MODERN_META = {
   'io.modelcontextprotocol/clientCapabilities': {},
 }
 
-export const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+export const JSON_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+}
 
 export interface RawAnswer {
   status: number
   headers: Record<string, string | string[] | undefined>
   text: string
-  json: { jsonrpc?: string; id?: unknown; result?: Record<string, unknown>; error?: { code: number; message: string; data?: unknown } }
+  json: {
+    jsonrpc?: string
+    id?: unknown
+    result?: Record<string, unknown>
+    error?: { code: number; message: string; data?: unknown }
+  }
 }
 
 export async function send(
   url: string,
-  options: { method?: 'GET' | 'POST' | 'DELETE' | 'PUT'; headers?: Record<string, string>; body?: string | object; signal?: AbortSignal } = {},
+  options: {
+    method?: 'GET' | 'POST' | 'DELETE' | 'PUT'
+    headers?: Record<string, string>
+    body?: string | object
+    signal?: AbortSignal
+  } = {},
 ): Promise<RawAnswer> {
   const body = typeof options.body === 'object' ? JSON.stringify(options.body) : options.body
   const res = await request(url, {
@@ -39,7 +52,11 @@ export async function send(
 }
 
 /** A 2026-07-28 request with the headers the spec requires. */
-export function modern(method: string, params: Record<string, unknown> = {}, extraHeaders: Record<string, string> = {}) {
+export function modern(
+  method: string,
+  params: Record<string, unknown> = {},
+  extraHeaders: Record<string, string> = {},
+) {
   const name = (params.name ?? params.uri) as string | undefined
   return {
     headers: {

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { toNodeHandler } from '@modelcontextprotocol/node'
 import { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StreamableHTTPServerTransport as V1Transport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import { toNodeHandler } from '@modelcontextprotocol/node'
 import { createMcpHandler, McpServer as V2McpServer } from '@modelcontextprotocol/server'
 import { z } from 'zod'
 
@@ -47,7 +47,10 @@ function v2Factory(): V2McpServer {
       const token = ctx.mcpReq._meta?.progressToken
       for (let i = 1; i <= steps; i++) {
         if (token !== undefined) {
-          await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps } })
+          await ctx.mcpReq.notify({
+            method: 'notifications/progress',
+            params: { progressToken: token, progress: i, total: steps },
+          })
         }
       }
       return { content: [{ type: 'text', text: `done ${steps}` }] }
@@ -64,9 +67,13 @@ export async function startSdkV2Server(): Promise<TestHttpServer> {
 
 function v1Server(): V1McpServer {
   const server = new V1McpServer({ name: 'sdk-v1-echo', version: '1.0.0' })
-  server.registerTool('echo', { description: 'Echo text back', inputSchema: { text: z.string() } }, async ({ text }) => ({
-    content: [{ type: 'text', text }],
-  }))
+  server.registerTool(
+    'echo',
+    { description: 'Echo text back', inputSchema: { text: z.string() } },
+    async ({ text }) => ({
+      content: [{ type: 'text', text }],
+    }),
+  )
   server.registerTool(
     'slow_progress',
     { description: 'Report progress then answer', inputSchema: { steps: z.number().int() } },
@@ -74,7 +81,10 @@ function v1Server(): V1McpServer {
       const token = extra._meta?.progressToken
       for (let i = 1; i <= steps; i++) {
         if (token !== undefined) {
-          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps } })
+          await extra.sendNotification({
+            method: 'notifications/progress',
+            params: { progressToken: token, progress: i, total: steps },
+          })
         }
       }
       return { content: [{ type: 'text', text: `done ${steps}` }] }
@@ -100,7 +110,9 @@ export async function startSdkV1StatelessServer(options: { json: boolean }): Pro
     const body = await readBody(req)
     const server = v1Server()
     // The SDK's documented stateless setup passes `sessionIdGenerator: undefined`.
-    const transport = new V1Transport({ enableJsonResponse: options.json } as ConstructorParameters<typeof V1Transport>[0])
+    const transport = new V1Transport({ enableJsonResponse: options.json } as ConstructorParameters<
+      typeof V1Transport
+    >[0])
     res.on('close', () => {
       void transport.close()
       void server.close()
@@ -111,7 +123,9 @@ export async function startSdkV1StatelessServer(options: { json: boolean }): Pro
 }
 
 /** SDK v1 stateful: sessions keyed by `Mcp-Session-Id`, as the SDK's docs show. */
-export async function startSdkV1StatefulServer(options: { json: boolean }): Promise<TestHttpServer & { sessions: Map<string, V1Transport> }> {
+export async function startSdkV1StatefulServer(options: {
+  json: boolean
+}): Promise<TestHttpServer & { sessions: Map<string, V1Transport> }> {
   const sessions = new Map<string, V1Transport>()
   const started = await listen(async (req, res) => {
     const body = req.method === 'POST' ? await readBody(req) : undefined

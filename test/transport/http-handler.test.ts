@@ -8,7 +8,6 @@ const probe = { aborted: [] as string[], started: [] as string[] }
 
 beforeAll(async () => {
   server = await serve(echoServer(probe), { port: 0, maxBodyBytes: 64 * 1024 })
-
 })
 afterAll(() => server.close())
 
@@ -21,14 +20,20 @@ afterEach(async () => {
 describe('HTTP envelope', () => {
   it('rejects a foreign Origin with 403 (DNS-rebinding protection)', async () => {
     const req = modern('ping')
-    const res = await send(server.url, { headers: { ...req.headers, origin: 'http://evil.example' }, body: req.body })
+    const res = await send(server.url, {
+      headers: { ...req.headers, origin: 'http://evil.example' },
+      body: req.body,
+    })
     expect(res.status).toBe(403)
     expect(res.json.error?.message).toContain('Origin http://evil.example is not allowed')
   })
 
   it('accepts a localhost Origin', async () => {
     const req = modern('ping')
-    const res = await send(server.url, { headers: { ...req.headers, origin: 'http://localhost:5173' }, body: req.body })
+    const res = await send(server.url, {
+      headers: { ...req.headers, origin: 'http://localhost:5173' },
+      body: req.body,
+    })
     expect(res.status).toBe(200)
   })
 
@@ -40,19 +45,27 @@ describe('HTTP envelope', () => {
   })
 
   it('requires Content-Type application/json (415)', async () => {
-    const res = await send(server.url, { headers: { ...JSON_HEADERS, 'content-type': 'text/plain' }, body: '{}' })
+    const res = await send(server.url, {
+      headers: { ...JSON_HEADERS, 'content-type': 'text/plain' },
+      body: '{}',
+    })
     expect(res.status).toBe(415)
     expect(res.json.error?.message).toMatch(/Content-Type/)
   })
 
   it('requires Accept to list JSON and SSE (406)', async () => {
-    const res = await send(server.url, { headers: { ...JSON_HEADERS, accept: 'application/json' }, body: modern('ping').body })
+    const res = await send(server.url, {
+      headers: { ...JSON_HEADERS, accept: 'application/json' },
+      body: modern('ping').body,
+    })
     expect(res.status).toBe(406)
     expect(res.json.error?.message).toMatch(/Accept/)
   })
 
   it('limits the body size (413)', async () => {
-    const res = await send(server.url, { body: { jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(70_000) } } })
+    const res = await send(server.url, {
+      body: { jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(70_000) } },
+    })
     expect(res.status).toBe(413)
     expect(res.json.error?.message).toContain('maxBodyBytes')
   })
@@ -100,19 +113,44 @@ describe('2026-07-28 requests', () => {
 
   it('rejects an unsupported version with 400 -32022 listing the supported ones', async () => {
     const req = modern('ping')
-    const body = { ...req.body, params: { _meta: { ...MODERN_META, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } } }
-    const res = await send(server.url, { headers: { ...req.headers, 'mcp-protocol-version': '2099-01-01' }, body })
+    const body = {
+      ...req.body,
+      params: { _meta: { ...MODERN_META, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } },
+    }
+    const res = await send(server.url, {
+      headers: { ...req.headers, 'mcp-protocol-version': '2099-01-01' },
+      body,
+    })
     expect(res.status).toBe(400)
-    expect(res.json.error).toMatchObject({ code: -32022, data: { requested: '2099-01-01', supported: expect.arrayContaining(['2026-07-28']) } })
+    expect(res.json.error).toMatchObject({
+      code: -32022,
+      data: { requested: '2099-01-01', supported: expect.arrayContaining(['2026-07-28']) },
+    })
   })
 
   it.each([
-    ['MCP-Protocol-Version missing', { 'mcp-protocol-version': '' }, 'MCP-Protocol-Version header is required'],
-    ['MCP-Protocol-Version differs', { 'mcp-protocol-version': '2025-11-25' }, "does not match _meta value '2026-07-28'"],
+    [
+      'MCP-Protocol-Version missing',
+      { 'mcp-protocol-version': '' },
+      'MCP-Protocol-Version header is required',
+    ],
+    [
+      'MCP-Protocol-Version differs',
+      { 'mcp-protocol-version': '2025-11-25' },
+      "does not match _meta value '2026-07-28'",
+    ],
     ['Mcp-Method missing', { 'mcp-method': '' }, 'Mcp-Method header is required'],
-    ['Mcp-Method differs', { 'mcp-method': 'tools/list' }, "Mcp-Method header 'tools/list' does not match body method 'tools/call'"],
+    [
+      'Mcp-Method differs',
+      { 'mcp-method': 'tools/list' },
+      "Mcp-Method header 'tools/list' does not match body method 'tools/call'",
+    ],
     ['Mcp-Name missing', { 'mcp-name': '' }, 'Mcp-Name header is required'],
-    ['Mcp-Name differs', { 'mcp-name': 'regional' }, "Mcp-Name header value 'regional' does not match body value 'echo'"],
+    [
+      'Mcp-Name differs',
+      { 'mcp-name': 'regional' },
+      "Mcp-Name header value 'regional' does not match body value 'echo'",
+    ],
     ['Mcp-Name bad base64', { 'mcp-name': '=?base64?***?=' }, 'malformed base64'],
   ])('rejects a header mismatch (%s) with 400 -32020', async (_case, override, message) => {
     const req = modern('tools/call', { name: 'echo', arguments: { text: 'x' } })
@@ -130,14 +168,21 @@ describe('2026-07-28 requests', () => {
 
   it('accepts a base64-encoded Mcp-Name', async () => {
     const req = modern('tools/call', { name: 'echo', arguments: { text: 'b64' } })
-    const res = await send(server.url, { headers: { ...req.headers, 'mcp-name': `=?base64?${Buffer.from('echo').toString('base64')}?=` }, body: req.body })
+    const res = await send(server.url, {
+      headers: { ...req.headers, 'mcp-name': `=?base64?${Buffer.from('echo').toString('base64')}?=` },
+      body: req.body,
+    })
     expect(res.json.result?.content).toEqual([{ type: 'text', text: 'b64' }])
   })
 
   it('validates Mcp-Param-* headers of x-mcp-header parameters', async () => {
     const call = (headers: Record<string, string>) =>
-      send(server.url, { ...modern('tools/call', { name: 'regional', arguments: { region: 'eu-west', query: 'q' } }, headers) })
-    expect((await call({ 'mcp-param-region': 'eu-west' })).json.result?.content).toEqual([{ type: 'text', text: 'eu-west/q' }])
+      send(server.url, {
+        ...modern('tools/call', { name: 'regional', arguments: { region: 'eu-west', query: 'q' } }, headers),
+      })
+    expect((await call({ 'mcp-param-region': 'eu-west' })).json.result?.content).toEqual([
+      { type: 'text', text: 'eu-west/q' },
+    ])
     const missing = await call({})
     expect(missing.status).toBe(400)
     expect(missing.json.error?.message).toContain('Mcp-Param-Region is missing (arguments.region)')
@@ -153,7 +198,10 @@ describe('2026-07-28 requests', () => {
 
   it('rejects a modern header without the _meta envelope (400 -32602)', async () => {
     const req = modern('ping')
-    const res = await send(server.url, { headers: req.headers, body: { jsonrpc: '2.0', id: 1, method: 'ping' } })
+    const res = await send(server.url, {
+      headers: req.headers,
+      body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+    })
     expect(res.status).toBe(400)
     expect(res.json.error?.code).toBe(-32602)
     expect(res.json.error?.message).toContain('io.modelcontextprotocol/protocolVersion')
@@ -170,7 +218,10 @@ describe('2026-07-28 requests', () => {
 
   it('ignores Mcp-Session-Id and mints none', async () => {
     const req = modern('ping')
-    const res = await send(server.url, { headers: { ...req.headers, 'mcp-session-id': 'made-up' }, body: req.body })
+    const res = await send(server.url, {
+      headers: { ...req.headers, 'mcp-session-id': 'made-up' },
+      body: req.body,
+    })
     expect(res.status).toBe(200)
     expect(res.headers['mcp-session-id']).toBeUndefined()
   })
@@ -179,10 +230,13 @@ describe('2026-07-28 requests', () => {
     const paged = await serve(echoServer(undefined, 4), { port: 0 })
     try {
       const first = await send(paged.url, modern('tools/list'))
-      const names1 = (first.json.result?.tools as Array<{ name: string }>).map((t) => t.name)
+      const names1 = (first.json.result!.tools as Array<{ name: string }>).map((t) => t.name)
       expect(names1).toEqual(['echo', 'regional', 'progress', 'sum'])
       const second = await send(paged.url, modern('tools/list', { cursor: first.json.result?.nextCursor }))
-      expect((second.json.result?.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(['fail', 'wait'])
+      expect((second.json.result!.tools as Array<{ name: string }>).map((t) => t.name)).toEqual([
+        'fail',
+        'wait',
+      ])
       expect(second.json.result?.nextCursor).toBeUndefined()
       const bad = await send(paged.url, modern('tools/list', { cursor: '!!' }))
       expect(bad.status).toBe(200)
@@ -198,29 +252,44 @@ describe('tool calls', () => {
     const res = await send(server.url, modern('tools/list'))
     const tools = res.json.result?.tools as Array<Record<string, unknown>>
     expect(tools.find((t) => t.name === 'sum')).toMatchObject({
-      inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+      inputSchema: {
+        type: 'object',
+        properties: { a: { type: 'number' }, b: { type: 'number' } },
+        required: ['a', 'b'],
+      },
       outputSchema: { type: 'object', properties: { sum: { type: 'number' } } },
     })
-    expect(tools.find((t) => t.name === 'echo')).toMatchObject({ title: 'Echo', annotations: { readOnlyHint: true } })
+    expect(tools.find((t) => t.name === 'echo')).toMatchObject({
+      title: 'Echo',
+      annotations: { readOnlyHint: true },
+    })
   })
 
   it('returns structured content with a text mirror', async () => {
     const res = await send(server.url, modern('tools/call', { name: 'sum', arguments: { a: 2, b: 3 } }))
-    expect(res.json.result).toMatchObject({ structuredContent: { sum: 5 }, content: [{ type: 'text', text: '{"sum":5}' }] })
+    expect(res.json.result).toMatchObject({
+      structuredContent: { sum: 5 },
+      content: [{ type: 'text', text: '{"sum":5}' }],
+    })
   })
 
   it('turns invalid arguments into an isError result naming the field', async () => {
     const res = await send(server.url, modern('tools/call', { name: 'sum', arguments: { a: 'two', b: 3 } }))
     expect(res.status).toBe(200)
     expect(res.json.result?.isError).toBe(true)
-    expect(JSON.stringify(res.json.result?.content)).toContain("Invalid arguments for tool 'sum': a: Invalid input: expected number")
+    expect(JSON.stringify(res.json.result?.content)).toContain(
+      "Invalid arguments for tool 'sum': a: Invalid input: expected number",
+    )
   })
 
   it('turns thrown errors into isError results without stack traces', async () => {
     const tool = await send(server.url, modern('tools/call', { name: 'fail', arguments: { kind: 'tool' } }))
-    expect(tool.json.result).toMatchObject({ isError: true, content: [{ type: 'text', text: 'the CRM has no such account' }] })
+    expect(tool.json.result).toMatchObject({
+      isError: true,
+      content: [{ type: 'text', text: 'the CRM has no such account' }],
+    })
     const crash = await send(server.url, modern('tools/call', { name: 'fail', arguments: { kind: 'crash' } }))
-    const text = (crash.json.result?.content as Array<{ text: string }>)[0]!.text
+    const text = (crash.json.result!.content as Array<{ text: string }>)[0]!.text
     expect(text).toBe(`Tool 'fail' failed: cannot read properties of undefined (reading "id")`)
     expect(crash.text).not.toMatch(/at .*\.ts:\d+/)
   })
@@ -234,7 +303,10 @@ describe('tool calls', () => {
     const plain = await send(server.url, modern('tools/call', { name: 'echo', arguments: { text: 'json' } }))
     expect(plain.headers['content-type']).toBe('application/json')
     const req = modern('tools/call', { name: 'progress', arguments: { steps: 2 } })
-    const body = { ...req.body, params: { ...req.body.params, _meta: { ...MODERN_META, progressToken: 'p1' } } }
+    const body = {
+      ...req.body,
+      params: { ...req.body.params, _meta: { ...MODERN_META, progressToken: 'p1' } },
+    }
     const streamed = await send(server.url, { headers: req.headers, body })
     expect(streamed.headers['content-type']).toBe('text/event-stream')
     expect(streamed.headers['x-accel-buffering']).toBe('no')
@@ -245,13 +317,18 @@ describe('tool calls', () => {
       'notifications/message',
       'response',
     ])
-    expect(messages[1]).toMatchObject({ params: { progressToken: 'p1', progress: 2, total: 2, message: 'step 2' } })
+    expect(messages[1]).toMatchObject({
+      params: { progressToken: 'p1', progress: 2, total: 2, message: 'step 2' },
+    })
     expect(messages[3]).toMatchObject({ id: 1, result: { content: [{ type: 'text', text: 'did 2' }] } })
   })
 
   it('aborts the handler when the client closes the connection', async () => {
     const controller = new AbortController()
-    const pending = send(server.url, { ...modern('tools/call', { name: 'wait', arguments: { id: 'gone', ms: 10_000 } }), signal: controller.signal })
+    const pending = send(server.url, {
+      ...modern('tools/call', { name: 'wait', arguments: { id: 'gone', ms: 10_000 } }),
+      signal: controller.signal,
+    })
     await expect.poll(() => probe.started).toContain('gone')
     controller.abort()
     await expect(pending).rejects.toThrow()

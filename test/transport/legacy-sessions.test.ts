@@ -14,10 +14,23 @@ afterAll(() => server.close())
 
 async function initialize(url: string, protocolVersion = '2025-06-18') {
   const res = await send(url, {
-    body: { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 't', version: '1' } } },
+    body: {
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion, capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    },
   })
   const sessionId = res.headers['mcp-session-id'] as string | undefined
-  return { res, sessionId, headers: { ...JSON_HEADERS, 'mcp-protocol-version': protocolVersion, ...(sessionId ? { 'mcp-session-id': sessionId } : {}) } }
+  return {
+    res,
+    sessionId,
+    headers: {
+      ...JSON_HEADERS,
+      'mcp-protocol-version': protocolVersion,
+      ...(sessionId ? { 'mcp-session-id': sessionId } : {}),
+    },
+  }
 }
 
 describe('2025-era sessions', () => {
@@ -36,8 +49,19 @@ describe('2025-era sessions', () => {
 
   it('serves requests within the session, and legacy results carry no 2026 fields', async () => {
     const { headers } = await initialize(server.url)
-    expect((await send(server.url, { headers, body: { jsonrpc: '2.0', method: 'notifications/initialized' } })).status).toBe(202)
-    const res = await send(server.url, { headers, body: { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } } })
+    expect(
+      (await send(server.url, { headers, body: { jsonrpc: '2.0', method: 'notifications/initialized' } }))
+        .status,
+    ).toBe(202)
+    const res = await send(server.url, {
+      headers,
+      body: {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'hi' } },
+      },
+    })
     expect(res.json.result).toEqual({ content: [{ type: 'text', text: 'hi' }] })
   })
 
@@ -53,17 +77,26 @@ describe('2025-era sessions', () => {
 
   it('rejects an unsupported MCP-Protocol-Version header (400 -32022)', async () => {
     const { headers } = await initialize(server.url)
-    const res = await send(server.url, { headers: { ...headers, 'mcp-protocol-version': '1999-01-01' }, body: { jsonrpc: '2.0', id: 4, method: 'ping' } })
+    const res = await send(server.url, {
+      headers: { ...headers, 'mcp-protocol-version': '1999-01-01' },
+      body: { jsonrpc: '2.0', id: 4, method: 'ping' },
+    })
     expect(res.status).toBe(400)
     expect(res.json.error?.code).toBe(-32022)
   })
 
   it('delivers list_changed on the GET stream and ends the session on DELETE', async () => {
     const { headers } = await initialize(server.url)
-    const stream = await request(server.url, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' } })
+    const stream = await request(server.url, {
+      method: 'GET',
+      headers: { ...headers, accept: 'text/event-stream' },
+    })
     expect(stream.statusCode).toBe(200)
     expect(stream.headers['content-type']).toBe('text/event-stream')
-    const second = await send(server.url, { method: 'GET', headers: { ...headers, accept: 'text/event-stream' } })
+    const second = await send(server.url, {
+      method: 'GET',
+      headers: { ...headers, accept: 'text/event-stream' },
+    })
     expect(second.status).toBe(409)
     const { ToolServer } = await import('../../src/server/index.js')
     expect(ToolServer).toBeDefined()
@@ -72,16 +105,24 @@ describe('2025-era sessions', () => {
     const running = await serve(live, { port: 0 })
     try {
       const s = await initialize(running.url)
-      const get = await request(running.url, { method: 'GET', headers: { ...s.headers, accept: 'text/event-stream' } })
+      const get = await request(running.url, {
+        method: 'GET',
+        headers: { ...s.headers, accept: 'text/event-stream' },
+      })
       const { z } = await import('zod')
       await expect.poll(() => live.handler !== undefined).toBe(true)
       live.tool('late', { input: z.object({}) }, () => 'late')
       const reader = get.body[Symbol.asyncIterator]()
       const chunk = await reader.next()
-      expect(sseMessages(String(chunk.value))).toEqual([{ jsonrpc: '2.0', method: 'notifications/tools/list_changed' }])
+      expect(sseMessages(String(chunk.value))).toEqual([
+        { jsonrpc: '2.0', method: 'notifications/tools/list_changed' },
+      ])
       const del = await send(running.url, { method: 'DELETE', headers: s.headers })
       expect(del.status).toBe(200)
-      const after = await send(running.url, { headers: s.headers, body: { jsonrpc: '2.0', id: 5, method: 'ping' } })
+      const after = await send(running.url, {
+        headers: s.headers,
+        body: { jsonrpc: '2.0', id: 5, method: 'ping' },
+      })
       expect(after.status).toBe(404)
     } finally {
       await running.close()
@@ -91,9 +132,24 @@ describe('2025-era sessions', () => {
 
   it('notifications/cancelled aborts the named in-flight request', async () => {
     const { headers } = await initialize(server.url)
-    const pending = send(server.url, { headers, body: { jsonrpc: '2.0', id: 'w1', method: 'tools/call', params: { name: 'wait', arguments: { id: 'cancel-me', ms: 10_000 } } } })
+    const pending = send(server.url, {
+      headers,
+      body: {
+        jsonrpc: '2.0',
+        id: 'w1',
+        method: 'tools/call',
+        params: { name: 'wait', arguments: { id: 'cancel-me', ms: 10_000 } },
+      },
+    })
     await expect.poll(() => probe.started).toContain('cancel-me')
-    const cancel = await send(server.url, { headers, body: { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'w1', reason: 'user' } } })
+    const cancel = await send(server.url, {
+      headers,
+      body: {
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: 'w1', reason: 'user' },
+      },
+    })
     expect(cancel.status).toBe(202)
     await expect.poll(() => probe.aborted).toContain('cancel-me')
     expect((await pending).json.result?.isError).toBe(true)
@@ -111,9 +167,18 @@ describe('2025-era without sessions (legacySessions: false)', () => {
     await using stateless = await serve(echoServer(), { port: 0, legacySessions: false })
     const init = await initialize(stateless.url)
     expect(init.sessionId).toBeUndefined()
-    const res = await send(stateless.url, { body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } } })
+    const res = await send(stateless.url, {
+      body: {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'x' } },
+      },
+    })
     expect(res.json.result?.content).toEqual([{ type: 'text', text: 'x' }])
-    expect((await send(stateless.url, { method: 'GET', headers: { accept: 'text/event-stream' } })).status).toBe(405)
+    expect(
+      (await send(stateless.url, { method: 'GET', headers: { accept: 'text/event-stream' } })).status,
+    ).toBe(405)
     expect((await send(stateless.url, { method: 'DELETE', headers: {} })).status).toBe(405)
   })
 })
