@@ -10,6 +10,7 @@ import type {
   Tool,
 } from '../protocol/types.js'
 import type { ProtocolEra } from '../protocol/versions.js'
+import { CallSignal } from '../transport/call-signal.js'
 import { ClientSession } from '../transport/client-session.js'
 import { HttpWire } from '../transport/http-client.js'
 
@@ -294,13 +295,13 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
   async #withTimeout<T>(
     seconds: number,
     outer: AbortSignal | undefined,
-    run: (signal: AbortSignal) => Promise<T>,
+    run: (signal: CallSignal) => Promise<T>,
   ): Promise<T> {
     outer?.throwIfAborted()
-    const controller = new AbortController()
+    const signal = new CallSignal()
     const timer = setTimeout(
       () =>
-        controller.abort(
+        signal.abort(
           new McpTimeoutError(
             { timeout: 'request', seconds, option: 'clientSessionTimeoutSeconds' },
             this.#site,
@@ -308,13 +309,12 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
         ),
       seconds * 1000,
     )
-    const onAbort = () => controller.abort(outer?.reason)
-    outer?.addEventListener('abort', onAbort, { once: true })
+    const unlink = outer ? signal.follow(outer) : undefined
     try {
-      return await run(controller.signal)
+      return await run(signal)
     } finally {
       clearTimeout(timer)
-      outer?.removeEventListener('abort', onAbort)
+      unlink?.()
     }
   }
 }

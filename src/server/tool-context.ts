@@ -50,7 +50,9 @@ export function createToolContext(
       ? (exchange.meta?.[META_CLIENT_INFO] as Implementation | undefined)
       : (exchange.session?.clientInfo as Implementation | undefined)
   return {
-    signal: exchange.signal,
+    get signal() {
+      return exchange.signal
+    },
     requestId: request.id,
     protocolVersion: exchange.protocolVersion,
     sessionId: exchange.session?.id,

@@ -38,8 +38,9 @@ export function toCallToolResult(
   else if (value === undefined || value === null) result = { content: [] }
   else if (Array.isArray(value)) result = { content: value }
   else if (isCallToolResult(value)) {
+    // Always a copy: the transport stamps protocol fields onto results in place.
     result = Array.isArray(value.content)
-      ? value
+      ? { ...value }
       : { ...value, content: [{ type: 'text', text: JSON.stringify(value.structuredContent) }] }
   } else result = { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value }
 

@@ -88,6 +88,7 @@ export class ToolServer implements Dispatcher {
   readonly #handlers = new Set<McpHttpHandler>()
   readonly #methods: Record<string, MethodHandler>
   #toolList: Tool[] | undefined
+  readonly #serverInfoMeta: Record<string, unknown>
 
   constructor(options: ToolServerOptions) {
     if (!options.name) throw new ToolwireConfigError('ToolServer: option "name" is required')
@@ -109,6 +110,7 @@ export class ToolServer implements Dispatcher {
       ...(options.title ? { title: options.title } : {}),
     }
     this.#instructions = options.instructions
+    this.#serverInfoMeta = { [META_SERVER_INFO]: this.info }
     this.#pageSize = pageSize
     this.#cache = { ttlMs, cacheScope: options.listCache?.scope ?? 'private' }
     this.#methods = {
@@ -192,8 +194,13 @@ export class ToolServer implements Dispatcher {
     if (!method) throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`)
     const result = await method(request.params ?? {}, exchange, request)
     if (exchange.era === 'legacy') return result
-    // 2026-07-28: every result says its type and who answered.
-    return { ...result, resultType: 'complete', _meta: { [META_SERVER_INFO]: this.info } }
+    // 2026-07-28: every result says its type and who answered. Results are fresh objects
+    // (handlers' own results are copied in toCallToolResult), so they are stamped in place.
+    result.resultType = 'complete'
+    result._meta = isObject(result._meta)
+      ? { ...result._meta, ...this.#serverInfoMeta }
+      : this.#serverInfoMeta
+    return result
   }
 
   #discover(exchange: Exchange): Record<string, unknown> {
@@ -254,18 +261,23 @@ export class ToolServer implements Dispatcher {
         true,
       ) as Record<string, unknown>
     }
-    return (await runTool(tool, parsed.data, createToolContext(exchange, request))) as Record<string, unknown>
+    return (await runTool(tool, parsed.data, { exchange, request })) as Record<string, unknown>
   }
 }
 
-async function runTool(tool: RegisteredTool, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
+async function runTool(
+  tool: RegisteredTool,
+  args: unknown,
+  { exchange, request }: { exchange: Exchange; request: JsonRpcRequest },
+): Promise<CallToolResult> {
   const name = tool.definition.name
+  const ctx = createToolContext(exchange, request)
   try {
     const value = await tool.handler(args, ctx)
-    if (ctx.signal.aborted) return textResult(`Tool '${name}' was cancelled`, true)
+    if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
     return toCallToolResult(value, tool.output, name)
   } catch (error) {
-    if (ctx.signal.aborted) return textResult(`Tool '${name}' was cancelled`, true)
+    if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
     // Only the message travels: stack traces stay on the server.
     const message = error instanceof Error ? error.message : String(error)
     return textResult(error instanceof ToolError ? message : `Tool '${name}' failed: ${message}`, true)

@@ -22,6 +22,7 @@ import {
   MODERN_PROTOCOL_VERSION,
   type ProtocolEra,
 } from '../protocol/versions.js'
+import type { WireSignal } from './call-signal.js'
 import { encodeHeaderValue, type ParamHeader, paramHeaderValue, scanParamHeaders } from './header-values.js'
 import type { HttpWire, PostOutcome } from './http-client.js'
 
@@ -40,7 +41,7 @@ export interface ClientSessionOptions {
 }
 
 export interface RequestOptions {
-  signal?: AbortSignal | undefined
+  signal?: WireSignal | undefined
   onMessage?: ((message: JsonRpcMessage) => void) | undefined
   extraMeta?: Record<string, unknown> | undefined
 }
@@ -66,6 +67,8 @@ export class ClientSession {
   #baseHeaders: Record<string, string>
   #meta: Record<string, unknown>
   #server: ServerDescription | undefined
+  /** Headers per `method\0name` for requests without `Mcp-Param-*` headers: built once. */
+  readonly #headerCache = new Map<string, Record<string, string>>()
   #listening: AbortController | undefined
 
   constructor(options: ClientSessionOptions) {
@@ -88,7 +91,7 @@ export class ClientSession {
     return this.#server
   }
 
-  async connect(signal?: AbortSignal): Promise<ServerDescription> {
+  async connect(signal?: WireSignal): Promise<ServerDescription> {
     if (this.#o.era !== 'legacy') {
       const probe = await this.#probeModern(signal)
       if (probe.kind === 'modern') return probe.server
@@ -116,10 +119,21 @@ export class ClientSession {
       method,
       params: this.#params(params, options.extraMeta),
     }
-    const outcome = await this.#o.wire.post(
-      { body, headers: this.#headers(method, params), signal: options.signal, onMessage: options.onMessage },
-      id,
-    )
+    let outcome: PostOutcome
+    try {
+      outcome = await this.#o.wire.post(
+        {
+          body,
+          headers: this.#headers(method, params),
+          signal: options.signal,
+          onMessage: options.onMessage,
+        },
+        id,
+      )
+    } catch (error) {
+      if (options.signal?.aborted && this.#era === 'legacy') this.#cancel(id, options.signal.reason)
+      throw error
+    }
     return this.#result(method, outcome)
   }
 
@@ -134,6 +148,7 @@ export class ClientSession {
       }
       if (scan.headers.length > 0) this.#paramHeaders.set(tool.name, scan.headers)
       else this.#paramHeaders.delete(tool.name)
+      this.#headerCache.delete(`tools/call\0${tool.name}`)
       valid.push(tool)
     }
     return valid
@@ -150,7 +165,19 @@ export class ClientSession {
     }
   }
 
+  /** 2025 era: tell the server to stop (2026-07-28 servers see the closed stream instead). */
+  #cancel(requestId: number, reason: unknown): void {
+    const params = { requestId, reason: reason instanceof Error ? reason.message : 'cancelled' }
+    this.#o.wire
+      .post(
+        { body: { jsonrpc: '2.0', method: 'notifications/cancelled', params }, headers: this.#baseHeaders },
+        undefined,
+      )
+      .catch(() => {})
+  }
+
   #frame(version: string): void {
+    this.#headerCache.clear()
     this.#version = version
     this.#baseHeaders = {
       ...this.#o.headers,
@@ -172,21 +199,30 @@ export class ClientSession {
   ): Record<string, unknown> {
     if (this.#era === 'legacy')
       return extraMeta ? { ...params, _meta: { ...(params._meta as object), ...extraMeta } } : params
+    if (params._meta === undefined && extraMeta === undefined) return { ...params, _meta: this.#meta }
     return { ...params, _meta: { ...(params._meta as object), ...extraMeta, ...this.#meta } }
   }
 
   #headers(method: string, params: Record<string, unknown>): Record<string, string> {
     if (this.#era === 'legacy') return this.#baseHeaders
-    const headers: Record<string, string> = { ...this.#baseHeaders, 'mcp-method': method }
     const source = MCP_NAME_SOURCE[method]
     const name = source ? params[source] : undefined
-    if (typeof name === 'string') {
-      headers['mcp-name'] = encodeHeaderValue(name)
-      const declared = method === 'tools/call' ? this.#paramHeaders.get(name) : undefined
-      for (const param of declared ?? []) {
-        const value = paramHeaderValue(params.arguments, param.path)
-        if (value !== undefined) headers[`mcp-param-${param.name.toLowerCase()}`] = encodeHeaderValue(value)
-      }
+    const declared =
+      typeof name === 'string' && method === 'tools/call' ? this.#paramHeaders.get(name) : undefined
+    const key = typeof name === 'string' ? `${method}\0${name}` : method
+    if (!declared) {
+      const cached = this.#headerCache.get(key)
+      if (cached) return cached
+    }
+    const headers: Record<string, string> = { ...this.#baseHeaders, 'mcp-method': method }
+    if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name)
+    if (!declared) {
+      if (this.#headerCache.size < 1000) this.#headerCache.set(key, headers)
+      return headers
+    }
+    for (const param of declared) {
+      const value = paramHeaderValue(params.arguments, param.path)
+      if (value !== undefined) headers[`mcp-param-${param.name.toLowerCase()}`] = encodeHeaderValue(value)
     }
     return headers
   }
@@ -207,7 +243,7 @@ export class ClientSession {
   }
 
   async #probeModern(
-    signal?: AbortSignal,
+    signal?: WireSignal,
   ): Promise<{ kind: 'modern'; server: ServerDescription } | { kind: 'legacy'; version: string }> {
     this.#era = 'modern'
     const id = this.#nextId++
@@ -257,7 +293,7 @@ export class ClientSession {
     return { kind: 'legacy', version: LATEST_LEGACY_PROTOCOL_VERSION }
   }
 
-  async #initialize(version: string, signal?: AbortSignal): Promise<ServerDescription> {
+  async #initialize(version: string, signal?: WireSignal): Promise<ServerDescription> {
     this.#era = 'legacy'
     this.#frame(version)
     const id = this.#nextId++

@@ -14,8 +14,10 @@ export interface Exchange {
   readonly meta: Record<string, unknown> | undefined
   readonly session: LegacySession | undefined
   readonly headers: IncomingHttpHeaders
-  /** Aborted when the client goes away, cancels, or the session ends. */
+  /** Aborted when the client goes away, cancels, or the session ends (created on first read). */
   readonly signal: AbortSignal
+  /** Whether the request was cancelled, without creating a signal. */
+  readonly aborted: boolean
   /** Sends a request-related notification; switches the answer to an SSE stream. */
   notify(notification: JsonRpcNotification): void
 }

@@ -19,6 +19,7 @@ import {
   type JsonRpcResponse,
   type RequestId,
 } from '../protocol/jsonrpc.js'
+import type { WireSignal } from './call-signal.js'
 
 export interface WireOptions {
   url: URL
@@ -48,7 +49,7 @@ export interface PostOutcome {
 export interface PostRequest {
   body: JsonRpcMessage
   headers: Record<string, string>
-  signal?: AbortSignal | undefined
+  signal?: WireSignal | undefined
   /** Called for each server notification (or request) that arrives on an SSE answer. */
   onMessage?: ((message: JsonRpcMessage) => void) | undefined
 }
@@ -89,7 +90,7 @@ export class HttpWire {
   }
 
   /** Maps an undici/network failure to a typed error (abort reasons pass through untouched). */
-  translate(error: unknown, signal?: AbortSignal): unknown {
+  translate(error: unknown, signal?: WireSignal): unknown {
     if (signal?.aborted) return signal.reason
     const code = (error as { code?: string } | null)?.code ?? ''
     const kind = TIMEOUT_CODES[code]
@@ -121,7 +122,8 @@ export class HttpWire {
         method: 'POST',
         headers: request.headers,
         body: JSON.stringify(request.body),
-        signal: request.signal,
+        // undici takes an EventEmitter-like signal too (see CallSignal).
+        signal: request.signal as AbortSignal | undefined,
         headersTimeout: this.#o.headersTimeoutMs,
         bodyTimeout: this.#o.bodyTimeoutMs,
       })
@@ -183,6 +185,8 @@ export class HttpWire {
   async #text(res: Dispatcher.ResponseData): Promise<string> {
     const declared = Number(res.headers['content-length'] ?? Number.NaN)
     if (declared > this.#o.maxResponseBytes) throw this.#tooLarge()
+    // A declared length within the cap: undici's own reader is the fast path (measured).
+    if (declared >= 0) return res.body.text()
     const chunks: Buffer[] = []
     let size = 0
     for await (const chunk of res.body as AsyncIterable<Buffer>) {

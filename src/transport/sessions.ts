@@ -14,7 +14,7 @@ export interface LegacySession {
   lastSeenMs: number
   stream: ServerResponse | undefined
   /** In-flight requests of this session, for `notifications/cancelled`. */
-  readonly inFlight: Map<string | number, AbortController>
+  readonly inFlight: Map<string | number, { abort(reason: unknown): void }>
 }
 
 export interface SessionStoreOptions {

@@ -1,4 +1,7 @@
-import { Client as V2Client, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client'
+import {
+  Client as V2Client,
+  StreamableHTTPClientTransport as V2Transport,
+} from '@modelcontextprotocol/client'
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,10 +34,14 @@ async function exercise(client: AnyClient, optionsAt: 1 | 2) {
     content: [{ type: 'text', text: 'from the SDK' }],
   })
   // x-mcp-header parameters with a non-ASCII value (base64 sentinel on 2026-07-28).
-  expect(await client.callTool({ name: 'regional', arguments: { region: 'São Paulo', query: 'q' } })).toMatchObject({
+  expect(
+    await client.callTool({ name: 'regional', arguments: { region: 'São Paulo', query: 'q' } }),
+  ).toMatchObject({
     content: [{ type: 'text', text: 'São Paulo/q' }],
   })
-  expect(await client.callTool({ name: 'sum', arguments: { a: 1, b: 2 } })).toMatchObject({ structuredContent: { sum: 3 } })
+  expect(await client.callTool({ name: 'sum', arguments: { a: 1, b: 2 } })).toMatchObject({
+    structuredContent: { sum: 3 },
+  })
   const progress: unknown[] = []
   const options = { onprogress: (p: unknown) => progress.push(p) }
   const result = await client.callTool(
@@ -43,7 +50,9 @@ async function exercise(client: AnyClient, optionsAt: 1 | 2) {
   )
   expect(result).toMatchObject({ content: [{ type: 'text', text: 'did 2' }] })
   expect(progress).toHaveLength(2)
-  expect(await client.callTool({ name: 'fail', arguments: { kind: 'tool' } })).toMatchObject({ isError: true })
+  expect(await client.callTool({ name: 'fail', arguments: { kind: 'tool' } })).toMatchObject({
+    isError: true,
+  })
   await client.close()
 }
 

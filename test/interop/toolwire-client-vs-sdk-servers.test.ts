@@ -34,9 +34,15 @@ describe.each(Object.keys(expected))('toolwire client → %s', (name) => {
     await using client = await new MCPServerStreamableHttp({ name, params: { url: server.url } }).connect()
     expect(client.protocolVersion).toBe(expected[name]!.version)
     expect((await client.listTools()).map((t) => t.name).sort()).toEqual(['echo', 'slow_progress'])
-    expect((await client.callTool('echo', { text: 'héllo' })).content).toEqual([{ type: 'text', text: 'héllo' }])
+    expect((await client.callTool('echo', { text: 'héllo' })).content).toEqual([
+      { type: 'text', text: 'héllo' },
+    ])
     const seen: number[] = []
-    const result = await client.callTool('slow_progress', { steps: 3 }, { onProgress: (p) => seen.push(p.progress) })
+    const result = await client.callTool(
+      'slow_progress',
+      { steps: 3 },
+      { onProgress: (p) => seen.push(p.progress) },
+    )
     expect(result.content).toEqual([{ type: 'text', text: 'done 3' }])
     expect(seen).toEqual(expected[name]!.progress ? [1, 2, 3] : [])
   })
@@ -44,7 +50,9 @@ describe.each(Object.keys(expected))('toolwire client → %s', (name) => {
 
 describe('2025-era session lifecycle against SDK v1 stateful', () => {
   it('keeps one session for all calls and DELETEs it on close', async () => {
-    const server = (await startSdkV1StatefulServer({ json: false })) as TestHttpServer & { sessions: Map<string, unknown> }
+    const server = (await startSdkV1StatefulServer({ json: false })) as TestHttpServer & {
+      sessions: Map<string, unknown>
+    }
     try {
       const client = await new MCPServerStreamableHttp({ params: { url: server.url } }).connect()
       await client.callTool('echo', { text: 'a' })

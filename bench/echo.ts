@@ -1,0 +1,302 @@
+/**
+ * `npm run bench`: an echo tool call measured across client/server pairings in ONE run, so
+ * the ratios hold on a shared, noisy machine. Each pairing gets a fresh server process and a
+ * fresh client process: no pairing inherits another's heap, timers or leaked listeners.
+ *
+ *   npm run bench              # table
+ *   npm run bench -- --json    # one JSON object
+ *   npm run bench -- --quick   # fewer calls (smoke run)
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import {
+  Client as V2Client,
+  StreamableHTTPClientTransport as V2Transport,
+} from '@modelcontextprotocol/client'
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { Pool } from 'undici'
+import { MCPServerStreamableHttp } from '../dist/client/index.js'
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    // Internal: run one pairing's client against a URL and print its figures as JSON.
+    'client-of': { type: 'string' },
+    url: { type: 'string' },
+  },
+})
+const SEQUENTIAL_CALLS = args.quick ? 300 : 2000
+const WARMUP_CALLS = args.quick ? 100 : 500
+const CONCURRENCY = 32
+const THROUGHPUT_SECONDS = args.quick ? 1 : 3
+const THROUGHPUT_MAX_CALLS = 200_000
+
+type ServerKind = 'bare' | 'toolwire' | 'sdk-v2' | 'sdk-v1'
+interface Pairing {
+  key: string
+  label: string
+  server: ServerKind
+  client: (url: string) => Promise<{ call: () => Promise<unknown>; close: () => Promise<void> }>
+}
+
+interface Figures {
+  p50_us: number
+  p99_us: number
+  rps: number
+  errors: number
+}
+
+async function startServer(kind: ServerKind): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/servers.ts', kind], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const lines = createInterface({ input: child.stdout! })
+  const [url] = (await once(lines, 'line')) as [string]
+  return { url, child }
+}
+
+const echoArgs = { text: 'hello' }
+const ECHO_REQUEST = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'echo', arguments: echoArgs },
+})
+
+const pairings: Pairing[] = [
+  {
+    key: 'limit',
+    label: '(a) bare limit: undici Pool ↔ node:http fixed body',
+    server: 'bare',
+    client: async (url) => {
+      const u = new URL(url)
+      const pool = new Pool(u.origin, { connections: CONCURRENCY })
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+      return {
+        call: async () => {
+          const res = await pool.request({ path: u.pathname, method: 'POST', headers, body: ECHO_REQUEST })
+          return JSON.parse(await res.body.text())
+        },
+        close: () => pool.close(),
+      }
+    },
+  },
+  {
+    key: 'sdk_v2',
+    label: '(b) SDK v2 client ↔ SDK v2 server (defaults)',
+    server: 'sdk-v2',
+    client: async (url) => {
+      const client = new V2Client({ name: 'bench', version: '1' })
+      await client.connect(new V2Transport(new URL(url)))
+      return {
+        call: () => client.callTool({ name: 'echo', arguments: echoArgs }),
+        close: () => client.close(),
+      }
+    },
+  },
+  {
+    key: 'sdk_v1',
+    label: '(b) SDK v1 client ↔ SDK v1 server (stateful, defaults)',
+    server: 'sdk-v1',
+    client: async (url) => {
+      const client = new V1Client({ name: 'bench', version: '1' })
+      await client.connect(new V1Transport(new URL(url)))
+      return {
+        call: () => client.callTool({ name: 'echo', arguments: echoArgs }),
+        close: () => client.close(),
+      }
+    },
+  },
+  {
+    key: 'toolwire',
+    label: '(c) toolwire client ↔ toolwire server',
+    server: 'toolwire',
+    client: toolwireClient,
+  },
+  {
+    key: 'sdk_v2_client_toolwire_server',
+    label: '(d) SDK v2 client ↔ toolwire server',
+    server: 'toolwire',
+    client: async (url) => {
+      const client = new V2Client({ name: 'bench', version: '1' })
+      await client.connect(new V2Transport(new URL(url)))
+      return {
+        call: () => client.callTool({ name: 'echo', arguments: echoArgs }),
+        close: () => client.close(),
+      }
+    },
+  },
+  {
+    key: 'toolwire_client_sdk_v2_server',
+    label: '(e) toolwire client ↔ SDK v2 server',
+    server: 'sdk-v2',
+    client: toolwireClient,
+  },
+  {
+    key: 'toolwire_client_bare_server',
+    label: '(f) toolwire client ↔ bare server',
+    server: 'bare',
+    client: toolwireClient,
+  },
+]
+
+async function toolwireClient(url: string) {
+  const client = await new MCPServerStreamableHttp({ name: 'bench', params: { url } }).connect()
+  return { call: () => client.callTool('echo', echoArgs), close: () => client.close() }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
+}
+
+async function measure(call: () => Promise<unknown>): Promise<Figures> {
+  for (let i = 0; i < WARMUP_CALLS; i++) await call()
+  const latencies: number[] = []
+  for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
+    const start = process.hrtime.bigint()
+    await call()
+    latencies.push(Number(process.hrtime.bigint() - start) / 1000)
+  }
+  latencies.sort((a, b) => a - b)
+  let done = 0
+  let errors = 0
+  const deadline = performance.now() + THROUGHPUT_SECONDS * 1000
+  const started = performance.now()
+  const worker = async () => {
+    while (performance.now() < deadline && done + errors < THROUGHPUT_MAX_CALLS) {
+      try {
+        await call()
+        done++
+      } catch {
+        errors++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  const seconds = (performance.now() - started) / 1000
+  return { p50_us: percentile(latencies, 50), p99_us: percentile(latencies, 99), rps: done / seconds, errors }
+}
+
+/** Child mode: measure one pairing's client against a running server, print JSON. */
+async function measureClient(key: string, url: string): Promise<void> {
+  const pairing = pairings.find((p) => p.key === key)
+  if (!pairing) throw new Error(`unknown pairing ${key}`)
+  const client = await pairing.client(url)
+  try {
+    console.log(JSON.stringify(await measure(client.call)))
+  } finally {
+    await client.close()
+  }
+}
+
+async function measureInChild(pairing: Pairing, url: string): Promise<Figures> {
+  const quick = args.quick ? ['--quick'] : []
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/echo.ts', '--client-of', pairing.key, '--url', url, ...quick],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  const warnings = new Set<string>()
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk
+  })
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    // Show each distinct warning once (the SDK v2 client's fetch leaks abort listeners).
+    const text = line.replace(/\(node:\d+\) /, '').replace(/\d+ abort listeners/, 'N abort listeners')
+    if (!line.startsWith('    at ') && !line.includes('--trace-warnings') && !warnings.has(text)) {
+      warnings.add(text)
+      process.stderr.write(`  [${pairing.key} client] ${text}\n`)
+    }
+  })
+  const [code] = (await once(child, 'exit')) as [number]
+  if (code !== 0) throw new Error(`the ${pairing.key} client exited with ${code}`)
+  return JSON.parse(out.trim().split('\n').pop()!) as Figures
+}
+
+async function run(): Promise<void> {
+  const results: Record<string, Figures> = {}
+  const only = args.only?.split(',')
+  for (const pairing of pairings) {
+    if (only && !only.includes(pairing.key) && pairing.key !== 'limit') continue
+    const { url, child } = await startServer(pairing.server)
+    try {
+      results[pairing.key] = await measureInChild(pairing, url)
+    } finally {
+      child.kill()
+    }
+    if (!args.json) process.stderr.write(`measured ${pairing.label}\n`)
+  }
+  if (only) {
+    for (const [key, f] of Object.entries(results)) console.log(key, JSON.stringify(f))
+    return
+  }
+  const limit = results.limit!
+  const sdkRps = Math.max(results.sdk_v2!.rps, results.sdk_v1!.rps)
+  if (args.json) {
+    const out: Record<string, number> = {
+      limit_rps: round(limit.rps),
+      sdk_rps: round(sdkRps),
+      toolwire_rps: round(results.toolwire!.rps),
+      limit_p50_us: round(limit.p50_us),
+      toolwire_p50_us: round(results.toolwire!.p50_us),
+      toolwire_vs_limit_rps: round(results.toolwire!.rps / limit.rps, 3),
+      toolwire_vs_sdk_rps: round(results.toolwire!.rps / sdkRps, 3),
+      toolwire_vs_limit_p50: round(results.toolwire!.p50_us / limit.p50_us, 3),
+    }
+    for (const [key, f] of Object.entries(results)) {
+      out[`${key}_rps`] = round(f.rps)
+      out[`${key}_p50_us`] = round(f.p50_us)
+      out[`${key}_p99_us`] = round(f.p99_us)
+      out[`${key}_errors`] = f.errors
+    }
+    console.log(JSON.stringify(out, null, 2))
+    return
+  }
+  const rows = pairings.map((p) => {
+    const f = results[p.key]!
+    return [
+      p.label,
+      f.p50_us.toFixed(0),
+      f.p99_us.toFixed(0),
+      f.rps.toFixed(0),
+      (f.rps / limit.rps).toFixed(2),
+      (f.p50_us / limit.p50_us).toFixed(2),
+      String(f.errors),
+    ]
+  })
+  const head = [
+    'pairing (echo tool call)',
+    'p50 µs',
+    'p99 µs',
+    `calls/s @${CONCURRENCY}`,
+    'rps/limit',
+    'p50/limit',
+    'errors',
+  ]
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`
+  console.log(line(head))
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`)
+  for (const row of rows) console.log(line(row))
+  console.log(
+    `\ntoolwire↔toolwire: ${(results.toolwire!.rps / limit.rps).toFixed(2)}× the bare limit, ${(results.toolwire!.rps / sdkRps).toFixed(1)}× the faster SDK pairing; sequential p50 ${(results.toolwire!.p50_us / limit.p50_us).toFixed(2)}× the limit's`,
+  )
+  console.log(
+    `(${SEQUENTIAL_CALLS} sequential calls after ${WARMUP_CALLS} warm-up; throughput over ${THROUGHPUT_SECONDS} s with ${CONCURRENCY} in flight)`,
+  )
+}
+
+function round(value: number, digits = 0): number {
+  const f = 10 ** digits
+  return Math.round(value * f) / f
+}
+
+if (args['client-of']) await measureClient(args['client-of'], args.url ?? '')
+else await run()

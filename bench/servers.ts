@@ -1,0 +1,56 @@
+/**
+ * Benchmark servers, one per child process so client and server do not share an event loop.
+ * Usage: node --import tsx bench/servers.ts <bare|toolwire|sdk-v2|sdk-v1>; prints the URL.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { z } from 'zod'
+import { serve, ToolServer } from '../dist/server/index.js'
+import { startSdkV1StatefulServer, startSdkV2Server } from '../test/support/sdk-servers.js'
+
+const kind = process.argv[2]
+
+async function bare(): Promise<string> {
+  // The limit: node:http answering a fixed JSON-RPC result, no parsing, no validation.
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    result: { content: [{ type: 'text', text: 'hello' }] },
+  })
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+      res.end(body)
+    })
+  })
+  server.keepAliveTimeout = 65_000
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`
+}
+
+async function toolwire(): Promise<string> {
+  const server = new ToolServer({ name: 'bench', version: '1.0.0' }).tool(
+    'echo',
+    { description: 'Echo text back', input: z.object({ text: z.string() }) },
+    ({ text }) => text,
+  )
+  return (await serve(server, { port: 0 })).url
+}
+
+const starters: Record<string, () => Promise<string>> = {
+  bare,
+  toolwire,
+  'sdk-v2': async () => (await startSdkV2Server()).url,
+  'sdk-v1': async () => (await startSdkV1StatefulServer({ json: false })).url,
+}
+
+const start = kind ? starters[kind] : undefined
+if (!start) {
+  console.error(`usage: servers.ts <${Object.keys(starters).join('|')}>`)
+  process.exit(2)
+}
+console.log(await start())
+// The parent ends us; never outlive it.
+process.stdin.resume()
+process.stdin.on('end', () => process.exit(0))

