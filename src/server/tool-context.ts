@@ -34,44 +34,65 @@ export interface ToolContext {
   log(level: LogLevel, data: unknown, logger?: string): void
 }
 
+/** The context of one tool call: a class so a call allocates one object and no closures. */
+class CallContext implements ToolContext {
+  readonly requestId: RequestId
+  readonly #exchange: Exchange
+  readonly #progressToken: string | number | undefined
+
+  constructor(exchange: Exchange, request: { id: RequestId; params?: Record<string, unknown> }) {
+    this.#exchange = exchange
+    this.requestId = request.id
+    const meta = request.params?._meta
+    const token = isObject(meta) ? meta.progressToken : undefined
+    this.#progressToken = typeof token === 'string' || typeof token === 'number' ? token : undefined
+  }
+
+  get signal(): AbortSignal {
+    return this.#exchange.signal
+  }
+
+  get protocolVersion(): string {
+    return this.#exchange.protocolVersion
+  }
+
+  get sessionId(): string | undefined {
+    return this.#exchange.session?.id
+  }
+
+  get clientInfo(): Implementation | undefined {
+    const exchange = this.#exchange
+    return exchange.era === 'modern'
+      ? (exchange.meta?.[META_CLIENT_INFO] as Implementation | undefined)
+      : (exchange.session?.clientInfo as Implementation | undefined)
+  }
+
+  progress(progress: number, options: { total?: number; message?: string } = {}): void {
+    if (this.#progressToken === undefined) return
+    this.#exchange.notify({
+      jsonrpc: '2.0',
+      method: 'notifications/progress',
+      params: { progressToken: this.#progressToken, progress, ...options },
+    })
+  }
+
+  log(level: LogLevel, data: unknown, logger?: string): void {
+    const exchange = this.#exchange
+    const requested = exchange.era === 'modern' ? exchange.meta?.[META_LOG_LEVEL] : exchange.session?.logLevel
+    const minLevel =
+      typeof requested === 'string' ? Math.max(0, LOG_LEVELS.indexOf(requested as LogLevel)) : 0
+    if (LOG_LEVELS.indexOf(level) < minLevel) return
+    exchange.notify({
+      jsonrpc: '2.0',
+      method: 'notifications/message',
+      params: logger === undefined ? { level, data } : { level, data, logger },
+    })
+  }
+}
+
 export function createToolContext(
   exchange: Exchange,
   request: { id: RequestId; params?: Record<string, unknown> },
 ): ToolContext {
-  const meta = isObject(request.params?._meta) ? request.params._meta : undefined
-  const progressToken = meta?.progressToken
-  const requestedLevel =
-    exchange.era === 'modern'
-      ? (exchange.meta?.[META_LOG_LEVEL] as string | undefined)
-      : exchange.session?.logLevel
-  const minLevel = requestedLevel ? LOG_LEVELS.indexOf(requestedLevel as LogLevel) : 0
-  const clientInfo =
-    exchange.era === 'modern'
-      ? (exchange.meta?.[META_CLIENT_INFO] as Implementation | undefined)
-      : (exchange.session?.clientInfo as Implementation | undefined)
-  return {
-    get signal() {
-      return exchange.signal
-    },
-    requestId: request.id,
-    protocolVersion: exchange.protocolVersion,
-    sessionId: exchange.session?.id,
-    clientInfo,
-    progress(progress, options = {}) {
-      if (typeof progressToken !== 'string' && typeof progressToken !== 'number') return
-      exchange.notify({
-        jsonrpc: '2.0',
-        method: 'notifications/progress',
-        params: { progressToken, progress, ...options },
-      })
-    },
-    log(level, data, logger) {
-      if (LOG_LEVELS.indexOf(level) < minLevel) return
-      exchange.notify({
-        jsonrpc: '2.0',
-        method: 'notifications/message',
-        params: logger === undefined ? { level, data } : { level, data, logger },
-      })
-    },
-  }
+  return new CallContext(exchange, request)
 }

@@ -65,7 +65,7 @@ type MethodHandler = (
   params: Params,
   exchange: Exchange,
   request: JsonRpcRequest,
-) => Promise<Record<string, unknown>>
+) => Promise<Record<string, unknown>> | Record<string, unknown>
 
 const NAME = /^[A-Za-z0-9_.-]{1,128}$/
 
@@ -113,13 +113,14 @@ export class ToolServer implements Dispatcher {
     this.#serverInfoMeta = { [META_SERVER_INFO]: this.info }
     this.#pageSize = pageSize
     this.#cache = { ttlMs, cacheScope: options.listCache?.scope ?? 'private' }
+    // Plain (not async) wrappers: each async layer costs a promise per request.
     this.#methods = {
-      'server/discover': async (_p, exchange) => this.#discover(exchange),
-      initialize: async (_p, exchange) => this.#initialize(exchange),
-      ping: async () => ({}),
-      'tools/list': async (params) => this.#listTools(params),
-      'tools/call': async (params, exchange, request) => this.#callTool(params, exchange, request),
-      'logging/setLevel': async (params, exchange) => this.#setLevel(params, exchange),
+      'server/discover': (_p, exchange) => this.#discover(exchange),
+      initialize: (_p, exchange) => this.#initialize(exchange),
+      ping: () => ({}),
+      'tools/list': (params) => this.#listTools(params),
+      'tools/call': (params, exchange, request) => this.#callTool(params, exchange, request),
+      'logging/setLevel': (params, exchange) => this.#setLevel(params, exchange),
     }
   }
 

@@ -19,9 +19,9 @@ import {
   successResponse,
 } from '../protocol/jsonrpc.js'
 import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION } from '../protocol/versions.js'
-import type { Dispatcher, Exchange } from './dispatcher.js'
+import type { Dispatcher } from './dispatcher.js'
 import { decodeHeaderValue, paramHeaderValue } from './header-values.js'
-import { LazyAbort } from './lazy-abort.js'
+import { HttpExchange } from './http-exchange.js'
 import { type LegacySession, SessionStore } from './sessions.js'
 import { SSE_HEADERS, sseEvent } from './sse.js'
 
@@ -152,20 +152,29 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     })
   }
 
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    if (error instanceof HttpRejection) {
+      reject(req, res, error)
+      return
+    }
+    logger.error({ err: error, url: req.url }, 'MCP request failed')
+    if (!res.headersSent) {
+      sendJson(res, {
+        status: 500,
+        body: errorResponse(null, { code: ErrorCode.InternalError, message: 'Internal error' }),
+      })
+    } else res.end()
+  }
+
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
-    route(req, res).catch((error: unknown) => {
-      if (error instanceof HttpRejection) return reject(req, res, error)
-      logger.error({ err: error, url: req.url }, 'MCP request failed')
-      if (!res.headersSent)
-        sendJson(res, {
-          status: 500,
-          body: errorResponse(null, { code: ErrorCode.InternalError, message: 'Internal error' }),
-        })
-      else res.end()
-    })
+    try {
+      route(req, res)?.catch((error: unknown) => fail(req, res, error))
+    } catch (error) {
+      fail(req, res, error)
+    }
   }) as McpHttpHandler
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function route(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
     if (!originAllowed(header(req, 'origin'))) {
       throw new HttpRejection(
         403,
@@ -176,9 +185,9 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       case 'POST':
         return handlePost(req, res)
       case 'GET':
-        return handleGet(req, res)
+        return void handleGet(req, res)
       case 'DELETE':
-        return handleDelete(req, res)
+        return void handleDelete(req, res)
       default:
         throw new HttpRejection(
           405,
@@ -241,12 +250,15 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     res.writeHead(200).end()
   }
 
-  async function readJson(req: IncomingMessage): Promise<unknown> {
+  function readJson(req: IncomingMessage): unknown {
     const parsed = (req as IncomingMessage & { body?: unknown }).body
     if (parsed !== undefined && typeof parsed === 'object' && !Buffer.isBuffer(parsed)) return parsed
     const declared = Number(header(req, 'content-length') ?? Number.NaN)
     if (declared > maxBodyBytes) throw tooLarge()
-    const text = await readBody(req)
+    return readBody(req).then(parseJson)
+  }
+
+  function parseJson(text: string): unknown {
     try {
       return JSON.parse(text)
     } catch {
@@ -423,34 +435,15 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
 
   async function answer(req: IncomingMessage, res: ServerResponse, at: AnswerContext): Promise<void> {
     const request = at.request
-    const cancellation = new LazyAbort()
-    let streaming = false
-    const onClose = () => {
-      if (!res.writableFinished) cancellation.abort(new Error('the client closed the connection'))
-    }
-    res.on('close', onClose)
-    at.session?.inFlight.set(request.id, cancellation)
-    const exchange: Exchange = {
+    const exchange = new HttpExchange(res, {
       era: at.era,
       protocolVersion: at.version,
       meta: at.meta,
       session: at.session,
       headers: req.headers,
-      get signal() {
-        return cancellation.signal
-      },
-      get aborted() {
-        return cancellation.aborted
-      },
-      notify(notification) {
-        if (cancellation.aborted || res.writableEnded) return
-        if (!streaming) {
-          streaming = true
-          res.writeHead(200, at.extraHeaders ? { ...SSE_HEADERS, ...at.extraHeaders } : SSE_HEADERS)
-        }
-        res.write(sseEvent(notification))
-      },
-    }
+      extraHeaders: at.extraHeaders,
+    })
+    at.session?.inFlight.set(request.id, exchange)
     let response: JsonRpcResponse
     let status = 200
     try {
@@ -467,10 +460,9 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       response = errorResponse(request.id, rpc.toJSON())
     } finally {
       at.session?.inFlight.delete(request.id)
-      res.off('close', onClose)
     }
     if (res.writableEnded || res.destroyed) return
-    if (streaming) res.end(sseEvent(response))
+    if (exchange.streaming) res.end(sseEvent(response))
     else sendJson(res, { status, body: response, headers: at.extraHeaders })
   }
 
