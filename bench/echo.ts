@@ -25,16 +25,21 @@ const { values: args } = parseArgs({
     json: { type: 'boolean' },
     quick: { type: 'boolean' },
     only: { type: 'string' },
+    rounds: { type: 'string' },
     // Internal: run one pairing's client against a URL and print its figures as JSON.
     'client-of': { type: 'string' },
     url: { type: 'string' },
   },
 })
-const SEQUENTIAL_CALLS = args.quick ? 300 : 2000
+const SEQUENTIAL_CALLS = args.quick ? 500 : 3000
 const WARMUP_CALLS = args.quick ? 100 : 500
+/** Concurrent warm-up before measuring, so every pairing is measured JIT-compiled. */
+const WARMUP_SECONDS = args.quick ? 0.5 : 1.5
 const CONCURRENCY = 32
 const THROUGHPUT_SECONDS = args.quick ? 1 : 3
 const THROUGHPUT_MAX_CALLS = 200_000
+/** Every pairing is measured once per round, rounds interleaved; medians are reported. */
+const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 3))
 
 type ServerKind = 'bare' | 'toolwire' | 'sdk-v2' | 'sdk-v1'
 interface Pairing {
@@ -154,19 +159,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
 }
 
-async function measure(call: () => Promise<unknown>): Promise<Figures> {
-  for (let i = 0; i < WARMUP_CALLS; i++) await call()
-  const latencies: number[] = []
-  for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
-    const start = process.hrtime.bigint()
-    await call()
-    latencies.push(Number(process.hrtime.bigint() - start) / 1000)
-  }
-  latencies.sort((a, b) => a - b)
+async function burst(
+  call: () => Promise<unknown>,
+  seconds: number,
+): Promise<{ done: number; errors: number; seconds: number }> {
   let done = 0
   let errors = 0
-  const deadline = performance.now() + THROUGHPUT_SECONDS * 1000
   const started = performance.now()
+  const deadline = started + seconds * 1000
   const worker = async () => {
     while (performance.now() < deadline && done + errors < THROUGHPUT_MAX_CALLS) {
       try {
@@ -178,7 +178,20 @@ async function measure(call: () => Promise<unknown>): Promise<Figures> {
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-  const seconds = (performance.now() - started) / 1000
+  return { done, errors, seconds: (performance.now() - started) / 1000 }
+}
+
+async function measure(call: () => Promise<unknown>): Promise<Figures> {
+  await burst(call, WARMUP_SECONDS)
+  for (let i = 0; i < WARMUP_CALLS; i++) await call()
+  const latencies: number[] = []
+  for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
+    const start = process.hrtime.bigint()
+    await call()
+    latencies.push(Number(process.hrtime.bigint() - start) / 1000)
+  }
+  latencies.sort((a, b) => a - b)
+  const { done, errors, seconds } = await burst(call, THROUGHPUT_SECONDS)
   return { p50_us: percentile(latencies, 50), p99_us: percentile(latencies, 99), rps: done / seconds, errors }
 }
 
@@ -220,18 +233,23 @@ async function measureInChild(pairing: Pairing, url: string): Promise<Figures> {
 }
 
 async function run(): Promise<void> {
-  const results: Record<string, Figures> = {}
+  const rounds: Record<string, Figures[]> = {}
   const only = args.only?.split(',')
-  for (const pairing of pairings) {
-    if (only && !only.includes(pairing.key) && pairing.key !== 'limit') continue
-    const { url, child } = await startServer(pairing.server)
-    try {
-      results[pairing.key] = await measureInChild(pairing, url)
-    } finally {
-      child.kill()
+  const selected = pairings.filter((p) => !only || only.includes(p.key) || p.key === 'limit')
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const pairing of selected) {
+      const { url, child } = await startServer(pairing.server)
+      try {
+        const figures = await measureInChild(pairing, url)
+        rounds[pairing.key] = [...(rounds[pairing.key] ?? []), figures]
+      } finally {
+        child.kill()
+      }
+      if (!args.json) process.stderr.write(`round ${round}/${ROUNDS}: measured ${pairing.label}\n`)
     }
-    if (!args.json) process.stderr.write(`measured ${pairing.label}\n`)
   }
+  const results: Record<string, Figures> = {}
+  for (const [key, figures] of Object.entries(rounds)) results[key] = median(figures)
   if (only) {
     for (const [key, f] of Object.entries(results)) console.log(key, JSON.stringify(f))
     return
@@ -291,6 +309,19 @@ async function run(): Promise<void> {
   console.log(
     `(${SEQUENTIAL_CALLS} sequential calls after ${WARMUP_CALLS} warm-up; throughput over ${THROUGHPUT_SECONDS} s with ${CONCURRENCY} in flight)`,
   )
+}
+
+function median(figures: Figures[]): Figures {
+  const mid = (pick: (f: Figures) => number) => {
+    const sorted = figures.map(pick).sort((a, b) => a - b)
+    return sorted[Math.floor(sorted.length / 2)]!
+  }
+  return {
+    p50_us: mid((f) => f.p50_us),
+    p99_us: mid((f) => f.p99_us),
+    rps: mid((f) => f.rps),
+    errors: figures.reduce((sum, f) => sum + f.errors, 0),
+  }
 }
 
 function round(value: number, digits = 0): number {
