@@ -18,7 +18,10 @@ import {
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { Pool } from 'undici'
-import { MCPServerStreamableHttp } from '../dist/client/index.js'
+
+// The compiled package (built by `npm run bench`), typed by its sources.
+const DIST_CLIENT = '../dist/client/index.js'
+const { MCPServerStreamableHttp } = (await import(DIST_CLIENT)) as typeof import('../src/client/index.js')
 
 const { values: args } = parseArgs({
   options: {

@@ -5,8 +5,11 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
-import { serve, ToolServer } from '../dist/server/index.js'
 import { startSdkV1StatefulServer, startSdkV2Server } from '../test/support/sdk-servers.js'
+
+// The compiled package (built by `npm run bench`), typed by its sources.
+const DIST_SERVER = '../dist/server/index.js'
+const { serve, ToolServer } = (await import(DIST_SERVER)) as typeof import('../src/server/index.js')
 
 const kind = process.argv[2]
 
