@@ -1,6 +1,6 @@
 /** `serve()`: listen on a port and host a ToolServer at one path. */
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import type { HttpHandlerOptions } from '../transport/http-handler.js'
@@ -60,6 +60,18 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
       .end(body)
   })
   // Outlive typical load balancer idle timeouts (60 s) so they, not we, close idle connections.
+  // Connections that never sent a byte count as busy for Node (their headers timeout runs
+  // from connect), so closeIdleConnections() skips them and close() would wait for the
+  // client to drop them. They carry no request: track them to close them on shutdown.
+  const sockets = new Set<Socket>()
+  httpServer.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  const closeIdle = () => {
+    httpServer.closeIdleConnections()
+    for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy()
+  }
   httpServer.keepAliveTimeout = 65_000
   httpServer.headersTimeout = 66_000
   await new Promise<void>((resolve, reject) => {
@@ -78,14 +90,14 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
       handler.close()
       // Connections finishing a response become idle: close them as they do, and cut the
       // rest when the grace period is over.
-      const sweep = setInterval(() => httpServer.closeIdleConnections(), 25)
+      const sweep = setInterval(closeIdle, 25)
       const deadline = setTimeout(() => httpServer.closeAllConnections(), graceMs)
       httpServer.close(() => {
         clearInterval(sweep)
         clearTimeout(deadline)
         resolve()
       })
-      httpServer.closeIdleConnections()
+      closeIdle()
     })
     return closing
   }
