@@ -1,11 +1,14 @@
 /** `toolwire/client`: connect to remote MCP servers over Streamable HTTP. */
 export {
+  CircuitOpenError,
   type ErrorSite,
   isToolwireError,
+  McpAuthError,
   McpConnectionError,
   McpHttpError,
   McpProtocolError,
   McpTimeoutError,
+  McpToolError,
   type TimeoutKind,
   ToolwireConfigError,
   ToolwireError,
@@ -17,9 +20,21 @@ export type {
   ServerDescription,
   Tool,
 } from '../protocol/types.js'
+export type { BreakerState, CircuitBreakerOptions } from './breaker.js'
+export type { TlsOptions } from './dispatchers.js'
 export {
   type CallToolOptions,
+  type ClientEvents,
   MCPServerStreamableHttp,
-  type MCPServerStreamableHttpOptions,
-  type StreamableHttpParams,
+  type ToolCallResult,
 } from './mcp-server-streamable-http.js'
+export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
+export type { RetryEvent } from './retry.js'
+export {
+  type AccessToken,
+  type AuthOption,
+  type ClientCredentialsOptions,
+  clientCredentials,
+  type TokenProvider,
+} from './tokens.js'
+export { sharedToolListCache, ToolListCache } from './tool-cache.js'

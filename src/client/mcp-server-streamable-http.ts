@@ -1,7 +1,15 @@
 /** MCPServerStreamableHttp: the object an agent holds for one remote MCP tool server. */
-import { Agent, type Dispatcher } from 'undici'
-import { type ErrorSite, McpProtocolError, McpTimeoutError, ToolwireConfigError } from '../protocol/errors.js'
-import { ErrorCode, isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
+import { createHash } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import type { Dispatcher } from 'undici'
+import {
+  type ErrorSite,
+  McpProtocolError,
+  McpTimeoutError,
+  McpToolError,
+  ToolwireError,
+} from '../protocol/errors.js'
+import { isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
 import type {
   CallToolResult,
   ClientCapabilities,
@@ -9,143 +17,122 @@ import type {
   ServerDescription,
   Tool,
 } from '../protocol/types.js'
-import type { ProtocolEra } from '../protocol/versions.js'
 import { CallSignal } from '../transport/call-signal.js'
 import { ClientSession } from '../transport/client-session.js'
 import { HttpWire } from '../transport/http-client.js'
-
-export interface StreamableHttpParams {
-  /** The MCP endpoint, e.g. `https://crm.example.com/mcp`. */
-  url: string | URL
-  /** Headers sent on every request, e.g. `{ Authorization: 'Bearer …' }`. */
-  headers?: Record<string, string>
-  /** Seconds to connect and to receive response headers. @default 5 */
-  timeout?: number
-  /** Longest silence between SSE events (or body chunks), in seconds. @default 300 */
-  sseReadTimeout?: number
-  /** Send DELETE for a 2025-era session on `close()`. @default true */
-  terminateOnClose?: boolean
-}
-
-export interface MCPServerStreamableHttpOptions {
-  /** A name for logs and errors, e.g. `CRM Tools`. @default the URL's host */
-  name?: string
-  params: StreamableHttpParams
-  /** Seconds one JSON-RPC request may take end to end. @default 5 */
-  clientSessionTimeoutSeconds?: number
-  /** Keep the tool list after the first `listTools()` until invalidated. @default false */
-  cacheToolsList?: boolean
-  /** `auto` prefers 2026-07-28 and falls back to the 2025 handshake. @default 'auto' */
-  protocolEra?: ProtocolEra | 'auto'
-  /** How this client introduces itself. @default { name: 'toolwire', version: '0.1.0' } */
-  clientInfo?: Implementation
-  /** An undici dispatcher (Agent, Pool, ProxyAgent) to send requests through. @default a keep-alive Agent */
-  dispatcher?: Dispatcher
-  /** Cap on one response body, in bytes. @default 16777216 (16 MiB) */
-  maxResponseBytes?: number
-  /** Called with warnings (rejected tool definitions, a failed notification stream). @default console.warn */
-  onWarning?: (message: string) => void
-}
+import { withAuth } from './auth.js'
+import { type BreakerState, CircuitBreaker } from './breaker.js'
+import type { Call, Send } from './call.js'
+import { acquireDispatcher } from './dispatchers.js'
+import {
+  type MCPServerStreamableHttpOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  toolAllowed,
+} from './options.js'
+import { type RetryEvent, withRetry } from './retry.js'
+import { TokenSource } from './tokens.js'
+import { sharedToolListCache, type ToolListCache } from './tool-cache.js'
+import { newTraceContext } from './trace.js'
 
 export interface CallToolOptions {
   signal?: AbortSignal
   /** Receives `notifications/progress` for this call. */
   onProgress?: (progress: { progress: number; total?: number; message?: string }) => void
-  /** Overrides `clientSessionTimeoutSeconds` for this call. */
+  /** Overrides `clientSessionTimeoutSeconds` for this call, in seconds. */
   timeoutSeconds?: number
+  /** Declare the call safe to repeat (overrides the tool's annotations for retries). */
+  idempotent?: boolean
+}
+
+/** A tool result, with the W3C trace id of the call that produced it. */
+export type ToolCallResult = CallToolResult & { traceId: string }
+
+/** Events of a client. No event carries credentials. */
+export interface ClientEvents {
+  retry: [RetryEvent]
+  breakerOpen: [{ failures: number; error: unknown }]
+  breakerClose: []
+  reconnect: [{ reason: string }]
+  tokenRefresh: []
 }
 
 const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
 const CAPABILITIES: ClientCapabilities = {}
-
-function positive(value: number | undefined, fallback: number, option: string): number {
-  const v = value ?? fallback
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new ToolwireConfigError(
-      `MCPServerStreamableHttp: option "${option}" must be a positive number of seconds, got ${v}`,
-    )
-  }
-  return v
-}
-
-function parseUrl(url: string | URL): URL {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new ToolwireConfigError(
-      `MCPServerStreamableHttp: option "params.url" is not a valid URL: ${String(url)}`,
-    )
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ToolwireConfigError(
-      `MCPServerStreamableHttp: option "params.url" must be http(s), got ${parsed.protocol}`,
-    )
-  }
-  if (parsed.username || parsed.password) {
-    throw new ToolwireConfigError(
-      'MCPServerStreamableHttp: put credentials in params.headers, not in params.url',
-    )
-  }
-  return parsed
-}
+const CONNECT = 'connect'
 
 /**
- * A connection to one remote MCP server over Streamable HTTP.
+ * A connection to one remote MCP server over Streamable HTTP, with the production policies
+ * around it: per-request timeouts, retries that never repeat an unsafe call, bearer tokens
+ * refreshed on 401, a circuit breaker, shared keep-alive pools, a tool-list cache, tracing.
  *
  * @example
  * ```ts
- * const crm = new MCPServerStreamableHttp({ name: 'CRM Tools', params: { url, headers: { Authorization: `Bearer ${token}` } } })
+ * const crm = new MCPServerStreamableHttp({
+ *   name: 'CRM Tools',
+ *   params: { url, headers: { Authorization: `Bearer ${token}` }, timeout: 15, sseReadTimeout: 120 },
+ *   cacheToolsList: true,
+ * })
  * await using _ = await crm.connect()
  * const result = await crm.callTool('search_contacts', { query: 'acme' })
  * ```
  */
-export class MCPServerStreamableHttp implements AsyncDisposable {
+export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implements AsyncDisposable {
   readonly name: string
   readonly url: URL
-  readonly #requestSeconds: number
-  readonly #cacheTools: boolean
-  readonly #terminateOnClose: boolean
-  readonly #ownsDispatcher: boolean
-  readonly #dispatcher: Dispatcher
-  readonly #session: ClientSession
+  readonly #o: ResolvedOptions
+  readonly #options: MCPServerStreamableHttpOptions
   readonly #site: ErrorSite
-  #tools: Tool[] | undefined
+  readonly #session: ClientSession
+  readonly #send: Send
+  readonly #tokens: TokenSource | undefined
+  readonly #breaker: CircuitBreaker | undefined
+  readonly #cache: ToolListCache | undefined
+  readonly #releaseDispatcher: (() => Promise<void>) | undefined
+  /** Tool annotations from the last tool list: they decide whether `tools/call` may be retried. */
+  readonly #annotations = new Map<string, Tool['annotations']>()
+  #lastToken: string | undefined
   #connected: Promise<ServerDescription> | undefined
+  #closed = false
 
   constructor(options: MCPServerStreamableHttpOptions) {
-    const params = options.params
-    if (!params) throw new ToolwireConfigError('MCPServerStreamableHttp: option "params" is required')
-    this.url = parseUrl(params.url)
-    this.name = options.name ?? this.url.host
-    const headerSeconds = positive(params.timeout, 5, 'params.timeout')
-    const sseSeconds = positive(params.sseReadTimeout, 300, 'params.sseReadTimeout')
-    this.#requestSeconds = positive(options.clientSessionTimeoutSeconds, 5, 'clientSessionTimeoutSeconds')
-    this.#cacheTools = options.cacheToolsList ?? false
-    this.#terminateOnClose = params.terminateOnClose ?? true
-    this.#ownsDispatcher = options.dispatcher === undefined
-    this.#dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connect: { timeout: headerSeconds * 1000 },
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 600_000,
-      })
+    super()
+    this.#o = resolveOptions(options)
+    this.#options = options
+    this.name = this.#o.name
+    this.url = this.#o.url
     this.#site = { serverName: this.name, url: `${this.url.origin}${this.url.pathname}` }
+    this.#cache = options.cacheToolsList ? (options.toolListCache ?? sharedToolListCache) : undefined
+
+    let dispatcher: Dispatcher
+    if (options.dispatcher) dispatcher = options.dispatcher
+    else {
+      const acquired = acquireDispatcher({
+        connectTimeoutSeconds: this.#o.timeoutSeconds,
+        maxConnections: this.#o.maxConnections,
+        tls: options.tls,
+      })
+      dispatcher = acquired.dispatcher
+      this.#releaseDispatcher = acquired.release
+    }
     const wire = new HttpWire({
       url: this.url,
-      dispatcher: this.#dispatcher,
+      dispatcher,
       site: this.#site,
-      headersTimeoutMs: headerSeconds * 1000,
-      bodyTimeoutMs: sseSeconds * 1000,
-      maxResponseBytes: options.maxResponseBytes ?? 16 * 1024 * 1024,
-      timeoutsSeconds: { connect: headerSeconds, headers: headerSeconds, sseRead: sseSeconds },
+      headersTimeoutMs: this.#o.timeoutSeconds * 1000,
+      bodyTimeoutMs: this.#o.sseReadTimeoutSeconds * 1000,
+      maxResponseBytes: this.#o.maxResponseBytes,
+      timeoutsSeconds: {
+        connect: this.#o.timeoutSeconds,
+        headers: this.#o.timeoutSeconds,
+        sseRead: this.#o.sseReadTimeoutSeconds,
+      },
     })
     const onWarning =
       options.onWarning ?? ((message: string) => console.warn(`toolwire [${this.name}]: ${message}`))
     this.#session = new ClientSession({
       wire,
-      headers: params.headers ?? {},
+      headers: this.#o.headers,
       clientInfo: options.clientInfo ?? CLIENT_INFO,
       capabilities: CAPABILITIES,
       era: options.protocolEra ?? 'auto',
@@ -153,7 +140,31 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
       onNotification: (notification) => {
         if (notification.method === 'notifications/tools/list_changed') this.invalidateToolsCache()
       },
+      backgroundHeaders: () => (this.#lastToken ? { authorization: `Bearer ${this.#lastToken}` } : {}),
+      onReconnect: (reason) => this.emit('reconnect', { reason }),
     })
+    if (options.auth) {
+      this.#tokens = new TokenSource(options.auth, {
+        skewSeconds: this.#o.tokenRefreshSkewSeconds,
+        onRefresh: () => this.emit('tokenRefresh'),
+      })
+    }
+    if (options.circuitBreaker !== false) {
+      this.#breaker = new CircuitBreaker(options.circuitBreaker ?? {}, {
+        onOpen: (failures, error) => this.emit('breakerOpen', { failures, error }),
+        onClose: () => this.emit('breakerClose'),
+      })
+    }
+    this.#send = this.#compose()
+  }
+
+  /** The policies around one request, outermost first: breaker → retry → auth → timeout → wire. */
+  #compose(): Send {
+    let send: Send = (call) => this.#attempt(call)
+    if (this.#tokens) send = withAuth(send, this.#tokens, this.#site)
+    send = withRetry(send, this.#o, (event) => this.emit('retry', event))
+    if (this.#breaker) send = this.#breaker.wrap(send, this.#site)
+    return send
   }
 
   /** What the server said about itself; set after `connect()`. */
@@ -166,11 +177,20 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
     return this.#session.server?.protocolVersion
   }
 
+  /** The circuit breaker's state (`closed` when there is no breaker). */
+  get breakerState(): BreakerState {
+    return this.#breaker?.state ?? 'closed'
+  }
+
   /** Connects (negotiating the protocol era). Returns `this`, so `await using _ = await s.connect()` works. */
   async connect(options: { signal?: AbortSignal } = {}): Promise<this> {
-    this.#connected ??= this.#withTimeout(this.#requestSeconds, options.signal, (signal) =>
-      this.#session.connect(signal),
-    )
+    if (this.#closed)
+      throw new ToolwireError('MCP_CLOSED', 'the client was closed; create a new one', { site: this.#site })
+    this.#connected ??= this.#run(
+      CONNECT,
+      {},
+      { signal: options.signal, idempotent: true },
+    ) as unknown as Promise<ServerDescription>
     try {
       await this.#connected
     } catch (error) {
@@ -180,107 +200,219 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
     return this
   }
 
-  /** Lists all tools (following pagination). Cached when `cacheToolsList` is on. */
+  /** Lists the tools (following pagination), filtered by `toolFilter`; cached when `cacheToolsList` is on. */
   async listTools(options: { signal?: AbortSignal } = {}): Promise<Tool[]> {
-    if (this.#cacheTools && this.#tools) return structuredClone(this.#tools)
     await this.#ensureConnected()
+    const identity = this.#cache ? await this.#identity(options.signal) : ''
+    const cached = this.#cache?.get(this.#site.url!, identity)
+    const tools = cached ?? (await this.#fetchTools(identity, options.signal))
+    this.#annotations.clear()
+    for (const tool of this.#session.acceptTools(tools)) this.#annotations.set(tool.name, tool.annotations)
+    return tools.filter((tool) => toolAllowed(this.#options.toolFilter, this.name, tool))
+  }
+
+  async #fetchTools(identity: string, signal: AbortSignal | undefined): Promise<Tool[]> {
     const tools: Tool[] = []
     let cursor: string | undefined
+    let scope: 'public' | 'private' = 'private'
+    let ttlMs: number | undefined
     do {
-      const page = await this.#withTimeout(this.#requestSeconds, options.signal, (signal) =>
-        this.#session.request('tools/list', cursor === undefined ? {} : { cursor }, { signal }),
-      )
+      const page = await this.#run('tools/list', cursor === undefined ? {} : { cursor }, {
+        signal,
+        idempotent: true,
+      })
       if (!Array.isArray(page.tools))
         throw new McpProtocolError('tools/list result has no "tools" array', this.#site)
       tools.push(...this.#session.acceptTools(page.tools as Tool[]))
+      if (page.cacheScope === 'public') scope = 'public'
+      // ttlMs 0 means "no guidance" (SDK default); a positive hint bounds our cache.
+      if (typeof page.ttlMs === 'number' && page.ttlMs > 0)
+        ttlMs = Math.min(ttlMs ?? Number.POSITIVE_INFINITY, page.ttlMs)
       cursor = typeof page.nextCursor === 'string' && page.nextCursor.length > 0 ? page.nextCursor : undefined
     } while (cursor !== undefined)
-    this.#tools = tools
-    return this.#cacheTools ? structuredClone(tools) : tools
+    const ours = this.#options.toolsCacheTtlSeconds
+    if (ours !== undefined) ttlMs = Math.min(ttlMs ?? Number.POSITIVE_INFINITY, ours * 1000)
+    this.#cache?.set(this.#site.url!, { tools, scope, identity, ttlMs })
+    return tools
   }
 
-  /** Drops the cached tool list; the next `listTools()` asks the server. */
+  /** Drops the cached tool list of this server (for every identity); the next `listTools()` asks the server. */
   invalidateToolsCache(): void {
-    this.#tools = undefined
+    this.#cache?.invalidate(this.#site.url!)
   }
 
-  /** Calls a tool. Tool failures come back as results with `isError: true`. */
+  /**
+   * Calls a tool. Tool failures come back as results with `isError: true` (or as `McpToolError`
+   * with `toolErrors: 'throw'`); everything else is a typed error.
+   */
   async callTool(
     name: string,
     args: Record<string, unknown> = {},
     options: CallToolOptions = {},
-  ): Promise<CallToolResult> {
+  ): Promise<ToolCallResult> {
     await this.#ensureConnected()
-    try {
-      return await this.#call(name, args, options)
-    } catch (error) {
-      // Spec: on HeaderMismatch, re-read the tool's schema (x-mcp-header may have changed) and retry once.
-      if (error instanceof McpProtocolError && error.rpcCode === ErrorCode.HeaderMismatch) {
-        this.invalidateToolsCache()
-        await this.listTools(options.signal ? { signal: options.signal } : {})
-        return this.#call(name, args, options)
-      }
-      throw error
+    const filter = this.#options.toolFilter
+    if (filter && !toolAllowed(filter, this.name, { name, inputSchema: { type: 'object' } })) {
+      throw new McpToolError(name, 'the tool is excluded by toolFilter', {
+        site: this.#site,
+        result: undefined,
+      })
     }
-  }
-
-  async #call(
-    name: string,
-    args: Record<string, unknown>,
-    options: CallToolOptions,
-  ): Promise<CallToolResult> {
-    const seconds =
-      options.timeoutSeconds === undefined
-        ? this.#requestSeconds
-        : positive(options.timeoutSeconds, 0, 'timeoutSeconds')
-    const onProgress = options.onProgress
-    const token = onProgress ? `tw-${Math.random().toString(36).slice(2)}` : undefined
-    const onMessage = onProgress
-      ? (message: JsonRpcMessage) => {
-          if (
-            'method' in message &&
-            message.method === 'notifications/progress' &&
-            isObject(message.params)
-          ) {
-            const p = message.params
-            if (p.progressToken === token && typeof p.progress === 'number') {
-              onProgress({
-                progress: p.progress,
-                ...(typeof p.total === 'number' ? { total: p.total } : {}),
-                ...(typeof p.message === 'string' ? { message: p.message } : {}),
-              })
-            }
-          }
-        }
-      : undefined
-    const result = await this.#withTimeout(seconds, options.signal, (signal) =>
-      this.#session.request(
-        'tools/call',
-        { name, arguments: args },
-        { signal, onMessage, extraMeta: token ? { progressToken: token } : undefined },
-      ),
-    )
+    const annotations = this.#annotations.get(name)
+    const idempotent = options.idempotent ?? Boolean(annotations?.idempotentHint || annotations?.readOnlyHint)
+    let result: Record<string, unknown>
+    try {
+      result = await this.#callOnce(name, args, { ...options, idempotent })
+    } catch (error) {
+      // Spec: on HeaderMismatch, re-read the tool's schema (x-mcp-header may have changed), retry once.
+      if (!(error instanceof McpProtocolError && error.rpcCode === -32020)) throw error
+      this.invalidateToolsCache()
+      await this.listTools(options.signal ? { signal: options.signal } : {})
+      result = await this.#callOnce(name, args, { ...options, idempotent })
+    }
     if (result.resultType !== undefined && result.resultType !== 'complete') {
       throw new McpProtocolError(
-        `tools/call ${name} needs client input (resultType "${String(result.resultType)}"), which this client does not provide`,
+        `tools/call ${name} needs client input (resultType "${String(result.resultType)}"), which this client does not provide yet`,
         this.#site,
       )
     }
     if (!Array.isArray(result.content))
       throw new McpProtocolError(`tools/call ${name} result has no "content" array`, this.#site)
-    return result as CallToolResult
+    const toolResult = result as ToolCallResult
+    if (toolResult.isError && this.#o.toolErrors === 'throw') {
+      const text = toolResult.content.find((block) => block.type === 'text')
+      throw new McpToolError(name, text?.type === 'text' ? text.text : 'isError result', {
+        site: this.#site,
+        result: toolResult,
+      })
+    }
+    return toolResult
   }
 
-  /** Closes the session (DELETE for 2025-era servers when `terminateOnClose`) and its connections. */
+  #callOnce(
+    name: string,
+    args: Record<string, unknown>,
+    options: CallToolOptions & { idempotent: boolean },
+  ): Promise<Record<string, unknown>> {
+    const onProgress = options.onProgress
+    const token = onProgress ? `tw-${Math.random().toString(36).slice(2)}` : undefined
+    const onMessage = onProgress
+      ? (message: JsonRpcMessage) => {
+          if (
+            !('method' in message) ||
+            message.method !== 'notifications/progress' ||
+            !isObject(message.params)
+          )
+            return
+          const p = message.params
+          if (p.progressToken !== token || typeof p.progress !== 'number') return
+          onProgress({
+            progress: p.progress,
+            ...(typeof p.total === 'number' ? { total: p.total } : {}),
+            ...(typeof p.message === 'string' ? { message: p.message } : {}),
+          })
+        }
+      : undefined
+    return this.#run(
+      'tools/call',
+      { name, arguments: args },
+      {
+        signal: options.signal,
+        idempotent: options.idempotent,
+        timeoutSeconds: options.timeoutSeconds,
+        onMessage,
+        extraMeta: token ? { progressToken: token } : undefined,
+      },
+    )
+  }
+
+  /** Runs one logical request through the policies, with a fresh trace context. */
+  async #run(
+    method: string,
+    params: Record<string, unknown>,
+    options: Partial<Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent'>> & {
+      timeoutSeconds?: number | undefined
+    },
+  ): Promise<Record<string, unknown>> {
+    const trace = newTraceContext()
+    const timeoutSeconds = options.timeoutSeconds ?? this.#o.requestSeconds
+    if (!(timeoutSeconds > 0)) {
+      throw new ToolwireError(
+        'TOOLWIRE_CONFIG',
+        `timeoutSeconds must be a positive number of seconds, got ${timeoutSeconds}`,
+      )
+    }
+    try {
+      const result = await this.#send({
+        method,
+        params,
+        idempotent: options.idempotent ?? false,
+        timeoutSeconds,
+        signal: options.signal,
+        headers: { traceparent: trace.traceparent },
+        onMessage: options.onMessage,
+        extraMeta: options.extraMeta,
+        traceId: trace.traceId,
+      })
+      if (method === 'tools/call') result.traceId = trace.traceId
+      return result
+    } catch (error) {
+      if (error instanceof ToolwireError) error.traceId ??= trace.traceId
+      throw error
+    }
+  }
+
+  /** One attempt on the wire, bounded by its timeout and the caller's signal. */
+  async #attempt(call: Call): Promise<Record<string, unknown>> {
+    call.signal?.throwIfAborted()
+    const token = call.headers.authorization
+    if (token) this.#lastToken = token.slice('Bearer '.length)
+    const signal = new CallSignal()
+    const timer = setTimeout(
+      () =>
+        signal.abort(
+          new McpTimeoutError(
+            { timeout: 'request', seconds: call.timeoutSeconds, option: 'clientSessionTimeoutSeconds' },
+            this.#site,
+          ),
+        ),
+      call.timeoutSeconds * 1000,
+    )
+    const unlink = call.signal ? signal.follow(call.signal) : undefined
+    try {
+      if (call.method === CONNECT) {
+        return (await this.#session.connect(signal, call.headers)) as unknown as Record<string, unknown>
+      }
+      return await this.#session.request(call.method, call.params, {
+        signal,
+        onMessage: call.onMessage,
+        extraMeta: call.extraMeta,
+        headers: call.headers,
+      })
+    } finally {
+      clearTimeout(timer)
+      unlink?.()
+    }
+  }
+
+  /** Who we are to the server, for cache partitioning: a hash of the credentials, never the credentials. */
+  async #identity(signal: AbortSignal | undefined): Promise<string> {
+    const secret = this.#tokens ? await this.#tokens.get(signal) : (this.#o.headers.authorization ?? '')
+    return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 32) : 'anonymous'
+  }
+
+  /** Closes the session (DELETE for 2025-era servers when `terminateOnClose`) and releases connections. */
   async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
     const connected = this.#connected
     this.#connected = undefined
-    if (connected && this.#terminateOnClose)
+    if (connected && this.#o.terminateOnClose)
       await connected.then(
         () => this.#session.close(),
         () => {},
       )
-    if (this.#ownsDispatcher) await this.#dispatcher.close()
+    await this.#releaseDispatcher?.()
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -290,31 +422,5 @@ export class MCPServerStreamableHttp implements AsyncDisposable {
   async #ensureConnected(): Promise<void> {
     if (!this.#connected) await this.connect()
     else await this.#connected
-  }
-
-  async #withTimeout<T>(
-    seconds: number,
-    outer: AbortSignal | undefined,
-    run: (signal: CallSignal) => Promise<T>,
-  ): Promise<T> {
-    outer?.throwIfAborted()
-    const signal = new CallSignal()
-    const timer = setTimeout(
-      () =>
-        signal.abort(
-          new McpTimeoutError(
-            { timeout: 'request', seconds, option: 'clientSessionTimeoutSeconds' },
-            this.#site,
-          ),
-        ),
-      seconds * 1000,
-    )
-    const unlink = outer ? signal.follow(outer) : undefined
-    try {
-      return await run(signal)
-    } finally {
-      clearTimeout(timer)
-      unlink?.()
-    }
   }
 }

@@ -22,6 +22,12 @@ export class ToolwireError extends Error {
   readonly code: string
   readonly serverName: string | undefined
   readonly url: string | undefined
+  /** W3C trace id of the request that failed, when there was one. */
+  traceId: string | undefined
+  /** Set when a retry policy saw this error and did not retry: why not. */
+  notRetriedReason: string | undefined
+  /** How many attempts were made before this error surfaced. */
+  attempts = 1
 
   constructor(code: string, message: string, options: { site?: ErrorSite; cause?: unknown } = {}) {
     const site = options.site ?? {}
@@ -108,4 +114,41 @@ export class McpProtocolError extends ToolwireError {
 
 export function isToolwireError(value: unknown): value is ToolwireError {
   return value instanceof ToolwireError
+}
+
+/** The server refused our credentials, even after one token refresh. */
+export class McpAuthError extends ToolwireError {
+  override name = 'McpAuthError'
+  readonly status: number
+  constructor(message: string, site: ErrorSite, details: { status: number; cause?: unknown }) {
+    super('MCP_AUTH', message, { site, cause: details.cause })
+    this.status = details.status
+  }
+}
+
+/** The circuit breaker is open: calls fail at once, without touching the network. */
+export class CircuitOpenError extends ToolwireError {
+  override name = 'CircuitOpenError'
+  /** Seconds until the breaker lets one probe call through. */
+  readonly retryInSeconds: number
+  constructor(retryInSeconds: number, site: ErrorSite) {
+    super(
+      'MCP_CIRCUIT_OPEN',
+      `${site.serverName ?? 'the server'} is unavailable (circuit open, retry in ${Math.ceil(retryInSeconds)} s)`,
+      { site },
+    )
+    this.retryInSeconds = retryInSeconds
+  }
+}
+
+/** A tool reported failure (`isError: true`), raised when `toolErrors: 'throw'` is set. */
+export class McpToolError extends ToolwireError {
+  override name = 'McpToolError'
+  readonly tool: string
+  readonly result: unknown
+  constructor(tool: string, message: string, details: { site: ErrorSite; result: unknown }) {
+    super('MCP_TOOL', `tool ${tool} failed: ${message}`, { site: details.site })
+    this.tool = tool
+    this.result = details.result
+  }
 }

@@ -38,13 +38,22 @@ export interface ClientSessionOptions {
   onNotification?: (notification: JsonRpcNotification) => void
   /** Warnings, e.g. a tool rejected for an invalid `x-mcp-header`. */
   onWarning?: (message: string) => void
+  /** Headers for requests the session sends on its own (GET stream, DELETE, cancel): e.g. the current token. */
+  backgroundHeaders?: () => Record<string, string>
+  /** A 2025-era server forgot our session (404) and the session was re-initialized. */
+  onReconnect?: (reason: string) => void
 }
 
 export interface RequestOptions {
   signal?: WireSignal | undefined
   onMessage?: ((message: JsonRpcMessage) => void) | undefined
   extraMeta?: Record<string, unknown> | undefined
+  /** Headers of this request only (Authorization, traceparent). */
+  headers?: Record<string, string> | undefined
 }
+
+/** HTTP statuses reported as `McpHttpError` even when the body carries a JSON-RPC error. */
+const HTTP_LEVEL_STATUS = new Set([401, 403, 408, 429])
 
 const MCP_NAME_SOURCE: Record<string, 'name' | 'uri'> = {
   'tools/call': 'name',
@@ -70,6 +79,7 @@ export class ClientSession {
   /** Headers per `method\0name` for requests without `Mcp-Param-*` headers: built once. */
   readonly #headerCache = new Map<string, Record<string, string>>()
   #listening: AbortController | undefined
+  #reinitializing: Promise<void> | undefined
 
   constructor(options: ClientSessionOptions) {
     this.#o = options
@@ -91,9 +101,9 @@ export class ClientSession {
     return this.#server
   }
 
-  async connect(signal?: WireSignal): Promise<ServerDescription> {
+  async connect(signal?: WireSignal, headers?: Record<string, string>): Promise<ServerDescription> {
     if (this.#o.era !== 'legacy') {
-      const probe = await this.#probeModern(signal)
+      const probe = await this.#probeModern(signal, headers)
       if (probe.kind === 'modern') return probe.server
       if (this.#o.era === 'modern') {
         throw new McpProtocolError(
@@ -101,9 +111,9 @@ export class ClientSession {
           this.#o.wire.site,
         )
       }
-      return this.#initialize(probe.version, signal)
+      return this.#initialize(probe.version, { signal, headers })
     }
-    return this.#initialize(LATEST_LEGACY_PROTOCOL_VERSION, signal)
+    return this.#initialize(LATEST_LEGACY_PROTOCOL_VERSION, { signal, headers })
   }
 
   /** Sends a request and returns its result, or throws a typed error. */
@@ -112,6 +122,22 @@ export class ClientSession {
     params: Record<string, unknown>,
     options: RequestOptions = {},
   ): Promise<Record<string, unknown>> {
+    const sessionId = this.#sessionId
+    const outcome = await this.#send(method, params, options)
+    // A 2025-era server that forgot our session answers 404 before running anything, so the
+    // request is replayed once on a new session (one re-initialization for all callers).
+    if (outcome.status === 404 && sessionId !== undefined && this.#era === 'legacy') {
+      await this.#reinitialize(sessionId, options)
+      return this.#result(method, await this.#send(method, params, options))
+    }
+    return this.#result(method, outcome)
+  }
+
+  async #send(
+    method: string,
+    params: Record<string, unknown>,
+    options: RequestOptions,
+  ): Promise<PostOutcome> {
     const id = this.#nextId++
     const body: JsonRpcRequest = {
       jsonrpc: '2.0',
@@ -119,12 +145,12 @@ export class ClientSession {
       method,
       params: this.#params(params, options.extraMeta),
     }
-    let outcome: PostOutcome
+    const base = this.#headers(method, params)
     try {
-      outcome = await this.#o.wire.post(
+      return await this.#o.wire.post(
         {
           body,
-          headers: this.#headers(method, params),
+          headers: options.headers ? { ...base, ...options.headers } : base,
           signal: options.signal,
           onMessage: options.onMessage,
         },
@@ -134,7 +160,19 @@ export class ClientSession {
       if (options.signal?.aborted && this.#era === 'legacy') this.#cancel(id, options.signal.reason)
       throw error
     }
-    return this.#result(method, outcome)
+  }
+
+  #reinitialize(lostSessionId: string, options: RequestOptions): Promise<void> {
+    if (this.#sessionId !== lostSessionId) return this.#reinitializing ?? Promise.resolve()
+    this.#reinitializing ??= (async () => {
+      this.#listening?.abort()
+      this.#sessionId = undefined
+      await this.#initialize(this.#version, { signal: options.signal, headers: options.headers })
+      this.#o.onReconnect?.('the server no longer knew the session (HTTP 404)')
+    })().finally(() => {
+      this.#reinitializing = undefined
+    })
+    return this.#reinitializing
   }
 
   /** Learns the `x-mcp-header` parameters of listed tools; returns only the valid tools. */
@@ -159,10 +197,15 @@ export class ClientSession {
     this.#listening?.abort()
     this.#listening = undefined
     if (this.#sessionId) {
-      const headers = this.#baseHeaders
+      const headers = this.#background()
       this.#sessionId = undefined
       await this.#o.wire.delete(headers)
     }
+  }
+
+  #background(): Record<string, string> {
+    const extra = this.#o.backgroundHeaders?.()
+    return extra ? { ...this.#baseHeaders, ...extra } : this.#baseHeaders
   }
 
   /** 2025 era: tell the server to stop (2026-07-28 servers see the closed stream instead). */
@@ -170,7 +213,7 @@ export class ClientSession {
     const params = { requestId, reason: reason instanceof Error ? reason.message : 'cancelled' }
     this.#o.wire
       .post(
-        { body: { jsonrpc: '2.0', method: 'notifications/cancelled', params }, headers: this.#baseHeaders },
+        { body: { jsonrpc: '2.0', method: 'notifications/cancelled', params }, headers: this.#background() },
         undefined,
       )
       .catch(() => {})
@@ -229,6 +272,9 @@ export class ClientSession {
 
   #result(method: string, outcome: PostOutcome): Record<string, unknown> {
     const response = outcome.response
+    if (HTTP_LEVEL_STATUS.has(outcome.status) || outcome.status >= 500) {
+      throw httpError(outcome, method, this.#o.wire.site)
+    }
     if (response && 'error' in response) {
       const { code, message, data } = response.error
       throw new McpProtocolError(`${method} failed: ${message} (JSON-RPC ${code})`, this.#o.wire.site, {
@@ -243,7 +289,8 @@ export class ClientSession {
   }
 
   async #probeModern(
-    signal?: WireSignal,
+    signal: WireSignal | undefined,
+    extraHeaders: Record<string, string> | undefined,
   ): Promise<{ kind: 'modern'; server: ServerDescription } | { kind: 'legacy'; version: string }> {
     this.#era = 'modern'
     const id = this.#nextId++
@@ -253,8 +300,9 @@ export class ClientSession {
       method: 'server/discover',
       params: { _meta: this.#meta },
     }
+    const headers = this.#headers('server/discover', {})
     const outcome = await this.#o.wire.post(
-      { body, headers: this.#headers('server/discover', {}), signal },
+      { body, headers: extraHeaders ? { ...headers, ...extraHeaders } : headers, signal },
       id,
     )
     const response = outcome.response
@@ -288,12 +336,18 @@ export class ClientSession {
         },
       )
     }
-    if (outcome.status >= 500) throw httpError(outcome, 'server/discover', this.#o.wire.site)
+    if (HTTP_LEVEL_STATUS.has(outcome.status) || outcome.status >= 500) {
+      throw httpError(outcome, 'server/discover', this.#o.wire.site)
+    }
     // Anything else (4xx without a modern error, or "method not found") is a 2025-era server.
     return { kind: 'legacy', version: LATEST_LEGACY_PROTOCOL_VERSION }
   }
 
-  async #initialize(version: string, signal?: WireSignal): Promise<ServerDescription> {
+  async #initialize(
+    version: string,
+    options: { signal?: WireSignal | undefined; headers?: Record<string, string> | undefined },
+  ): Promise<ServerDescription> {
+    const { signal, headers: extraHeaders } = options
     this.#era = 'legacy'
     this.#frame(version)
     const id = this.#nextId++
@@ -308,7 +362,7 @@ export class ClientSession {
       },
     }
     const { 'mcp-protocol-version': _omit, ...headers } = this.#baseHeaders
-    const outcome = await this.#o.wire.post({ body, headers, signal }, id)
+    const outcome = await this.#o.wire.post({ body, headers: { ...headers, ...extraHeaders }, signal }, id)
     const result = this.#result('initialize', outcome)
     const negotiated = typeof result.protocolVersion === 'string' ? result.protocolVersion : version
     if (!isLegacyVersion(negotiated)) {
@@ -327,7 +381,11 @@ export class ClientSession {
       ...(typeof result.instructions === 'string' ? { instructions: result.instructions } : {}),
     }
     await this.#o.wire.post(
-      { body: { jsonrpc: '2.0', method: 'notifications/initialized' }, headers: this.#baseHeaders, signal },
+      {
+        body: { jsonrpc: '2.0', method: 'notifications/initialized' },
+        headers: { ...this.#baseHeaders, ...extraHeaders },
+        signal,
+      },
       undefined,
     )
     if (this.#sessionId && this.#o.onNotification) this.#listen()
@@ -340,7 +398,7 @@ export class ClientSession {
     const onNotification = this.#o.onNotification!
     this.#o.wire
       .listen(
-        this.#baseHeaders,
+        this.#background(),
         (message) => {
           if ('method' in message && !('id' in message)) onNotification(message)
         },

@@ -138,7 +138,7 @@ describe('bad servers and bad input give typed errors, never a hang', () => {
     ['a connection reset', { kind: 'reset' }, McpConnectionError, 'connection failed'],
   ] as const)('%s', async (_case, fault, type, message) => {
     faulty.faults.set('tools/call', fault)
-    await using tools = await client(faulty.url, { maxResponseBytes: 100_000 }).connect()
+    await using tools = await client(faulty.url, { maxResponseBytes: 100_000, maxRetryAttempts: 0 }).connect()
     const error = await tools.callTool('echo').catch((e: unknown) => e)
     faulty.faults.delete('tools/call')
     expect(error).toBeInstanceOf(type)
