@@ -20,10 +20,11 @@ export interface TestHttpServer extends AsyncDisposable {
 
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
-  path = '/mcp',
+  options: { path?: string; port?: number } = {},
 ): Promise<TestHttpServer> {
+  const path = options.path ?? '/mcp'
   const server = createServer(handler)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   const close = () =>
     new Promise<void>((resolve) => {

@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  MCPServerStreamableHttp,
+  type MCPServerStreamableHttpOptions,
+  McpConnectionError,
+  McpHttpError,
+  type RetryEvent,
+} from '../../src/client/index.js'
+import { type FaultServer, startFaultServer } from '../support/fault-server.js'
+
+describe.each(['modern', 'legacy'] as const)('retries against a %s-era server', (era) => {
+  let server: FaultServer
+  beforeEach(async () => {
+    server = await startFaultServer({ era })
+  })
+  afterEach(() => server.close())
+
+  async function connected(options: Partial<MCPServerStreamableHttpOptions> = {}) {
+    const client = new MCPServerStreamableHttp({
+      name: 'Orders',
+      params: { url: server.url },
+      retryBackoffSecondsBase: 0.01,
+      circuitBreaker: false,
+      ...options,
+    })
+    const retries: RetryEvent[] = []
+    client.on('retry', (event) => retries.push(event))
+    await client.connect()
+    await client.listTools() // learns the annotations: echo is readOnly, create_order is not idempotent
+    return { client, retries }
+  }
+
+  it('retries 503 and 429, honouring Retry-After, then returns exactly one result', async () => {
+    server.faults.set('tools/call', {
+      kind: 'status',
+      status: 503,
+      headers: { 'retry-after': '0.05' },
+      times: 1,
+    })
+    const { client, retries } = await connected()
+    expect((await client.callTool('create_order', {})).content).toEqual([
+      { type: 'text', text: 'ok create_order' },
+    ])
+    server.faults.set('tools/call', {
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '0.05' },
+      times: 2,
+    })
+    expect((await client.callTool('create_order', {})).content).toEqual([
+      { type: 'text', text: 'ok create_order' },
+    ])
+    expect(retries.map((r) => [r.method, r.attempt, (r.error as McpHttpError).status])).toEqual([
+      ['tools/call', 1, 503],
+      ['tools/call', 1, 429],
+      ['tools/call', 2, 429],
+    ])
+    for (const retry of retries) expect(retry.delaySeconds).toBeGreaterThanOrEqual(0.05)
+    // 503/429 mean "not processed": even the non-idempotent tool ran exactly once per call.
+    expect(server.executions.get('create_order')).toBe(2)
+    await client.close()
+  })
+
+  it('never repeats a non-idempotent call that may have reached the server', async () => {
+    const { client, retries } = await connected()
+    server.faults.set('tools/call', { kind: 'reset-mid-response', times: 1 })
+    const error = await client.callTool('create_order', { total: 10 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(McpConnectionError)
+    expect(error).toMatchObject({ maybeDelivered: true, attempts: 1 })
+    expect((error as McpConnectionError).notRetriedReason).toBe(
+      'the connection broke after the request was sent, and tool create_order is not idempotent (annotate the tool idempotentHint or readOnlyHint, or pass { idempotent: true })',
+    )
+    expect(String(error)).toContain('(not retried: ')
+    expect(server.executions.get('create_order')).toBe(1)
+    expect(retries).toEqual([])
+    // A gateway's 502 may hide an upstream that ran the call: not retried either.
+    server.faults.set('tools/call', { kind: 'status', status: 502, times: 1 })
+    await expect(client.callTool('create_order', {})).rejects.toThrow('a gateway answered HTTP 502')
+    await client.close()
+  })
+
+  it('retries idempotent and read-only calls after a broken answer, ending with one result', async () => {
+    const { client, retries } = await connected()
+    server.faults.set('tools/call', { kind: 'reset-mid-response', times: 2 })
+    expect((await client.callTool('echo', {})).content).toEqual([{ type: 'text', text: 'ok echo' }])
+    expect(retries).toHaveLength(2)
+    server.faults.set('tools/call', { kind: 'reset-mid-response', times: 1 })
+    const declared = await client.callTool('create_order', {}, { idempotent: true })
+    expect(declared.content).toEqual([{ type: 'text', text: 'ok create_order' }])
+    await client.close()
+  })
+
+  it('gives up after maxRetryAttempts and says so', async () => {
+    const { client } = await connected({ maxRetryAttempts: 2 })
+    server.faults.set('tools/call', { kind: 'status', status: 503 })
+    const before = server.hits.get('tools/call') ?? 0
+    const error = await client.callTool('echo', {}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(McpHttpError)
+    expect(error).toMatchObject({ status: 503, attempts: 3 })
+    expect(String(error)).toContain('gave up after 3 attempts')
+    expect(server.hits.get('tools/call')! - before).toBe(3)
+    await client.close()
+  })
+
+  it('an abort during the backoff wait rejects at once with the abort reason', async () => {
+    const { client, retries } = await connected({ retryBackoffSecondsBase: 30, retryBackoffSecondsMax: 30 })
+    server.faults.set('tools/call', { kind: 'status', status: 503, headers: { 'retry-after': '30' } })
+    const controller = new AbortController()
+    const pending = client.callTool('echo', {}, { signal: controller.signal })
+    await expect.poll(() => retries.length).toBe(1)
+    controller.abort(new Error('user gave up'))
+    await expect(pending).rejects.toThrow('user gave up')
+    await client.close()
+  })
+})
+
+describe('connect retries (no hand-written connect_with_retry)', () => {
+  it('connect() waits out a server that is not up yet', async () => {
+    const first = await startFaultServer()
+    const port = Number(new URL(first.url).port)
+    await first.close()
+    const client = new MCPServerStreamableHttp({
+      params: { url: first.url },
+      retryBackoffSecondsBase: 0.05,
+      maxRetryAttempts: 5,
+    })
+    const retries: RetryEvent[] = []
+    let restarted: Promise<FaultServer> | undefined
+    client.on('retry', (event) => {
+      retries.push(event)
+      // The server comes up while the client waits to retry.
+      restarted ??= startFaultServer({ port })
+    })
+    await client.connect()
+    expect(retries[0]!.method).toBe('connect')
+    expect(retries[0]!.error).toBeInstanceOf(McpConnectionError)
+    expect(client.protocolVersion).toBe('2026-07-28')
+    await client.close()
+    await (await restarted!).close()
+  })
+})
