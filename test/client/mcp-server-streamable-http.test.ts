@@ -146,7 +146,7 @@ describe('bad servers and bad input give typed errors, never a hang', () => {
     expect(String(error)).toContain(`[Test Tools at ${faulty.url}]`)
     if (error instanceof McpHttpError) expect(error.retryAfterSeconds).toBe(7)
     // The client is still usable afterwards.
-    expect((await tools.callTool('echo')).content).toEqual([{ type: 'text', text: 'ok' }])
+    expect((await tools.callTool('echo')).content).toEqual([{ type: 'text', text: 'ok echo' }])
   })
 
   it('connection refused is a connection error that was not delivered', async () => {

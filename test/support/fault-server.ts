@@ -109,15 +109,13 @@ export async function startFaultServer(
         if (method !== 'initialize') {
           const sid = req.headers['mcp-session-id']
           if (typeof sid !== 'string' || !sessions.has(sid)) {
-            return void res
-              .writeHead(404, { 'content-type': 'application/json' })
-              .end(
-                JSON.stringify({
-                  jsonrpc: '2.0',
-                  id: message.id ?? null,
-                  error: { code: -32001, message: 'Session not found' },
-                }),
-              )
+            return void res.writeHead(404, { 'content-type': 'application/json' }).end(
+              JSON.stringify({
+                jsonrpc: '2.0',
+                id: message.id ?? null,
+                error: { code: -32001, message: 'Session not found' },
+              }),
+            )
           }
         }
       }
@@ -160,15 +158,13 @@ export async function startFaultServer(
             .writeHead(200, { 'content-type': 'text/event-stream' })
             .end('event: message\ndata: {not json}\n\n')
         case 'oversized':
-          return void res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(
-              JSON.stringify({
-                jsonrpc: '2.0',
-                id: message.id,
-                result: { content: [{ type: 'text', text: 'x'.repeat(fault.bytes) }] },
-              }),
-            )
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: message.id,
+              result: { content: [{ type: 'text', text: 'x'.repeat(fault.bytes) }] },
+            }),
+          )
         case 'delay-headers':
           return later(fault.ms, answer)
         case 'stall-sse':

@@ -43,7 +43,17 @@ export async function startTokenServer(client: { id: string; secret: string }): 
     { path: '/oauth/token' },
   )
   return Object.defineProperties(Object.assign(server, { requests, issued }), {
-    expiresIn: { get: () => state.expiresIn, set: (v: number) => void (state.expiresIn = v) },
-    delayMs: { get: () => state.delayMs, set: (v: number) => void (state.delayMs = v) },
+    expiresIn: {
+      get: () => state.expiresIn,
+      set: (v: number) => {
+        state.expiresIn = v
+      },
+    },
+    delayMs: {
+      get: () => state.delayMs,
+      set: (v: number) => {
+        state.delayMs = v
+      },
+    },
   }) as TokenServer
 }
