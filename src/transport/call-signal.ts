@@ -48,3 +48,17 @@ export class CallSignal {
 
 /** What the wire accepts as a cancellation signal. */
 export type WireSignal = AbortSignal | CallSignal
+
+/** Runs `listener` when `signal` aborts (either kind); returns the unlink function. */
+export function onAbortOf(signal: WireSignal, listener: () => void): () => void {
+  if (signal.aborted) {
+    listener()
+    return () => {}
+  }
+  if (signal instanceof CallSignal) {
+    signal.on('abort', listener)
+    return () => signal.removeListener('abort', listener)
+  }
+  signal.addEventListener('abort', listener, { once: true })
+  return () => signal.removeEventListener('abort', listener)
+}

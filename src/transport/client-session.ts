@@ -22,9 +22,9 @@ import {
   MODERN_PROTOCOL_VERSION,
   type ProtocolEra,
 } from '../protocol/versions.js'
-import type { WireSignal } from './call-signal.js'
+import { onAbortOf, type WireSignal } from './call-signal.js'
 import { encodeHeaderValue, type ParamHeader, paramHeaderValue, scanParamHeaders } from './header-values.js'
-import type { HttpWire, PostOutcome } from './http-client.js'
+import type { HttpWire, PostOutcome, PostRequest } from './http-client.js'
 
 export interface ClientSessionOptions {
   wire: HttpWire
@@ -50,6 +50,24 @@ export interface RequestOptions {
   extraMeta?: Record<string, unknown> | undefined
   /** Headers of this request only (Authorization, traceparent). */
   headers?: Record<string, string> | undefined
+}
+
+const MAX_RESUMPTIONS = 3
+const MAX_RESUME_WAIT_MS = 30_000
+
+function wait(ms: number, signal: WireSignal | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve()
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    const timer = setTimeout(() => {
+      unlink()
+      resolve()
+    }, ms)
+    const unlink = signal ? onAbortOf(signal, onAbort) : () => {}
+  })
 }
 
 /** HTTP statuses reported as `McpHttpError` even when the body carries a JSON-RPC error. */
@@ -146,20 +164,42 @@ export class ClientSession {
       params: this.#params(params, options.extraMeta),
     }
     const base = this.#headers(method, params)
+    const request = {
+      headers: options.headers ? { ...base, ...options.headers } : base,
+      signal: options.signal,
+      onMessage: options.onMessage,
+    }
     try {
-      return await this.#o.wire.post(
-        {
-          body,
-          headers: options.headers ? { ...base, ...options.headers } : base,
-          signal: options.signal,
-          onMessage: options.onMessage,
-        },
-        id,
-      )
+      const outcome = await this.#o.wire.post({ body, ...request }, id)
+      return outcome.broken === undefined ? outcome : await this.#resume(outcome, { request, id })
     } catch (error) {
       if (options.signal?.aborted && this.#era === 'legacy') this.#cancel(id, options.signal.reason)
       throw error
     }
+  }
+
+  /**
+   * An SSE answer broke before its response. 2025 era with a session and an event id: resume
+   * with GET + Last-Event-ID after the server's `retry` delay (a few times). Otherwise the
+   * request is lost (2026-07-28: streams are not resumable) and the typed error says it may
+   * have been delivered, so the retry rules decide whether to re-issue it.
+   */
+  async #resume(
+    outcome: PostOutcome,
+    { request, id }: { request: Omit<PostRequest, 'body'>; id: number },
+  ): Promise<PostOutcome> {
+    let current = outcome
+    for (let attempt = 0; attempt < MAX_RESUMPTIONS; attempt++) {
+      const lastEventId = current.lastEventId
+      if (this.#era !== 'legacy' || !this.#sessionId || lastEventId === undefined) break
+      await wait(Math.min(current.retryMs ?? 0, MAX_RESUME_WAIT_MS), request.signal)
+      this.#o.onReconnect?.(`resuming the response stream after event ${lastEventId}`)
+      const resumed = await this.#o.wire.resume(request, { lastEventId, expectId: id })
+      if (resumed.response) return resumed
+      if (resumed.broken === undefined) break
+      current = { ...resumed, lastEventId: resumed.lastEventId ?? lastEventId }
+    }
+    throw current.broken ?? outcome.broken
   }
 
   #reinitialize(lostSessionId: string, options: RequestOptions): Promise<void> {

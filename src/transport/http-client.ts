@@ -44,6 +44,8 @@ export interface PostOutcome {
   retryMs?: number
   /** Id of the last SSE event received, for 2025-era resumption. */
   lastEventId?: string
+  /** Set when an SSE answer ended or broke before the response: why (a typed error). */
+  broken?: unknown
 }
 
 export interface PostRequest {
@@ -151,7 +153,7 @@ export class HttpWire {
     }
     const type = String(headers['content-type'] ?? '').toLowerCase()
     if (type.startsWith('text/event-stream') && status < 300) {
-      return { status, headers, ...(await this.#readSse(res, expectId, request.onMessage)) }
+      return { status, headers, ...(await this.#readSse(res, expectId, request)) }
     }
     if (type.startsWith('application/json')) {
       const text = await this.#text(res)
@@ -207,7 +209,7 @@ export class HttpWire {
   async #readSse(
     res: Dispatcher.ResponseData,
     expectId: RequestId,
-    onMessage: PostRequest['onMessage'],
+    { onMessage, signal }: Pick<PostRequest, 'onMessage' | 'signal'>,
   ): Promise<Omit<PostOutcome, 'status' | 'headers'>> {
     let response: JsonRpcResponse | undefined
     let retryMs: number | undefined
@@ -236,21 +238,73 @@ export class HttpWire {
     })
     const decoder = new TextDecoder()
     let size = 0
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length
-      if (size > this.#o.maxResponseBytes) throw this.#tooLarge()
-      parser.feed(decoder.decode(chunk, { stream: true }))
-      if (failure) throw failure
-      if (response) {
-        // The server SHOULD end the stream after the response; drain a little, then let go.
-        res.body.dump({ limit: 64 * 1024 }).catch(() => {})
-        break
+    let broken: unknown
+    try {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        size += chunk.length
+        if (size > this.#o.maxResponseBytes) throw this.#tooLarge()
+        parser.feed(decoder.decode(chunk, { stream: true }))
+        if (failure) throw failure
+        if (response) {
+          // The server SHOULD end the stream after the response; drain a little, then let go.
+          res.body.dump({ limit: 64 * 1024 }).catch(() => {})
+          break
+        }
       }
+    } catch (error) {
+      if (error === failure || error instanceof McpProtocolError || signal?.aborted) throw error
+      // The stream broke: the caller may resume it (2025 era) or decide to re-issue.
+      broken = this.translate(error, signal)
+    }
+    if (!response && broken === undefined) {
+      broken = new McpConnectionError('the response stream ended before the result', this.#o.site, {
+        maybeDelivered: true,
+      })
     }
     return {
       response,
       ...(retryMs === undefined ? {} : { retryMs }),
       ...(lastEventId === undefined ? {} : { lastEventId }),
+      ...(response ? {} : { broken }),
+    }
+  }
+
+  /** 2025 era: resumes a broken SSE answer with GET + `Last-Event-ID`, reading on until the response. */
+  async resume(
+    request: Omit<PostRequest, 'body'>,
+    resumption: { lastEventId: string; expectId: RequestId },
+  ): Promise<PostOutcome> {
+    let res: Dispatcher.ResponseData
+    try {
+      res = await this.#o.dispatcher.request({
+        origin: this.#origin,
+        path: this.#path,
+        method: 'GET',
+        headers: { ...request.headers, accept: 'text/event-stream', 'last-event-id': resumption.lastEventId },
+        signal: request.signal as AbortSignal | undefined,
+        headersTimeout: this.#o.headersTimeoutMs,
+        bodyTimeout: this.#o.bodyTimeoutMs,
+      })
+    } catch (error) {
+      throw this.translate(error, request.signal)
+    }
+    const type = String(res.headers['content-type'] ?? '')
+    if (res.statusCode !== 200 || !type.startsWith('text/event-stream')) {
+      await res.body.dump()
+      return { status: res.statusCode, response: undefined, headers: res.headers }
+    }
+    try {
+      return {
+        status: 200,
+        headers: res.headers,
+        ...(await this.#readSse(res, resumption.expectId, {
+          onMessage: request.onMessage,
+          signal: request.signal,
+        })),
+      }
+    } catch (error) {
+      res.body.destroy()
+      throw this.translate(error, request.signal)
     }
   }
 

@@ -55,14 +55,18 @@ describe('tool-list cache (cacheToolsList)', () => {
     await using b = await client('bob').connect()
     await b.listTools()
     expect(lists).toBe(1) // public: shared across identities
-    await expect.poll(async () => (await a.listTools(), lists), { interval: 50 }).toBe(2) // expired after 150 ms
+    const listedBy = (client: MCPServerStreamableHttp) => async () => {
+      await client.listTools()
+      return lists
+    }
+    await expect.poll(listedBy(a), { interval: 50 }).toBe(2) // expired after 150 ms
     await using c = await client('carol', {
       toolsCacheTtlSeconds: 0.05,
       toolListCache: new ToolListCache(),
     }).connect()
     await c.listTools()
     const after = lists
-    await expect.poll(async () => (await c.listTools(), lists), { interval: 30 }).toBeGreaterThan(after)
+    await expect.poll(listedBy(c), { interval: 30 }).toBeGreaterThan(after)
   })
 
   it('is invalidated by notifications/tools/list_changed on a 2025-era GET stream', async () => {

@@ -55,6 +55,12 @@ export async function startFaultServer(
   const executions = new Map<string, number>()
   const requests: FaultServer['requests'] = []
   const sessions = new Set<string>()
+  /** 2025 era: what a cut stream still owes, by the id of its last event. */
+  const resumable = new Map<
+    string,
+    { id: unknown; method: string; params: Record<string, unknown> | undefined }
+  >()
+  let nextEvent = 1
   const timers = new Set<NodeJS.Timeout>()
   const later = (ms: number, run: () => void) => {
     const t = setTimeout(() => {
@@ -119,6 +125,14 @@ export async function startFaultServer(
           }
         }
       }
+      if (era === 'legacy' && req.method === 'GET') {
+        const owed = resumable.get(String(req.headers['last-event-id']))
+        if (!owed) return void res.writeHead(405).end()
+        resumable.delete(String(req.headers['last-event-id']))
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        const response = { jsonrpc: '2.0', id: owed.id, result: result(owed.method, owed.params) }
+        return void res.end(`id: ev-${nextEvent++}\nevent: message\ndata: ${JSON.stringify(response)}\n\n`)
+      }
       if (message.id === undefined) return void res.writeHead(202).end()
 
       const fault = faults.get(method)
@@ -174,13 +188,19 @@ export async function startFaultServer(
             `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'x', progress: 1 } })}\n\n`,
           )
           return later(fault.ms, () => res.end())
-        case 'cut-sse':
+        case 'cut-sse': {
           execute()
+          const eventId = `ev-${nextEvent++}`
+          resumable.set(eventId, { id: message.id, method, params: message.params })
           res.writeHead(200, { 'content-type': 'text/event-stream' })
-          res.write(
-            `id: ev-1\nretry: 10\nevent: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'x', progress: 1 } })}\n\n`,
-          )
+          const progress = {
+            jsonrpc: '2.0',
+            method: 'notifications/progress',
+            params: { progressToken: 'x', progress: 1 },
+          }
+          res.write(`id: ${eventId}\nretry: 10\nevent: message\ndata: ${JSON.stringify(progress)}\n\n`)
           return void later(5, () => res.destroy())
+        }
         case 'status':
           return void res
             .writeHead(fault.status, { 'content-type': 'text/plain', ...fault.headers })
