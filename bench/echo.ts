@@ -151,6 +151,40 @@ const pairings: Pairing[] = [
     server: 'bare',
     client: toolwireClient,
   },
+  {
+    key: 'toolwire_plain_client',
+    label: '(g) toolwire client, plain (no retry/breaker/auth) ↔ bare',
+    server: 'bare',
+    client: async (url) => {
+      const client = await new MCPServerStreamableHttp({
+        name: 'bench',
+        params: { url },
+        maxRetryAttempts: 0,
+        circuitBreaker: false,
+      }).connect()
+      return { call: () => client.callTool('echo', echoArgs), close: () => client.close() }
+    },
+  },
+  {
+    key: 'toolwire_production_client',
+    label: '(h) toolwire client, production options ↔ bare',
+    server: 'bare',
+    client: async (url) => {
+      let n = 0
+      const client = await new MCPServerStreamableHttp({
+        name: 'bench',
+        params: { url, headers: { 'X-Team': 'sales' }, timeout: 15, sseReadTimeout: 120 },
+        auth: async () => ({ token: `token-${++n}`, expiresAt: Date.now() + 3_600_000 }),
+        maxRetryAttempts: 3,
+        retryBackoffSecondsBase: 1,
+        circuitBreaker: { failureThreshold: 5, resetTimeoutSeconds: 30 },
+        cacheToolsList: true,
+        clientSessionTimeoutSeconds: 30,
+      }).connect()
+      await client.listTools()
+      return { call: () => client.callTool('echo', echoArgs), close: () => client.close() }
+    },
+  },
 ]
 
 async function toolwireClient(url: string) {
@@ -269,6 +303,10 @@ async function run(): Promise<void> {
       toolwire_vs_limit_rps: round(results.toolwire!.rps / limit.rps, 3),
       toolwire_vs_sdk_rps: round(results.toolwire!.rps / sdkRps, 3),
       toolwire_vs_limit_p50: round(results.toolwire!.p50_us / limit.p50_us, 3),
+      production_vs_plain_client_rps: round(
+        results.toolwire_production_client!.rps / results.toolwire_plain_client!.rps,
+        3,
+      ),
     }
     for (const [key, f] of Object.entries(results)) {
       out[`${key}_rps`] = round(f.rps)
@@ -309,8 +347,12 @@ async function run(): Promise<void> {
   console.log(
     `\ntoolwire↔toolwire: ${(results.toolwire!.rps / limit.rps).toFixed(2)}× the bare limit, ${(results.toolwire!.rps / sdkRps).toFixed(1)}× the faster SDK pairing; sequential p50 ${(results.toolwire!.p50_us / limit.p50_us).toFixed(2)}× the limit's`,
   )
+  const production = results.toolwire_production_client!.rps / results.toolwire_plain_client!.rps
   console.log(
-    `(${SEQUENTIAL_CALLS} sequential calls after ${WARMUP_CALLS} warm-up; throughput over ${THROUGHPUT_SECONDS} s with ${CONCURRENCY} in flight)`,
+    `production client options (auth, breaker, retries, tool cache, tracing): ${production.toFixed(2)}× the plain client's throughput`,
+  )
+  console.log(
+    `(medians of ${ROUNDS} interleaved rounds; each pairing: ${WARMUP_SECONDS} s concurrent warm-up + ${WARMUP_CALLS} sequential warm-up calls, then ${SEQUENTIAL_CALLS} sequential calls timed, then throughput over ${THROUGHPUT_SECONDS} s with ${CONCURRENCY} in flight)`,
   )
 }
 
