@@ -181,7 +181,6 @@ const pairings: Pairing[] = [
         cacheToolsList: true,
         clientSessionTimeoutSeconds: 30,
       }).connect()
-      await client.listTools()
       return { call: () => client.callTool('echo', echoArgs), close: () => client.close() }
     },
   },

@@ -6,8 +6,11 @@ import { type ErrorSite, McpAuthError, McpHttpError } from '../protocol/errors.j
 import type { Call, Send } from './call.js'
 import type { TokenSource } from './tokens.js'
 
+// `call.headers` is created afresh for each logical request, so setting the header in place is
+// safe, and each attempt (retry, refresh) sets it again: no copies on the hot path.
 function withToken(call: Call, token: string): Call {
-  return { ...call, headers: { ...call.headers, authorization: `Bearer ${token}` } }
+  call.headers.authorization = `Bearer ${token}`
+  return call
 }
 
 function isUnauthorized(error: unknown): error is McpHttpError {
@@ -16,7 +19,7 @@ function isUnauthorized(error: unknown): error is McpHttpError {
 
 export function withAuth(send: Send, tokens: TokenSource, site: ErrorSite): Send {
   return async (call) => {
-    const token = await tokens.get(call.signal)
+    const token = tokens.peek() ?? (await tokens.get(call.signal))
     try {
       return await send(withToken(call, token))
     } catch (error) {

@@ -14,7 +14,7 @@ export interface Call {
   timeoutSeconds: number
   /** The caller's cancellation. */
   signal: AbortSignal | undefined
-  /** Headers of this call (Authorization, traceparent); wrappers add to a copy. */
+  /** Headers of this call (Authorization, traceparent): a fresh object per logical request, which wrappers may set. */
   headers: Record<string, string>
   onMessage?: ((message: JsonRpcMessage) => void) | undefined
   extraMeta?: Record<string, unknown> | undefined

@@ -41,11 +41,18 @@ export class TokenSource {
     this.#onRefresh = options.onRefresh
   }
 
-  /** The token to send now. */
-  async get(signal?: AbortSignal): Promise<string> {
+  /** The cached token when it is still good, without waiting (the hot path). */
+  peek(): string | undefined {
     const current = this.#current
     if (current && (current.expiresAt === undefined || current.expiresAt - this.#skewMs > Date.now()))
       return current.token
+    return undefined
+  }
+
+  /** The token to send now. */
+  async get(signal?: AbortSignal): Promise<string> {
+    const cached = this.peek()
+    if (cached !== undefined) return cached
     this.#pending ??= this.#fetch(signal).finally(() => {
       this.#pending = undefined
     })
