@@ -94,6 +94,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   #lastToken: string | undefined
   #connected: Promise<ServerDescription> | undefined
   #closed = false
+  #listening: CallSignal | undefined
 
   constructor(options: MCPServerStreamableHttpOptions) {
     super()
@@ -191,11 +192,20 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       {},
       { signal: options.signal, idempotent: true },
     ) as unknown as Promise<ServerDescription>
+    let server: ServerDescription
     try {
-      await this.#connected
+      server = await this.#connected
     } catch (error) {
       this.#connected = undefined
       throw error
+    }
+    if (
+      this.#cache &&
+      !this.#listening &&
+      this.#session.era === 'modern' &&
+      server.capabilities.tools?.listChanged
+    ) {
+      this.#listenForChanges()
     }
     return this
   }
@@ -401,10 +411,56 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 32) : 'anonymous'
   }
 
+  /**
+   * 2026-07-28: keeps a `subscriptions/listen` stream open so `tools/list_changed` invalidates the
+   * cache, re-listening with backoff when the stream ends (a change may have been missed, so the
+   * cache is dropped on every reconnection).
+   */
+  #listenForChanges(): void {
+    const signal = new CallSignal()
+    this.#listening = signal
+    const run = async () => {
+      for (let failures = 0; !signal.aborted; ) {
+        const headers: Record<string, string> = { traceparent: newTraceContext().traceparent }
+        try {
+          if (this.#tokens) headers.authorization = `Bearer ${await this.#tokens.get()}`
+          await this.#session.subscribe(
+            { toolsListChanged: true },
+            {
+              signal,
+              headers,
+              onNotification: (notification) => {
+                failures = 0
+                if (notification.method === 'notifications/tools/list_changed') this.invalidateToolsCache()
+              },
+            },
+          )
+        } catch {
+          failures++
+        }
+        if (signal.aborted) return
+        this.invalidateToolsCache()
+        const ceiling = Math.min(
+          this.#o.retryBackoffSecondsMax,
+          this.#o.retryBackoffSecondsBase * 2 ** Math.min(failures, 10),
+        )
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ceiling * 1000 * Math.random())
+          signal.on('abort', () => {
+            clearTimeout(timer)
+            resolve()
+          })
+        })
+      }
+    }
+    void run()
+  }
+
   /** Closes the session (DELETE for 2025-era servers when `terminateOnClose`) and releases connections. */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#listening?.abort(new Error('the client was closed'))
     const connected = this.#connected
     this.#connected = undefined
     if (connected && this.#o.terminateOnClose)

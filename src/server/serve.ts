@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
-import type { HttpHandlerOptions } from '../transport/http-handler.js'
+import type { HttpHandlerOptions, McpHttpHandler } from '../transport/http-handler.js'
 import type { ToolServer } from './tool-server.js'
 
 export interface ServeOptions extends HttpHandlerOptions {
@@ -22,6 +22,8 @@ export interface RunningServer extends AsyncDisposable {
   readonly url: string
   readonly port: number
   readonly httpServer: Server
+  /** The MCP handler behind the endpoint (session and listener counts, broadcast). */
+  readonly handler: McpHttpHandler
   /** Stops listening, ends sessions and streams, and waits for the listener to close. */
   close(): Promise<void>
 }
@@ -105,6 +107,7 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
     url: `http://${urlHost}:${address.port}${path}`,
     port: address.port,
     httpServer,
+    handler,
     close,
     [Symbol.asyncDispose]: close,
   }

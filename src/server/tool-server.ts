@@ -16,6 +16,7 @@ import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versi
 import type { Dispatcher, Exchange } from '../transport/dispatcher.js'
 import { type ParamHeader, scanParamHeaders } from '../transport/header-values.js'
 import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from '../transport/http-handler.js'
+import type { ListenFilterKey } from '../transport/listen-streams.js'
 import { createToolContext, LOG_LEVELS, type LogLevel, type ToolContext } from './tool-context.js'
 import { describeIssues, ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
 
@@ -123,6 +124,9 @@ export class ToolServer implements Dispatcher {
       'logging/setLevel': (params, exchange) => this.#setLevel(params, exchange),
     }
   }
+
+  /** Change notifications this server delivers on `subscriptions/listen` streams. */
+  readonly listenable: readonly ListenFilterKey[] = ['toolsListChanged']
 
   get capabilities(): ServerCapabilities {
     return { tools: { listChanged: true }, logging: {} }

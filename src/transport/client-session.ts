@@ -215,6 +215,34 @@ export class ClientSession {
     return this.#reinitializing
   }
 
+  /**
+   * 2026-07-28: holds a `subscriptions/listen` stream open, passing its change notifications
+   * to `onNotification`; resolves or rejects when the stream ends (the caller re-listens).
+   */
+  async subscribe(
+    filter: Record<string, boolean>,
+    options: {
+      onNotification: (n: JsonRpcNotification) => void
+      signal: WireSignal
+      headers?: Record<string, string>
+    },
+  ): Promise<void> {
+    const onMessage = (message: JsonRpcMessage) => {
+      if (
+        'method' in message &&
+        !('id' in message) &&
+        message.method !== 'notifications/subscriptions/acknowledged'
+      ) {
+        options.onNotification(message)
+      }
+    }
+    await this.#send(
+      'subscriptions/listen',
+      { notifications: filter },
+      { signal: options.signal, onMessage, headers: options.headers },
+    )
+  }
+
   /** Learns the `x-mcp-header` parameters of listed tools; returns only the valid tools. */
   acceptTools(tools: readonly Tool[]): Tool[] {
     const valid: Tool[] = []

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { JsonRpcNotification, JsonRpcRequest } from '../protocol/jsonrpc.js'
 import type { ProtocolEra } from '../protocol/versions.js'
 import type { ParamHeader } from './header-values.js'
+import type { ListenFilterKey } from './listen-streams.js'
 import type { LegacySession } from './sessions.js'
 
 /** Everything the transport knows about one request, handed to the dispatcher. */
@@ -27,4 +28,6 @@ export interface Dispatcher {
   handleRequest(request: JsonRpcRequest, exchange: Exchange): Promise<Record<string, unknown>>
   /** The `x-mcp-header` parameters of a tool, for `Mcp-Param-*` validation. */
   paramHeaders(toolName: string): readonly ParamHeader[] | undefined
+  /** The `subscriptions/listen` filters this server can deliver (2026-07-28). */
+  readonly listenable?: readonly ListenFilterKey[]
 }

@@ -22,6 +22,7 @@ import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION } from '../protocol/ver
 import type { Dispatcher } from './dispatcher.js'
 import { decodeHeaderValue, paramHeaderValue } from './header-values.js'
 import { HttpExchange } from './http-exchange.js'
+import { ListenStreams } from './listen-streams.js'
 import { type LegacySession, SessionStore } from './sessions.js'
 import { SSE_HEADERS, sseEvent } from './sse.js'
 
@@ -52,10 +53,12 @@ export interface HttpHandlerOptions {
 /** A node request handler; also usable as Express middleware (`app.all('/mcp', handler)`). */
 export interface McpHttpHandler {
   (req: IncomingMessage, res: ServerResponse): void
-  /** Sends a notification to every 2025-era session with an open GET stream. */
+  /** Sends a notification to every 2025-era GET stream and every matching `subscriptions/listen` stream. */
   broadcast(notification: JsonRpcNotification): number
   /** Number of open 2025-era sessions. */
   readonly sessionCount: number
+  /** Open notification streams: 2025-era GET streams and 2026-07-28 `subscriptions/listen` streams. */
+  readonly listenerCount: number
   /** Ends all sessions and their streams. */
   close(): void
 }
@@ -122,6 +125,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
   const logger = options.logger ?? silentLogger
   const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined
+  const listens = new ListenStreams({ keepAliveSeconds: options.sseKeepAliveSeconds ?? 15 })
   const sessions = new SessionStore({
     idleTimeoutSeconds: options.sessionIdleTimeoutSeconds ?? 1800,
     keepAliveSeconds: options.sseKeepAliveSeconds ?? 15,
@@ -341,6 +345,12 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     if (decision.era === 'modern') {
       if (classified.kind === 'notification') return void res.writeHead(202).end()
       checkModernHeaders(req, classified.message)
+      if (classified.message.method === 'subscriptions/listen') {
+        return void listens.open(res, {
+          filter: classified.message.params?.notifications,
+          deliverable: dispatcher.listenable ?? [],
+        })
+      }
       return answer(req, res, {
         request: classified.message,
         era: 'modern',
@@ -466,8 +476,12 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     else sendJson(res, { status, body: response, headers: at.extraHeaders })
   }
 
-  handler.broadcast = (notification) => sessions.broadcast(notification)
+  handler.broadcast = (notification) => sessions.broadcast(notification) + listens.broadcast(notification)
   Object.defineProperty(handler, 'sessionCount', { get: () => sessions.size })
-  handler.close = () => sessions.close()
+  Object.defineProperty(handler, 'listenerCount', { get: () => sessions.streamCount + listens.size })
+  handler.close = () => {
+    sessions.close()
+    listens.close()
+  }
   return handler
 }

@@ -37,6 +37,14 @@ export class SessionStore {
     return this.#sessions.size
   }
 
+  /** Sessions with an open GET stream. */
+  get streamCount(): number {
+    let count = 0
+    for (const session of this.#sessions.values())
+      if (session.stream && !session.stream.writableEnded) count++
+    return count
+  }
+
   create(init: Pick<LegacySession, 'protocolVersion' | 'clientInfo' | 'clientCapabilities'>): LegacySession {
     // randomUUID draws from the CSPRNG: session ids must not be guessable (spec, Security).
     const session: LegacySession = {

@@ -241,3 +241,20 @@ describe('x-mcp-header tools', () => {
     ])
   })
 })
+
+describe('safe defaults', () => {
+  it('does not follow redirects, so credentials never reach the redirect target', async () => {
+    const elsewhere = await startFaultServer()
+    faulty.faults.set('tools/call', { kind: 'status', status: 307, headers: { location: elsewhere.url } })
+    await using tools = await client(faulty.url, {
+      params: { url: faulty.url, headers: { Authorization: 'Bearer top-secret' } },
+    }).connect()
+    const error = await tools.callTool('echo').catch((e: unknown) => e)
+    faulty.faults.delete('tools/call')
+    expect(error).toBeInstanceOf(McpHttpError)
+    expect(error).toMatchObject({ status: 307 })
+    expect(String(error)).not.toContain('top-secret')
+    expect(elsewhere.requests).toHaveLength(0)
+    await elsewhere.close()
+  })
+})

@@ -79,9 +79,8 @@ describe('tool-list cache (cacheToolsList)', () => {
       toolListCache: new ToolListCache(),
     }).connect()
     expect((await client.listTools()).map((t) => t.name)).not.toContain('late')
-    await expect.poll(() => running.httpServer.listenerCount('request')).toBeGreaterThan(0)
-    // Wait until the GET stream is attached, then change the tool set.
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Change the tool set once the client's GET stream is attached.
+    await expect.poll(() => running.handler.listenerCount).toBe(1)
     server.tool('late', { input: z.object({}) }, () => 'late')
     await expect.poll(async () => (await client.listTools()).map((t) => t.name)).toContain('late')
   })
