@@ -10,6 +10,7 @@ import {
 import { type RunningServer, serve } from '../../src/server/index.js'
 import { echoServer } from '../support/echo-server.js'
 import { type FaultServer, startFaultServer } from '../support/fault-server.js'
+import { startFullBacklog } from '../support/full-backlog.js'
 
 let ours: RunningServer
 let faulty: FaultServer
@@ -94,6 +95,19 @@ describe('timeouts', () => {
       .callTool('wait', { id: 'slow2', ms: 3000 }, { timeoutSeconds: 0.2 })
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ timeout: 'request', seconds: 0.2 })
+  })
+
+  it('fires the connect timeout (params.timeout) when the server never accepts', async () => {
+    await using blackhole = await startFullBacklog()
+    const error = await client(`http://127.0.0.1:${blackhole.port}/mcp`, {
+      params: { url: `http://127.0.0.1:${blackhole.port}/mcp`, timeout: 0.3 },
+      maxRetryAttempts: 0,
+    })
+      .connect()
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(McpTimeoutError)
+    expect(error).toMatchObject({ timeout: 'connect', seconds: 0.3 })
+    expect(String(error)).toContain('connect timeout after 0.3 s (option params.timeout)')
   })
 
   it('fires the headers timeout (params.timeout)', async () => {

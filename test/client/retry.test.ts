@@ -102,6 +102,19 @@ describe.each(['modern', 'legacy'] as const)('retries against a %s-era server', 
     await client.close()
   })
 
+  it('aborting a call closes its request, and a 2025-era server is sent notifications/cancelled', async () => {
+    const { client } = await connected()
+    server.faults.set('tools/call', { kind: 'delay-headers', ms: 5000, times: 1 })
+    const controller = new AbortController()
+    const pending = client.callTool('echo', {}, { signal: controller.signal })
+    await expect.poll(() => server.hits.get('tools/call')).toBe(1)
+    controller.abort(new Error('stop'))
+    await expect(pending).rejects.toThrow('stop')
+    if (era === 'legacy') await expect.poll(() => server.hits.get('notifications/cancelled')).toBe(1)
+    else expect(server.hits.get('notifications/cancelled')).toBeUndefined()
+    await client.close()
+  })
+
   it('an abort during the backoff wait rejects at once with the abort reason', async () => {
     const { client, retries } = await connected({ retryBackoffSecondsBase: 30, retryBackoffSecondsMax: 30 })
     server.faults.set('tools/call', { kind: 'status', status: 503, headers: { 'retry-after': '30' } })
