@@ -94,6 +94,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   #lastToken: string | undefined
   #connected: Promise<ServerDescription> | undefined
   #closed = false
+  /** Connected and not closed: calls skip waiting for the connection. */
+  #ready = false
   #listening: CallSignal | undefined
 
   constructor(options: MCPServerStreamableHttpOptions) {
@@ -199,6 +201,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       this.#connected = undefined
       throw error
     }
+    this.#ready = !this.#closed
     if (
       this.#cache &&
       !this.#listening &&
@@ -260,7 +263,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     args: Record<string, unknown> = {},
     options: CallToolOptions = {},
   ): Promise<ToolCallResult> {
-    await this.#ensureConnected()
+    const connecting = this.#ensureConnected()
+    if (connecting) await connecting
     const filter = this.#options.toolFilter
     if (filter && !toolAllowed(filter, this.name, { name, inputSchema: { type: 'object' } })) {
       throw new McpToolError(name, 'the tool is excluded by toolFilter', {
@@ -460,6 +464,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#ready = false
     this.#listening?.abort(new Error('the client was closed'))
     const connected = this.#connected
     this.#connected = undefined
@@ -475,8 +480,9 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     await this.close()
   }
 
-  async #ensureConnected(): Promise<void> {
-    if (!this.#connected) await this.connect()
-    else await this.#connected
+  #ensureConnected(): Promise<unknown> | undefined {
+    // Hot path: once connected, no await at all.
+    if (this.#ready) return undefined
+    return this.#connected ?? this.connect()
   }
 }

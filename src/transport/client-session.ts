@@ -304,14 +304,22 @@ export class ClientSession {
     }
   }
 
+  /**
+   * Adds the era's `_meta` to `params`. The params object is created afresh for each logical
+   * request by the client, so it is extended in place (re-setting it on a retry is harmless).
+   */
   #params(
     params: Record<string, unknown>,
     extraMeta: Record<string, unknown> | undefined,
   ): Record<string, unknown> {
-    if (this.#era === 'legacy')
-      return extraMeta ? { ...params, _meta: { ...(params._meta as object), ...extraMeta } } : params
-    if (params._meta === undefined && extraMeta === undefined) return { ...params, _meta: this.#meta }
-    return { ...params, _meta: { ...(params._meta as object), ...extraMeta, ...this.#meta } }
+    const own = params._meta as Record<string, unknown> | undefined
+    if (this.#era === 'legacy') {
+      if (extraMeta) params._meta = { ...own, ...extraMeta }
+      return params
+    }
+    params._meta =
+      own === undefined && extraMeta === undefined ? this.#meta : { ...own, ...extraMeta, ...this.#meta }
+    return params
   }
 
   #headers(method: string, params: Record<string, unknown>): Record<string, string> {

@@ -269,25 +269,35 @@ export class HttpWire {
     }
   }
 
+  /** A GET for an SSE stream (2025 era: notification stream or resumption). */
+  async #get(
+    headers: Record<string, string>,
+    options: { signal: WireSignal | undefined; bodyTimeoutMs: number },
+  ): Promise<Dispatcher.ResponseData> {
+    try {
+      return await this.#o.dispatcher.request({
+        origin: this.#origin,
+        path: this.#path,
+        method: 'GET',
+        headers: { ...headers, accept: 'text/event-stream' },
+        signal: options.signal as AbortSignal | undefined,
+        headersTimeout: this.#o.headersTimeoutMs,
+        bodyTimeout: options.bodyTimeoutMs,
+      })
+    } catch (error) {
+      throw this.translate(error, options.signal)
+    }
+  }
+
   /** 2025 era: resumes a broken SSE answer with GET + `Last-Event-ID`, reading on until the response. */
   async resume(
     request: Omit<PostRequest, 'body'>,
     resumption: { lastEventId: string; expectId: RequestId },
   ): Promise<PostOutcome> {
-    let res: Dispatcher.ResponseData
-    try {
-      res = await this.#o.dispatcher.request({
-        origin: this.#origin,
-        path: this.#path,
-        method: 'GET',
-        headers: { ...request.headers, accept: 'text/event-stream', 'last-event-id': resumption.lastEventId },
-        signal: request.signal as AbortSignal | undefined,
-        headersTimeout: this.#o.headersTimeoutMs,
-        bodyTimeout: this.#o.bodyTimeoutMs,
-      })
-    } catch (error) {
-      throw this.translate(error, request.signal)
-    }
+    const res = await this.#get(
+      { ...request.headers, 'last-event-id': resumption.lastEventId },
+      { signal: request.signal, bodyTimeoutMs: this.#o.bodyTimeoutMs },
+    )
     const type = String(res.headers['content-type'] ?? '')
     if (res.statusCode !== 200 || !type.startsWith('text/event-stream')) {
       await res.body.dump()
@@ -314,21 +324,8 @@ export class HttpWire {
     onMessage: (message: JsonRpcMessage) => void,
     signal: AbortSignal,
   ): Promise<number> {
-    let res: Dispatcher.ResponseData
-    try {
-      res = await this.#o.dispatcher.request({
-        origin: this.#origin,
-        path: this.#path,
-        method: 'GET',
-        headers: { ...headers, accept: 'text/event-stream' },
-        signal,
-        headersTimeout: this.#o.headersTimeoutMs,
-        // Idle GET streams are legitimate: the server's keep-alive comments are not guaranteed.
-        bodyTimeout: 0,
-      })
-    } catch (error) {
-      throw this.translate(error, signal)
-    }
+    // Idle GET streams are legitimate: the server's keep-alive comments are not guaranteed.
+    const res = await this.#get(headers, { signal, bodyTimeoutMs: 0 })
     if (res.statusCode !== 200) {
       await res.body.dump()
       return res.statusCode
