@@ -98,27 +98,13 @@ const pairings: Pairing[] = [
     key: 'sdk_v2',
     label: '(b) SDK v2 client ↔ SDK v2 server (defaults)',
     server: 'sdk-v2',
-    client: async (url) => {
-      const client = new V2Client({ name: 'bench', version: '1' })
-      await client.connect(new V2Transport(new URL(url)))
-      return {
-        call: () => client.callTool({ name: 'echo', arguments: echoArgs }),
-        close: () => client.close(),
-      }
-    },
+    client: sdkV2Client,
   },
   {
     key: 'sdk_v1',
     label: '(b) SDK v1 client ↔ SDK v1 server (stateful, defaults)',
     server: 'sdk-v1',
-    client: async (url) => {
-      const client = new V1Client({ name: 'bench', version: '1' })
-      await client.connect(new V1Transport(new URL(url)))
-      return {
-        call: () => client.callTool({ name: 'echo', arguments: echoArgs }),
-        close: () => client.close(),
-      }
-    },
+    client: sdkV1Client,
   },
   {
     key: 'toolwire',
@@ -130,14 +116,7 @@ const pairings: Pairing[] = [
     key: 'sdk_v2_client_toolwire_server',
     label: '(d) SDK v2 client ↔ toolwire server',
     server: 'toolwire',
-    client: async (url) => {
-      const client = new V2Client({ name: 'bench', version: '1' })
-      await client.connect(new V2Transport(new URL(url)))
-      return {
-        call: () => client.callTool({ name: 'echo', arguments: echoArgs }),
-        close: () => client.close(),
-      }
-    },
+    client: sdkV2Client,
   },
   {
     key: 'toolwire_client_sdk_v2_server',
@@ -185,6 +164,19 @@ const pairings: Pairing[] = [
     },
   },
 ]
+
+/** The official SDK clients, set up as their docs show (SDK v2 defaults to the 2025 handshake). */
+async function sdkV2Client(url: string) {
+  const client = new V2Client({ name: 'bench', version: '1' })
+  await client.connect(new V2Transport(new URL(url)))
+  return { call: () => client.callTool({ name: 'echo', arguments: echoArgs }), close: () => client.close() }
+}
+
+async function sdkV1Client(url: string) {
+  const client = new V1Client({ name: 'bench', version: '1' })
+  await client.connect(new V1Transport(new URL(url)))
+  return { call: () => client.callTool({ name: 'echo', arguments: echoArgs }), close: () => client.close() }
+}
 
 async function toolwireClient(url: string) {
   const client = await new MCPServerStreamableHttp({ name: 'bench', params: { url } }).connect()
