@@ -167,7 +167,7 @@ describe('bad servers and bad input give typed errors, never a hang', () => {
     const dead = await startFaultServer()
     const url = dead.url
     await dead.close()
-    const error = await client(url)
+    const error = await client(url, { maxRetryAttempts: 0 })
       .connect()
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(McpConnectionError)
