@@ -145,6 +145,10 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       },
       backgroundHeaders: () => (this.#lastToken ? { authorization: `Bearer ${this.#lastToken}` } : {}),
       onReconnect: (reason) => this.emit('reconnect', { reason }),
+      onStreamReopened: () => {
+        this.invalidateToolsCache()
+        this.emit('reconnect', { reason: 're-opened the notification stream' })
+      },
     })
     if (options.auth) {
       this.#tokens = new TokenSource(options.auth, {

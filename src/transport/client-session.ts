@@ -42,6 +42,8 @@ export interface ClientSessionOptions {
   backgroundHeaders?: () => Record<string, string>
   /** A 2025-era server forgot our session (404) and the session was re-initialized. */
   onReconnect?: (reason: string) => void
+  /** The 2025-era GET notification stream was re-opened: notifications may have been missed. */
+  onStreamReopened?: () => void
 }
 
 export interface RequestOptions {
@@ -468,22 +470,39 @@ export class ClientSession {
     return this.#server
   }
 
+  /**
+   * Keeps the 2025-era GET notification stream open: re-opened with backoff when it ends or
+   * fails (a notification may have been missed, so `onStreamReopened` lets the owner drop what it
+   * cached); given up on 404/405 (no stream there; a lost session is recovered by `request`).
+   */
   #listen(): void {
     const controller = new AbortController()
     this.#listening = controller
     const onNotification = this.#o.onNotification!
-    this.#o.wire
-      .listen(
-        this.#background(),
-        (message) => {
-          if ('method' in message && !('id' in message)) onNotification(message)
-        },
-        controller.signal,
-      )
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted)
-          this.#o.onWarning?.(`the GET notification stream failed: ${String(error)}`)
-      })
+    const forward = (message: JsonRpcMessage) => {
+      if ('method' in message && !('id' in message)) onNotification(message)
+    }
+    const run = async () => {
+      for (let attempt = 0; !controller.signal.aborted; attempt++) {
+        if (attempt > 0) {
+          await wait(
+            Math.min(MAX_RESUME_WAIT_MS, 500 * 2 ** Math.min(attempt - 1, 6)),
+            controller.signal,
+          ).catch(() => {})
+          if (controller.signal.aborted) return
+          this.#o.onStreamReopened?.()
+        }
+        try {
+          const status = await this.#o.wire.listen(this.#background(), forward, controller.signal)
+          if (status === 404 || status === 405) return
+          if (status === 200) attempt = 0
+        } catch (error) {
+          if (controller.signal.aborted) return
+          this.#o.onWarning?.(`the GET notification stream failed, re-opening it: ${String(error)}`)
+        }
+      }
+    }
+    void run()
   }
 }
 

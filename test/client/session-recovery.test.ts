@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MCPServerStreamableHttp } from '../../src/client/index.js'
+import { MCPServerStreamableHttp, ToolListCache } from '../../src/client/index.js'
 import { serve } from '../../src/server/index.js'
 import { echoServer } from '../support/echo-server.js'
 import { startFaultServer } from '../support/fault-server.js'
@@ -47,5 +47,24 @@ describe('2025-era session recovery', () => {
     ])
     expect(reconnected).toBe(true)
     expect(second.url).toBe(first.url)
+  })
+
+  it('re-opens the GET notification stream when it ends, dropping the cached tool list', async () => {
+    await using server = await startFaultServer({ era: 'legacy' })
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: server.url },
+      cacheToolsList: true,
+      toolListCache: new ToolListCache(),
+    }).connect()
+    const reasons: string[] = []
+    client.on('reconnect', ({ reason }) => reasons.push(reason))
+    await client.listTools()
+    await expect.poll(() => server.openStreams).toBe(1)
+    const lists = server.hits.get('tools/list')
+    server.endStreams()
+    await expect.poll(() => reasons).toContain('re-opened the notification stream')
+    await expect.poll(() => server.openStreams).toBe(1)
+    await client.listTools()
+    expect(server.hits.get('tools/list')).toBe(lists! + 1)
   })
 })

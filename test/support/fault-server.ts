@@ -38,6 +38,10 @@ export interface FaultServer extends TestHttpServer {
   requests: Array<{ method: string; headers: IncomingHttpHeaders }>
   /** 2025 era: forget every session (as a restart would). */
   forgetSessions(): void
+  /** 2025 era: open GET notification streams. */
+  readonly openStreams: number
+  /** 2025 era: end every GET notification stream (as a proxy timeout would). */
+  endStreams(): void
 }
 
 const SERVER_INFO = { name: 'fault', version: '1.0.0' }
@@ -61,6 +65,8 @@ export async function startFaultServer(
     { id: unknown; method: string; params: Record<string, unknown> | undefined }
   >()
   let nextEvent = 1
+  /** 2025 era: open GET notification streams. */
+  const streams = new Set<ServerResponse>()
   const timers = new Set<NodeJS.Timeout>()
   const later = (ms: number, run: () => void) => {
     const t = setTimeout(() => {
@@ -124,6 +130,13 @@ export async function startFaultServer(
             )
           }
         }
+      }
+      if (era === 'legacy' && req.method === 'GET' && req.headers['last-event-id'] === undefined) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        res.flushHeaders()
+        streams.add(res)
+        res.on('close', () => streams.delete(res))
+        return
       }
       if (era === 'legacy' && req.method === 'GET') {
         const owed = resumable.get(String(req.headers['last-event-id']))
@@ -221,13 +234,18 @@ export async function startFaultServer(
     for (const t of timers) clearTimeout(t)
     await close()
   }
-  return Object.assign(server, {
+  const extended = Object.assign(server, {
     faults,
     hits,
     executions,
     requests,
     forgetSessions: () => sessions.clear(),
+    endStreams: () => {
+      for (const stream of streams) stream.end()
+    },
     close: stop,
     [Symbol.asyncDispose]: stop,
   })
+  // A getter: Object.assign would copy its value once.
+  return Object.defineProperty(extended, 'openStreams', { get: () => streams.size }) as unknown as FaultServer
 }
