@@ -15,16 +15,13 @@ import type { ClientCapabilities, Implementation, ServerDescription, Tool } from
 import {
   isLegacyVersion,
   LATEST_LEGACY_PROTOCOL_VERSION,
-  META_CLIENT_CAPABILITIES,
-  META_CLIENT_INFO,
-  META_PROTOCOL_VERSION,
   META_SERVER_INFO,
   MODERN_PROTOCOL_VERSION,
   type ProtocolEra,
 } from '../protocol/versions.js'
 import { onAbortOf, type WireSignal } from './call-signal.js'
-import { encodeHeaderValue, type ParamHeader, paramHeaderValue, scanParamHeaders } from './header-values.js'
 import type { HttpWire, PostOutcome, PostRequest } from './http-client.js'
+import { RequestFraming } from './request-framing.js'
 
 export interface ClientSessionOptions {
   wire: HttpWire
@@ -75,11 +72,6 @@ function wait(ms: number, signal: WireSignal | undefined): Promise<void> {
 /** HTTP statuses reported as `McpHttpError` even when the body carries a JSON-RPC error. */
 const HTTP_LEVEL_STATUS = new Set([401, 403, 408, 429])
 
-const MCP_NAME_SOURCE: Record<string, 'name' | 'uri'> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-}
 const MODERN_ERRORS = new Set<number>([
   ErrorCode.UnsupportedProtocolVersion,
   ErrorCode.HeaderMismatch,
@@ -88,23 +80,18 @@ const MODERN_ERRORS = new Set<number>([
 
 export class ClientSession {
   readonly #o: ClientSessionOptions
-  readonly #paramHeaders = new Map<string, readonly ParamHeader[]>()
+  readonly #framing: RequestFraming
   #nextId = 1
   #era: ProtocolEra | undefined
   #version = MODERN_PROTOCOL_VERSION
   #sessionId: string | undefined
-  #baseHeaders: Record<string, string>
-  #meta: Record<string, unknown>
   #server: ServerDescription | undefined
-  /** Headers per `method\0name` for requests without `Mcp-Param-*` headers: built once. */
-  readonly #headerCache = new Map<string, Record<string, string>>()
   #listening: AbortController | undefined
   #reinitializing: Promise<void> | undefined
 
   constructor(options: ClientSessionOptions) {
     this.#o = options
-    this.#baseHeaders = {}
-    this.#meta = {}
+    this.#framing = new RequestFraming(options)
     this.#frame(MODERN_PROTOCOL_VERSION)
   }
 
@@ -163,9 +150,9 @@ export class ClientSession {
       jsonrpc: '2.0',
       id,
       method,
-      params: this.#params(params, options.extraMeta),
+      params: this.#framing.params(params, options.extraMeta, this.#era === 'legacy'),
     }
-    const base = this.#headers(method, params)
+    const base = this.#framing.headers(method, params, this.#era === 'legacy')
     const request = {
       headers: options.headers ? { ...base, ...options.headers } : base,
       signal: options.signal,
@@ -247,19 +234,7 @@ export class ClientSession {
 
   /** Learns the `x-mcp-header` parameters of listed tools; returns only the valid tools. */
   acceptTools(tools: readonly Tool[]): Tool[] {
-    const valid: Tool[] = []
-    for (const tool of tools) {
-      const scan = scanParamHeaders(tool.inputSchema)
-      if (!scan.ok) {
-        this.#o.onWarning?.(`tool "${tool.name}" was rejected: ${scan.reason}`)
-        continue
-      }
-      if (scan.headers.length > 0) this.#paramHeaders.set(tool.name, scan.headers)
-      else this.#paramHeaders.delete(tool.name)
-      this.#headerCache.delete(`tools/call\0${tool.name}`)
-      valid.push(tool)
-    }
-    return valid
+    return this.#framing.acceptTools(tools, this.#o.onWarning)
   }
 
   /** Ends the session: stops the GET stream and DELETEs a 2025-era session. */
@@ -275,7 +250,7 @@ export class ClientSession {
 
   #background(): Record<string, string> {
     const extra = this.#o.backgroundHeaders?.()
-    return extra ? { ...this.#baseHeaders, ...extra } : this.#baseHeaders
+    return extra ? { ...this.#framing.base, ...extra } : this.#framing.base
   }
 
   /** 2025 era: tell the server to stop (2026-07-28 servers see the closed stream instead). */
@@ -290,62 +265,8 @@ export class ClientSession {
   }
 
   #frame(version: string): void {
-    this.#headerCache.clear()
     this.#version = version
-    this.#baseHeaders = {
-      ...this.#o.headers,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': version,
-      ...(this.#sessionId ? { 'mcp-session-id': this.#sessionId } : {}),
-    }
-    this.#meta = {
-      [META_PROTOCOL_VERSION]: version,
-      [META_CLIENT_INFO]: this.#o.clientInfo,
-      [META_CLIENT_CAPABILITIES]: this.#o.capabilities,
-    }
-  }
-
-  /**
-   * Adds the era's `_meta` to `params`. The params object is created afresh for each logical
-   * request by the client, so it is extended in place (re-setting it on a retry is harmless).
-   */
-  #params(
-    params: Record<string, unknown>,
-    extraMeta: Record<string, unknown> | undefined,
-  ): Record<string, unknown> {
-    const own = params._meta as Record<string, unknown> | undefined
-    if (this.#era === 'legacy') {
-      if (extraMeta) params._meta = { ...own, ...extraMeta }
-      return params
-    }
-    params._meta =
-      own === undefined && extraMeta === undefined ? this.#meta : { ...own, ...extraMeta, ...this.#meta }
-    return params
-  }
-
-  #headers(method: string, params: Record<string, unknown>): Record<string, string> {
-    if (this.#era === 'legacy') return this.#baseHeaders
-    const source = MCP_NAME_SOURCE[method]
-    const name = source ? params[source] : undefined
-    const declared =
-      typeof name === 'string' && method === 'tools/call' ? this.#paramHeaders.get(name) : undefined
-    const key = typeof name === 'string' ? `${method}\0${name}` : method
-    if (!declared) {
-      const cached = this.#headerCache.get(key)
-      if (cached) return cached
-    }
-    const headers: Record<string, string> = { ...this.#baseHeaders, 'mcp-method': method }
-    if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name)
-    if (!declared) {
-      if (this.#headerCache.size < 1000) this.#headerCache.set(key, headers)
-      return headers
-    }
-    for (const param of declared) {
-      const value = paramHeaderValue(params.arguments, param.path)
-      if (value !== undefined) headers[`mcp-param-${param.name.toLowerCase()}`] = encodeHeaderValue(value)
-    }
-    return headers
+    this.#framing.frame(version, this.#sessionId)
   }
 
   #result(method: string, outcome: PostOutcome): Record<string, unknown> {
@@ -376,9 +297,9 @@ export class ClientSession {
       jsonrpc: '2.0',
       id,
       method: 'server/discover',
-      params: { _meta: this.#meta },
+      params: { _meta: this.#framing.meta },
     }
-    const headers = this.#headers('server/discover', {})
+    const headers = this.#framing.headers('server/discover', {}, false)
     const outcome = await this.#o.wire.post(
       { body, headers: extraHeaders ? { ...headers, ...extraHeaders } : headers, signal },
       id,
@@ -439,7 +360,7 @@ export class ClientSession {
         clientInfo: this.#o.clientInfo,
       },
     }
-    const { 'mcp-protocol-version': _omit, ...headers } = this.#baseHeaders
+    const { 'mcp-protocol-version': _omit, ...headers } = this.#framing.base
     const outcome = await this.#o.wire.post({ body, headers: { ...headers, ...extraHeaders }, signal }, id)
     const result = this.#result('initialize', outcome)
     const negotiated = typeof result.protocolVersion === 'string' ? result.protocolVersion : version
@@ -461,7 +382,7 @@ export class ClientSession {
     await this.#o.wire.post(
       {
         body: { jsonrpc: '2.0', method: 'notifications/initialized' },
-        headers: { ...this.#baseHeaders, ...extraHeaders },
+        headers: { ...this.#framing.base, ...extraHeaders },
         signal,
       },
       undefined,
