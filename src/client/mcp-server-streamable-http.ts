@@ -23,6 +23,7 @@ import { HttpWire } from '../transport/http-client.js'
 import { withAuth } from './auth.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
 import type { Call, Send } from './call.js'
+import { listenForToolChanges } from './change-listener.js'
 import { acquireDispatcher } from './dispatchers.js'
 import {
   type MCPServerStreamableHttpOptions,
@@ -419,49 +420,12 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 32) : 'anonymous'
   }
 
-  /**
-   * 2026-07-28: keeps a `subscriptions/listen` stream open so `tools/list_changed` invalidates the
-   * cache, re-listening with backoff when the stream ends (a change may have been missed, so the
-   * cache is dropped on every reconnection).
-   */
   #listenForChanges(): void {
-    const signal = new CallSignal()
-    this.#listening = signal
-    const run = async () => {
-      for (let failures = 0; !signal.aborted; ) {
-        const headers: Record<string, string> = { traceparent: newTraceContext().traceparent }
-        try {
-          if (this.#tokens) headers.authorization = `Bearer ${await this.#tokens.get()}`
-          await this.#session.subscribe(
-            { toolsListChanged: true },
-            {
-              signal,
-              headers,
-              onNotification: (notification) => {
-                failures = 0
-                if (notification.method === 'notifications/tools/list_changed') this.invalidateToolsCache()
-              },
-            },
-          )
-        } catch {
-          failures++
-        }
-        if (signal.aborted) return
-        this.invalidateToolsCache()
-        const ceiling = Math.min(
-          this.#o.retryBackoffSecondsMax,
-          this.#o.retryBackoffSecondsBase * 2 ** Math.min(failures, 10),
-        )
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, ceiling * 1000 * Math.random())
-          signal.on('abort', () => {
-            clearTimeout(timer)
-            resolve()
-          })
-        })
-      }
-    }
-    void run()
+    this.#listening = listenForToolChanges(this.#session, {
+      token: this.#tokens ? () => this.#tokens!.get() : undefined,
+      backoff: this.#o,
+      onChange: () => this.invalidateToolsCache(),
+    })
   }
 
   /** Closes the session (DELETE for 2025-era servers when `terminateOnClose`) and releases connections. */

@@ -1,0 +1,56 @@
+/**
+ * 2026-07-28: keeps a `subscriptions/listen` stream open so `tools/list_changed` reaches the
+ * tool-list cache; re-listens with backoff when the stream ends. A change may have been missed
+ * while it was down, so every reconnection counts as a change too.
+ */
+import { CallSignal } from '../transport/call-signal.js'
+import type { ClientSession } from '../transport/client-session.js'
+import { newTraceContext } from './trace.js'
+
+export interface ChangeListenerOptions {
+  /** The bearer token for each (re)connection, when the client has `auth`. */
+  token: (() => Promise<string>) | undefined
+  backoff: { retryBackoffSecondsBase: number; retryBackoffSecondsMax: number }
+  /** The tool list changed (or may have). */
+  onChange: () => void
+}
+
+/** Starts listening; abort the returned signal to stop. */
+export function listenForToolChanges(session: ClientSession, options: ChangeListenerOptions): CallSignal {
+  const signal = new CallSignal()
+  const pause = (seconds: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, seconds * 1000)
+      signal.on('abort', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+  const run = async () => {
+    for (let failures = 0; !signal.aborted; ) {
+      const headers: Record<string, string> = { traceparent: newTraceContext().traceparent }
+      try {
+        if (options.token) headers.authorization = `Bearer ${await options.token()}`
+        await session.subscribe(
+          { toolsListChanged: true },
+          {
+            signal,
+            headers,
+            onNotification: (notification) => {
+              failures = 0
+              if (notification.method === 'notifications/tools/list_changed') options.onChange()
+            },
+          },
+        )
+      } catch {
+        failures++
+      }
+      if (signal.aborted) return
+      options.onChange()
+      const { retryBackoffSecondsBase: base, retryBackoffSecondsMax: max } = options.backoff
+      await pause(Math.random() * Math.min(max, base * 2 ** Math.min(failures, 10)))
+    }
+  }
+  void run()
+  return signal
+}
