@@ -11,24 +11,25 @@ describe('a response stream that breaks before its result', () => {
       server = await startFaultServer({ era: 'modern' })
     })
 
-    it('re-issues an idempotent call as a new request', async () => {
-      await using client = await new MCPServerStreamableHttp({
+    /** A connected client that knows the tools' annotations; the next answer stream breaks. */
+    async function clientWithCutStream() {
+      const client = await new MCPServerStreamableHttp({
         params: { url: server.url },
         retryBackoffSecondsBase: 0.01,
       }).connect()
       await client.listTools()
       server.faults.set('tools/call', { kind: 'cut-sse', times: 1 })
+      return client
+    }
+
+    it('re-issues an idempotent call as a new request', async () => {
+      await using client = await clientWithCutStream()
       expect((await client.callTool('echo')).content).toEqual([{ type: 'text', text: 'ok echo' }])
       expect(server.executions.get('echo')).toBe(2)
     })
 
     it('does not re-issue a non-idempotent call: it surfaces as possibly delivered', async () => {
-      await using client = await new MCPServerStreamableHttp({
-        params: { url: server.url },
-        retryBackoffSecondsBase: 0.01,
-      }).connect()
-      await client.listTools()
-      server.faults.set('tools/call', { kind: 'cut-sse', times: 1 })
+      await using client = await clientWithCutStream()
       const error = await client.callTool('create_order').catch((e: unknown) => e)
       expect(error).toBeInstanceOf(McpConnectionError)
       expect(error).toMatchObject({ maybeDelivered: true })
