@@ -90,8 +90,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   readonly #breaker: CircuitBreaker | undefined
   readonly #cache: ToolListCache | undefined
   readonly #releaseDispatcher: (() => Promise<void>) | undefined
-  /** Tool annotations from the last tool list: they decide whether `tools/call` may be retried. */
-  readonly #annotations = new Map<string, Tool['annotations']>()
+  /** Tools from the last list: their annotations decide whether `tools/call` may be retried. */
+  readonly #known = new Map<string, Tool>()
   #lastToken: string | undefined
   #connected: Promise<ServerDescription> | undefined
   #closed = false
@@ -224,8 +224,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     const identity = this.#cache ? await this.#identity(options.signal) : ''
     const cached = this.#cache?.get(this.#site.url!, identity)
     const tools = cached ?? (await this.#fetchTools(identity, options.signal))
-    this.#annotations.clear()
-    for (const tool of this.#session.acceptTools(tools)) this.#annotations.set(tool.name, tool.annotations)
+    this.#known.clear()
+    for (const tool of this.#session.acceptTools(tools)) this.#known.set(tool.name, tool)
     return tools.filter((tool) => toolAllowed(this.#options.toolFilter, this.name, tool))
   }
 
@@ -271,13 +271,14 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     const connecting = this.#ensureConnected()
     if (connecting) await connecting
     const filter = this.#options.toolFilter
-    if (filter && !toolAllowed(filter, this.name, { name, inputSchema: { type: 'object' } })) {
+    const known = this.#known.get(name)
+    if (filter && !toolAllowed(filter, this.name, known ?? { name, inputSchema: { type: 'object' } })) {
       throw new McpToolError(name, 'the tool is excluded by toolFilter', {
         site: this.#site,
         result: undefined,
       })
     }
-    const annotations = this.#annotations.get(name)
+    const annotations = known?.annotations
     const idempotent = options.idempotent ?? Boolean(annotations?.idempotentHint || annotations?.readOnlyHint)
     let result: Record<string, unknown>
     try {

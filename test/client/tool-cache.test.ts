@@ -101,10 +101,13 @@ describe('toolFilter', () => {
     expect(server.hits.get('tools/call') ?? 0).toBe(hits)
     await using predicate = await new MCPServerStreamableHttp({
       params: { url: server.url },
-      toolFilter: (ctx, tool) => ctx.serverName === 'Orders' && !tool.name.startsWith('create'),
+      toolFilter: (ctx, tool) => ctx.serverName === 'Orders' && tool.annotations?.readOnlyHint === true,
       name: 'Orders',
     }).connect()
     expect((await predicate.listTools()).map((t) => t.name)).toEqual(['echo'])
+    // The predicate sees the real definition (with annotations) when callTool checks it.
+    expect((await predicate.callTool('echo')).content).toEqual([{ type: 'text', text: 'ok echo' }])
+    await expect(predicate.callTool('create_order')).rejects.toThrow('excluded by toolFilter')
     await using blocked = await new MCPServerStreamableHttp({
       params: { url: server.url },
       toolFilter: { blocked: ['echo'] },
