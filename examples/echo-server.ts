@@ -41,8 +41,6 @@ const server = new ToolServer({ name: 'echo', version: '1.0.0', instructions: 'E
     },
   )
 
-const running = await serve(server, { port: Number(process.argv[2] ?? 3000) })
+// SIGTERM/SIGINT: /ready turns 503, in-flight calls finish, the process exits 0.
+const running = await serve(server, { port: Number(process.argv[2] ?? 3000), shutdownOnSignals: true })
 console.log(`MCP server listening on ${running.url}`)
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void running.close().then(() => process.exit(0)))
-}

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import type { HttpHandlerOptions, McpHttpHandler } from '../transport/http-handler.js'
+import { type HealthOptions, healthEndpoints } from './health.js'
 import type { ToolServer } from './tool-server.js'
 
 export interface ServeOptions extends HttpHandlerOptions {
@@ -15,6 +16,19 @@ export interface ServeOptions extends HttpHandlerOptions {
   path?: string
   /** On `close()`, how long in-flight requests may finish before connections are cut, in seconds. @default 10 */
   shutdownTimeoutSeconds?: number
+  /**
+   * On `close()`, how long `/ready` answers 503 before the listener stops, in seconds: time for a
+   * load balancer to take the replica out of rotation. @default 0
+   */
+  drainDelaySeconds?: number
+  /** `GET /health` (liveness) and `GET /ready` (readiness checks); `false` turns both off. @default enabled, no checks */
+  health?: HealthOptions | false
+  /**
+   * On SIGTERM or SIGINT: readiness turns 503, the listener stops, in-flight calls finish (up to
+   * `shutdownTimeoutSeconds`), streams end, and the process exits 0. For a server that owns its
+   * process (containers); leave off when embedding. @default false
+   */
+  shutdownOnSignals?: boolean
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -46,8 +60,16 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
   }
   if (!path.startsWith('/'))
     throw new ToolwireConfigError(`serve: option "path" must start with "/", got "${path}"`)
+  for (const option of ['shutdownTimeoutSeconds', 'drainDelaySeconds'] as const) {
+    const value = options[option]
+    if (value !== undefined && !(value >= 0)) {
+      throw new ToolwireConfigError(`serve: option "${option}" must be a number of seconds ≥ 0, got ${value}`)
+    }
+  }
   const handler = server.handler(options)
+  const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
   const httpServer = createServer((req, res) => {
+    if (health?.handle(req, res)) return
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     if ((q === -1 ? url : url.slice(0, q)) === path) return handler(req, res)
@@ -86,22 +108,40 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
   const address = httpServer.address() as AddressInfo
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const graceMs = (options.shutdownTimeoutSeconds ?? 10) * 1000
+  const drainMs = (options.drainDelaySeconds ?? 0) * 1000
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
-      handler.close()
-      // Connections finishing a response become idle: close them as they do, and cut the
-      // rest when the grace period is over.
-      const sweep = setInterval(closeIdle, 25)
-      const deadline = setTimeout(() => httpServer.closeAllConnections(), graceMs)
-      httpServer.close(() => {
-        clearInterval(sweep)
-        clearTimeout(deadline)
-        resolve()
-      })
-      closeIdle()
+      health?.drain()
+      stopSignals()
+      setTimeout(() => stop(resolve), drainMs)
     })
     return closing
+  }
+  const stop = (resolve: () => void) => {
+    handler.close()
+    // Connections finishing a response become idle: close them as they do, and cut the rest
+    // when the grace period is over.
+    const sweep = setInterval(closeIdle, 25)
+    const deadline = setTimeout(() => httpServer.closeAllConnections(), graceMs)
+    httpServer.close(() => {
+      clearInterval(sweep)
+      clearTimeout(deadline)
+      resolve()
+    })
+    closeIdle()
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`toolwire: ${signal} received, shutting down (up to ${graceMs / 1000} s)\n`)
+    void close().then(() => process.exit(0))
+  }
+  const stopSignals = () => {
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
+  }
+  if (options.shutdownOnSignals) {
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
   }
   return {
     url: `http://${urlHost}:${address.port}${path}`,

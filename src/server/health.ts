@@ -1,0 +1,117 @@
+/**
+ * Liveness and readiness for load balancers and orchestrators: `GET /health` says the process is
+ * up; `GET /ready` runs the app's checks (a database ping, …), each with a timeout, and answers
+ * 503 naming the failing check, or while the server drains for shutdown.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ToolwireConfigError } from '../protocol/errors.js'
+
+/** A readiness check: resolves when ready, throws (or times out) when not. */
+export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown> | unknown
+
+export interface HealthOptions {
+  /** Liveness path. @default '/health' */
+  path?: string
+  /** Readiness path. @default '/ready' */
+  readyPath?: string
+  /** Named readiness checks, run concurrently on every `/ready` request. @default none */
+  checks?: Record<string, ReadinessCheck>
+  /** Seconds each check may take before it counts as failed. @default 2 */
+  checkTimeoutSeconds?: number
+}
+
+export interface HealthEndpoints {
+  /** Answers the request when it is for a health path; returns false otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean
+  /** From now on `/ready` answers 503 `draining`. */
+  drain(): void
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    })
+    .end(text)
+}
+
+async function runCheck(check: ReadinessCheck, timeoutSeconds: number): Promise<string> {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort()
+      reject(new Error(`timed out after ${timeoutSeconds} s`))
+    }, timeoutSeconds * 1000)
+  })
+  try {
+    await Promise.race([Promise.resolve().then(() => check(controller.signal)), timeout])
+    return 'ok'
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function healthEndpoints(
+  options: HealthOptions,
+  about: { name: string; version: string },
+): HealthEndpoints {
+  const path = options.path ?? '/health'
+  const readyPath = options.readyPath ?? '/ready'
+  const timeoutSeconds = options.checkTimeoutSeconds ?? 2
+  if (!(timeoutSeconds > 0)) {
+    throw new ToolwireConfigError(
+      `serve: option "health.checkTimeoutSeconds" must be > 0, got ${timeoutSeconds}`,
+    )
+  }
+  for (const [name, check] of Object.entries(options.checks ?? {})) {
+    if (typeof check !== 'function') {
+      throw new ToolwireConfigError(`serve: readiness check "${name}" in health.checks must be a function`)
+    }
+  }
+  const started = Date.now()
+  let draining = false
+
+  const ready = async (res: ServerResponse): Promise<void> => {
+    if (draining) return send(res, 503, { status: 'draining' })
+    const entries = Object.entries(options.checks ?? {})
+    const outcomes = await Promise.all(entries.map(([, check]) => runCheck(check, timeoutSeconds)))
+    const checks = Object.fromEntries(entries.map(([name], i) => [name, outcomes[i]!]))
+    const failing = entries.map(([name]) => name).filter((name) => checks[name] !== 'ok')
+    if (draining) return send(res, 503, { status: 'draining', checks })
+    if (failing.length > 0) return send(res, 503, { status: 'not ready', failing, checks })
+    send(res, 200, { status: 'ready', checks })
+  }
+
+  return {
+    handle(req, res) {
+      const url = req.url ?? '/'
+      const q = url.indexOf('?')
+      const target = q === -1 ? url : url.slice(0, q)
+      if (target !== path && target !== readyPath) return false
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end()
+        return true
+      }
+      if (target === path) {
+        send(res, 200, {
+          status: 'ok',
+          name: about.name,
+          version: about.version,
+          uptimeSeconds: Math.round((Date.now() - started) / 1000),
+        })
+      } else {
+        ready(res).catch(() => send(res, 503, { status: 'not ready' }))
+      }
+      return true
+    },
+    drain() {
+      draining = true
+    },
+  }
+}
