@@ -46,6 +46,8 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | und
   /** Structured output schema; results are checked against it. */
   output?: O
   annotations?: ToolAnnotations
+  /** Seconds the handler may run; then `ctx.signal` aborts and the caller gets an error result. @default no limit */
+  timeoutSeconds?: number
 }
 
 export type ToolHandler<I extends z.ZodObject> = (
@@ -59,6 +61,7 @@ interface RegisteredTool {
   output: z.ZodType | undefined
   handler: (args: unknown, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
   paramHeaders: readonly ParamHeader[]
+  timeoutSeconds: number | undefined
 }
 
 type Params = Record<string, unknown>
@@ -145,6 +148,11 @@ export class ToolServer implements Dispatcher {
     }
     if (this.#tools.has(name))
       throw new ToolwireConfigError(`ToolServer.tool: a tool named "${name}" already exists`)
+    if (definition.timeoutSeconds !== undefined && !(definition.timeoutSeconds > 0)) {
+      throw new ToolwireConfigError(
+        `ToolServer.tool: tool "${name}" option "timeoutSeconds" must be a positive number of seconds, got ${definition.timeoutSeconds}`,
+      )
+    }
     const inputSchema = toJsonSchema(definition.input, 'input')
     const scan = scanParamHeaders(inputSchema)
     if (!scan.ok)
@@ -167,6 +175,7 @@ export class ToolServer implements Dispatcher {
       output: definition.output,
       handler: handler as RegisteredTool['handler'],
       paramHeaders: scan.headers,
+      timeoutSeconds: definition.timeoutSeconds,
     })
     this.#toolList = undefined
     for (const h of this.#handlers)
@@ -277,8 +286,28 @@ async function runTool(
 ): Promise<CallToolResult> {
   const name = tool.definition.name
   const ctx = createToolContext(exchange, request)
+  const seconds = tool.timeoutSeconds
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = () => textResult(`Tool '${name}' timed out after ${seconds} s (timeoutSeconds)`, true)
   try {
-    const value = await tool.handler(args, ctx)
+    const running = Promise.resolve(tool.handler(args, ctx))
+    // The answer does not wait for a handler that ignores its aborted signal.
+    const value =
+      seconds === undefined
+        ? await running
+        : await Promise.race([
+            running,
+            new Promise<typeof TIMED_OUT>((resolve) => {
+              timer = setTimeout(() => {
+                exchange.abort(new Error(`tool ${name} timed out after ${seconds} s`))
+                resolve(TIMED_OUT)
+              }, seconds * 1000)
+            }),
+          ])
+    if (value === TIMED_OUT) {
+      running.catch(() => {})
+      return timedOut()
+    }
     if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
     return toCallToolResult(value, tool.output, name)
   } catch (error) {
@@ -286,8 +315,12 @@ async function runTool(
     // Only the message travels: stack traces stay on the server.
     const message = error instanceof Error ? error.message : String(error)
     return textResult(error instanceof ToolError ? message : `Tool '${name}' failed: ${message}`, true)
+  } finally {
+    clearTimeout(timer)
   }
 }
+
+const TIMED_OUT: unique symbol = Symbol('timed out')
 
 const CURSOR_PREFIX = 'offset:'
 

@@ -21,6 +21,8 @@ export interface Exchange {
   readonly aborted: boolean
   /** Sends a request-related notification; switches the answer to an SSE stream. */
   notify(notification: JsonRpcNotification): void
+  /** Cancels the request (e.g. a per-tool timeout): `signal` aborts with `reason`. */
+  abort(reason: unknown): void
 }
 
 export interface Dispatcher {

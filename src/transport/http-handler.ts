@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { decideEra } from '../protocol/era.js'
+import { ToolwireConfigError } from '../protocol/errors.js'
 import {
   classifyMessage,
   ErrorCode,
@@ -42,6 +43,11 @@ export interface HttpHandlerOptions {
   allowedOrigins?: readonly string[]
   /** Largest accepted request body, in bytes. @default 4194304 (4 MiB) */
   maxBodyBytes?: number
+  /**
+   * Requests answered at once; past it, POSTs get 503 with `Retry-After` (load shedding).
+   * @default unlimited
+   */
+  maxConcurrentRequests?: number
   /** A 2025-era session unused this long is dropped, in seconds. @default 1800 */
   sessionIdleTimeoutSeconds?: number
   /** Interval of keep-alive comments on idle GET streams, in seconds. @default 15 */
@@ -95,6 +101,13 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
   const legacySessions = options.legacySessions ?? true
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
   const logger = options.logger ?? silentLogger
+  const maxConcurrent = options.maxConcurrentRequests ?? Number.POSITIVE_INFINITY
+  if (!(maxConcurrent >= 1)) {
+    throw new ToolwireConfigError(
+      `option "maxConcurrentRequests" must be ≥ 1, got ${options.maxConcurrentRequests}`,
+    )
+  }
+  let inFlight = 0
   const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined
   const listens = new ListenStreams({ keepAliveSeconds: options.sseKeepAliveSeconds ?? 15 })
   const sessions = new SessionStore({
@@ -119,7 +132,9 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         ? { allow: 'GET, POST, DELETE' }
         : rejection.status === 413
           ? { connection: 'close' } // the rest of the body is unread: this socket cannot be reused
-          : {}
+          : rejection.status === 503
+            ? { 'retry-after': '1' }
+            : {}
     sendJson(res, {
       status: rejection.status,
       body: errorResponse(rejection.id, rejection.rpc.toJSON()),
@@ -158,6 +173,15 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     }
     switch (req.method) {
       case 'POST':
+        if (inFlight >= maxConcurrent) {
+          throw new HttpRejection(
+            503,
+            new RpcError(
+              ErrorCode.RequestRejected,
+              `Server busy: ${inFlight} requests in progress (maxConcurrentRequests); retry shortly`,
+            ),
+          )
+        }
         return handlePost(req, res)
       case 'GET':
         return void handleGet(req, res)
@@ -340,6 +364,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       extraHeaders: at.extraHeaders,
     })
     at.session?.inFlight.set(request.id, exchange)
+    inFlight++
     let response: JsonRpcResponse
     let status = 200
     try {
@@ -355,6 +380,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       if (at.era === 'modern' && rpc.code === ErrorCode.MethodNotFound) status = 404
       response = errorResponse(request.id, rpc.toJSON())
     } finally {
+      inFlight--
       at.session?.inFlight.delete(request.id)
     }
     if (res.writableEnded || res.destroyed) return
