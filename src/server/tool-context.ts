@@ -25,6 +25,8 @@ export interface ToolContext {
   /** The 2025-era session id, when the client has one. */
   readonly sessionId: string | undefined
   readonly clientInfo: Implementation | undefined
+  /** W3C trace id of this call (the caller's, from `traceparent`, else a new one): put it in your logs. */
+  readonly traceId: string
   /**
    * Reports progress to the caller (when it asked for progress with a `progressToken`).
    * The first report turns the answer into an SSE stream.
@@ -54,6 +56,10 @@ class CallContext implements ToolContext {
 
   get protocolVersion(): string {
     return this.#exchange.protocolVersion
+  }
+
+  get traceId(): string {
+    return this.#exchange.traceId
   }
 
   get sessionId(): string | undefined {

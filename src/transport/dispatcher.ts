@@ -23,6 +23,8 @@ export interface Exchange {
   notify(notification: JsonRpcNotification): void
   /** Cancels the request (e.g. a per-tool timeout): `signal` aborts with `reason`. */
   abort(reason: unknown): void
+  /** W3C trace id of the request: from its `traceparent` header, else a new one. */
+  readonly traceId: string
 }
 
 export interface Dispatcher {

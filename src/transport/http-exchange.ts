@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import type { JsonRpcNotification } from '../protocol/jsonrpc.js'
+import { newSpanId, newTraceId, parseTraceparent } from '../protocol/trace-ids.js'
 import type { ProtocolEra } from '../protocol/versions.js'
 import type { Exchange } from './dispatcher.js'
 import type { LegacySession } from './sessions.js'
@@ -18,6 +19,15 @@ export interface ExchangeInit {
   session: LegacySession | undefined
   headers: IncomingHttpHeaders
   extraHeaders: Record<string, string> | undefined
+}
+
+export interface RequestTrace {
+  traceId: string
+  /** Our span for this request. */
+  spanId: string
+  /** The caller's span, when it sent a `traceparent`. */
+  parentId: string | undefined
+  flags: string
 }
 
 const CLIENT_GONE = 'the client closed the connection'
@@ -35,6 +45,7 @@ export class HttpExchange implements Exchange {
   readonly #res: ServerResponse
   #controller: AbortController | undefined
   #reason: unknown
+  #trace: RequestTrace | undefined
 
   constructor(res: ServerResponse, init: ExchangeInit) {
     this.#res = res
@@ -44,6 +55,25 @@ export class HttpExchange implements Exchange {
     this.session = init.session
     this.headers = init.headers
     this.extraHeaders = init.extraHeaders
+  }
+
+  /** Derived on first use: requests nobody traces or logs pay nothing for it. */
+  get trace(): RequestTrace {
+    if (!this.#trace) {
+      const raw = this.headers.traceparent
+      const incoming = parseTraceparent(Array.isArray(raw) ? raw[0] : raw)
+      this.#trace = {
+        traceId: incoming?.traceId ?? newTraceId(),
+        spanId: newSpanId(),
+        parentId: incoming?.parentId,
+        flags: incoming?.flags ?? '01',
+      }
+    }
+    return this.#trace
+  }
+
+  get traceId(): string {
+    return this.trace.traceId
   }
 
   get signal(): AbortSignal {

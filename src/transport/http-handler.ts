@@ -19,7 +19,7 @@ import {
   RpcError,
   successResponse,
 } from '../protocol/jsonrpc.js'
-import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION } from '../protocol/versions.js'
+import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION, META_CLIENT_INFO } from '../protocol/versions.js'
 import type { Dispatcher } from './dispatcher.js'
 import { HttpExchange } from './http-exchange.js'
 import { ListenStreams } from './listen-streams.js'
@@ -52,8 +52,12 @@ export interface HttpHandlerOptions {
   sessionIdleTimeoutSeconds?: number
   /** Interval of keep-alive comments on idle GET streams, in seconds. @default 15 */
   sseKeepAliveSeconds?: number
-  /** Where rejected requests are logged. @default a silent logger */
-  logger?: Pick<Logger, 'warn' | 'error' | 'debug'>
+  /**
+   * A pino logger. Rejected requests are logged at `warn`; with `info` enabled, every answered
+   * request gets one line (trace id, method, tool, outcome, status, duration) and a `traceparent`
+   * response header. Headers and arguments are never logged. @default silent
+   */
+  logger?: Pick<Logger, 'warn' | 'error' | 'debug'> & Partial<Pick<Logger, 'info' | 'isLevelEnabled'>>
 }
 
 /** A node request handler; also usable as Express middleware (`app.all('/mcp', handler)`). */
@@ -101,6 +105,9 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
   const legacySessions = options.legacySessions ?? true
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
   const logger = options.logger ?? silentLogger
+  // Decided once: requests pay for tracing and logging only when info lines are wanted.
+  const requestLog =
+    options.logger?.info && (options.logger.isLevelEnabled?.('info') ?? true) ? options.logger : undefined
   const maxConcurrent = options.maxConcurrentRequests ?? Number.POSITIVE_INFINITY
   if (!(maxConcurrent >= 1)) {
     throw new ToolwireConfigError(
@@ -365,6 +372,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     })
     at.session?.inFlight.set(request.id, exchange)
     inFlight++
+    const started = requestLog ? performance.now() : 0
+    if (requestLog) {
+      const trace = exchange.trace
+      res.setHeader('traceparent', `00-${trace.traceId}-${trace.spanId}-${trace.flags}`)
+    }
     let response: JsonRpcResponse
     let status = 200
     try {
@@ -383,9 +395,35 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       inFlight--
       at.session?.inFlight.delete(request.id)
     }
-    if (res.writableEnded || res.destroyed) return
-    if (exchange.streaming) res.end(sseEvent(response))
-    else sendJson(res, { status, body: response, headers: at.extraHeaders })
+    const gone = res.writableEnded || res.destroyed
+    if (!gone) {
+      if (exchange.streaming) res.end(sseEvent(response))
+      else sendJson(res, { status, body: response, headers: at.extraHeaders })
+    }
+    if (requestLog) {
+      const trace = exchange.trace
+      const rpcError = 'error' in response ? response.error : undefined
+      const toolFailed = 'result' in response && response.result.isError === true
+      const clientInfo = at.era === 'modern' ? at.meta?.[META_CLIENT_INFO] : at.session?.clientInfo
+      requestLog.info?.(
+        {
+          traceId: trace.traceId,
+          spanId: trace.spanId,
+          parentSpanId: trace.parentId,
+          era: at.era,
+          sessionId: at.session?.id,
+          rpcMethod: request.method,
+          tool: request.method === 'tools/call' ? request.params?.name : undefined,
+          outcome: gone ? 'cancelled' : rpcError ? 'error' : toolFailed ? 'tool_error' : 'ok',
+          rpcCode: rpcError?.code,
+          status: exchange.streaming ? 200 : status,
+          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+          client: isObject(clientInfo) ? clientInfo.name : undefined,
+          remote: req.socket.remoteAddress,
+        },
+        'mcp request',
+      )
+    }
   }
 
   handler.broadcast = (notification) => sessions.broadcast(notification) + listens.broadcast(notification)

@@ -1,0 +1,108 @@
+import pino from 'pino'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { MCPServerStreamableHttp } from '../../src/client/index.js'
+import { serve, ToolServer } from '../../src/server/index.js'
+import { modern, send } from '../support/raw.js'
+
+type Line = Record<string, unknown>
+
+function collectingLogger(level: 'info' | 'warn' = 'info') {
+  const lines: Line[] = []
+  const logger = pino({ level }, { write: (text: string) => void lines.push(JSON.parse(text) as Line) })
+  return { logger, lines }
+}
+
+function tracedServer(seen: string[]) {
+  return new ToolServer({ name: 'traced', version: '1.0.0' })
+    .tool('echo', { input: z.object({ text: z.string() }) }, ({ text }, ctx) => {
+      seen.push(ctx.traceId)
+      return text
+    })
+    .tool('fail', { input: z.object({}) }, () => {
+      throw new Error('nope')
+    })
+}
+
+describe('request logs with trace ids', () => {
+  it("one line per request, carrying the caller's trace id end to end", async () => {
+    const { logger, lines } = collectingLogger()
+    const seen: string[] = []
+    await using running = await serve(tracedServer(seen), { port: 0, logger })
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: running.url, headers: { Authorization: 'Bearer very-secret-token' } },
+    }).connect()
+    const result = await client.callTool('echo', { text: 'hi' })
+    const line = lines.find((l) => l.rpcMethod === 'tools/call')!
+    expect(line).toMatchObject({
+      level: 30,
+      msg: 'mcp request',
+      traceId: result.traceId,
+      era: 'modern',
+      tool: 'echo',
+      outcome: 'ok',
+      status: 200,
+      client: 'toolwire',
+      remote: '127.0.0.1',
+    })
+    expect(seen).toEqual([result.traceId])
+    expect(line.spanId).toMatch(/^[0-9a-f]{16}$/)
+    expect(line.parentSpanId).toMatch(/^[0-9a-f]{16}$/)
+    expect(line.spanId).not.toBe(line.parentSpanId)
+    expect(typeof line.durationMs).toBe('number')
+    expect(lines.filter((l) => l.rpcMethod === 'server/discover')).toHaveLength(1)
+    await client.callTool('fail')
+    await client.callTool('missing').catch(() => {})
+    expect(
+      lines.filter((l) => l.rpcMethod === 'tools/call').map((l) => [l.tool, l.outcome, l.rpcCode]),
+    ).toEqual([
+      ['echo', 'ok', undefined],
+      ['fail', 'tool_error', undefined],
+      ['missing', 'error', -32602],
+    ])
+    expect(JSON.stringify(lines)).not.toContain('very-secret-token')
+  })
+
+  it('echoes traceparent (new span, same trace), generates one when absent, and logs sessions', async () => {
+    const { logger, lines } = collectingLogger()
+    await using running = await serve(tracedServer([]), { port: 0, logger })
+    const req = modern(
+      'tools/call',
+      { name: 'echo', arguments: { text: 'x' } },
+      {
+        traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+      },
+    )
+    const traced = await send(running.url, req)
+    expect(traced.headers.traceparent).toMatch(new RegExp(`^00-${'a'.repeat(32)}-[0-9a-f]{16}-01$`))
+    expect(traced.headers.traceparent).not.toContain('b'.repeat(16))
+    const fresh = await send(running.url, modern('ping'))
+    expect(fresh.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+    await using legacy = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      protocolEra: 'legacy',
+    }).connect()
+    await legacy.callTool('echo', { text: 'y' })
+    const line = lines.at(-1)!
+    expect(line).toMatchObject({
+      era: 'legacy',
+      tool: 'echo',
+      sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    })
+  })
+
+  it('logs rejected requests at warn; with info off, adds no header and no lines', async () => {
+    const { logger, lines } = collectingLogger('warn')
+    await using running = await serve(tracedServer([]), { port: 0, logger })
+    const ok = await send(running.url, modern('ping'))
+    expect(ok.headers.traceparent).toBeUndefined()
+    const bad = await send(running.url, {
+      ...modern('ping'),
+      headers: { ...modern('ping').headers, origin: 'http://evil.example' },
+    })
+    expect(bad.status).toBe(403)
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, status: 403, msg: expect.stringContaining('Origin') }),
+    ])
+  })
+})
