@@ -3,11 +3,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
-import type { HttpHandlerOptions, McpHttpHandler } from '../transport/http-handler.js'
+import type { McpHttpHandler } from '../transport/http-handler.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
-import type { ToolServer } from './tool-server.js'
+import type { ToolServer, ToolServerHandlerOptions } from './tool-server.js'
 
-export interface ServeOptions extends HttpHandlerOptions {
+export interface ServeOptions extends ToolServerHandlerOptions {
   /** Interface to listen on. Bind to localhost unless the server sits behind auth. @default '127.0.0.1' */
   host?: string
   /** TCP port; 0 picks a free one. @default 3000 */

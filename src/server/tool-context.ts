@@ -2,7 +2,7 @@
 import { isObject, type RequestId } from '../protocol/jsonrpc.js'
 import type { Implementation } from '../protocol/types.js'
 import { META_CLIENT_INFO, META_LOG_LEVEL } from '../protocol/versions.js'
-import type { Exchange } from '../transport/dispatcher.js'
+import type { Exchange, Identity } from '../transport/dispatcher.js'
 
 export const LOG_LEVELS = [
   'debug',
@@ -27,6 +27,8 @@ export interface ToolContext {
   readonly clientInfo: Implementation | undefined
   /** W3C trace id of this call (the caller's, from `traceparent`, else a new one): put it in your logs. */
   readonly traceId: string
+  /** Who is calling, when the server authenticates requests (`serve({ auth })`). */
+  readonly identity: Identity | undefined
   /**
    * Reports progress to the caller (when it asked for progress with a `progressToken`).
    * The first report turns the answer into an SSE stream.
@@ -60,6 +62,10 @@ class CallContext implements ToolContext {
 
   get traceId(): string {
     return this.#exchange.traceId
+  }
+
+  get identity(): Identity | undefined {
+    return this.#exchange.identity
   }
 
   get sessionId(): string | undefined {

@@ -17,6 +17,7 @@ import type { Dispatcher, Exchange } from '../transport/dispatcher.js'
 import { type ParamHeader, scanParamHeaders } from '../transport/header-values.js'
 import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from '../transport/http-handler.js'
 import type { ListenFilterKey } from '../transport/listen-streams.js'
+import { type AuthOptions, authenticator } from './auth.js'
 import { createToolContext, LOG_LEVELS, type LogLevel, type ToolContext } from './tool-context.js'
 import { describeIssues, ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
 
@@ -48,6 +49,14 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | und
   annotations?: ToolAnnotations
   /** Seconds the handler may run; then `ctx.signal` aborts and the caller gets an error result. @default no limit */
   timeoutSeconds?: number
+  /** Scopes a caller must hold (with `serve({ auth })`): others get HTTP 403. @default none */
+  scopes?: readonly string[]
+}
+
+/** `handler()` options: the transport's, plus `auth`. */
+export interface ToolServerHandlerOptions extends Omit<HttpHandlerOptions, 'authenticate'> {
+  /** API keys or your own token check; the identity reaches `ctx.identity`. @default none */
+  auth?: AuthOptions
 }
 
 export type ToolHandler<I extends z.ZodObject> = (
@@ -62,6 +71,7 @@ interface RegisteredTool {
   handler: (args: unknown, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
   paramHeaders: readonly ParamHeader[]
   timeoutSeconds: number | undefined
+  scopes: readonly string[] | undefined
 }
 
 type Params = Record<string, unknown>
@@ -176,6 +186,7 @@ export class ToolServer implements Dispatcher {
       handler: handler as RegisteredTool['handler'],
       paramHeaders: scan.headers,
       timeoutSeconds: definition.timeoutSeconds,
+      scopes: definition.scopes,
     })
     this.#toolList = undefined
     for (const h of this.#handlers)
@@ -187,8 +198,9 @@ export class ToolServer implements Dispatcher {
    * A node `(req, res)` handler serving this server over Streamable HTTP; mount it in
    * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
    */
-  handler(options?: HttpHandlerOptions): McpHttpHandler {
-    const h = createHttpHandler(this, options)
+  handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
+    const { auth, ...transport } = options
+    const h = createHttpHandler(this, auth ? { ...transport, authenticate: authenticator(auth) } : transport)
     const close = h.close
     h.close = () => {
       this.#handlers.delete(h)
@@ -196,6 +208,10 @@ export class ToolServer implements Dispatcher {
     }
     this.#handlers.add(h)
     return h
+  }
+
+  requiredScopes(toolName: string): readonly string[] | undefined {
+    return this.#tools.get(toolName)?.scopes
   }
 
   paramHeaders(toolName: string): readonly ParamHeader[] | undefined {

@@ -6,6 +6,16 @@ import type { ParamHeader } from './header-values.js'
 import type { ListenFilterKey } from './listen-streams.js'
 import type { LegacySession } from './sessions.js'
 
+/** The authenticated caller (`ctx.identity`). */
+export interface Identity {
+  subject: string
+  clientId?: string
+  scopes: readonly string[]
+}
+
+/** What an authenticator decided about a request. */
+export type AuthOutcome = { identity: Identity } | { refused: 'missing' | 'invalid' }
+
 /** Everything the transport knows about one request, handed to the dispatcher. */
 export interface Exchange {
   readonly era: ProtocolEra
@@ -25,6 +35,8 @@ export interface Exchange {
   abort(reason: unknown): void
   /** W3C trace id of the request: from its `traceparent` header, else a new one. */
   readonly traceId: string
+  /** Who is calling, when the server authenticates requests. */
+  readonly identity: Identity | undefined
 }
 
 export interface Dispatcher {
@@ -32,6 +44,8 @@ export interface Dispatcher {
   handleRequest(request: JsonRpcRequest, exchange: Exchange): Promise<Record<string, unknown>>
   /** The `x-mcp-header` parameters of a tool, for `Mcp-Param-*` validation. */
   paramHeaders(toolName: string): readonly ParamHeader[] | undefined
+  /** Scopes a caller needs for a tool (checked when the server authenticates requests). */
+  requiredScopes?(toolName: string): readonly string[] | undefined
   /** The `subscriptions/listen` filters this server can deliver (2026-07-28). */
   readonly listenable?: readonly ListenFilterKey[]
 }

@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import type { JsonRpcNotification } from '../protocol/jsonrpc.js'
 import { newSpanId, newTraceId, parseTraceparent } from '../protocol/trace-ids.js'
 import type { ProtocolEra } from '../protocol/versions.js'
-import type { Exchange } from './dispatcher.js'
+import type { Exchange, Identity } from './dispatcher.js'
 import type { LegacySession } from './sessions.js'
 import { SSE_HEADERS, sseEvent } from './sse.js'
 
@@ -19,6 +19,7 @@ export interface ExchangeInit {
   session: LegacySession | undefined
   headers: IncomingHttpHeaders
   extraHeaders: Record<string, string> | undefined
+  identity: Identity | undefined
 }
 
 export interface RequestTrace {
@@ -39,6 +40,7 @@ export class HttpExchange implements Exchange {
   readonly session: LegacySession | undefined
   readonly headers: IncomingHttpHeaders
   readonly extraHeaders: Record<string, string> | undefined
+  readonly identity: Identity | undefined
   aborted = false
   /** True once the answer became an SSE stream. */
   streaming = false
@@ -55,6 +57,7 @@ export class HttpExchange implements Exchange {
     this.session = init.session
     this.headers = init.headers
     this.extraHeaders = init.extraHeaders
+    this.identity = init.identity
   }
 
   /** Derived on first use: requests nobody traces or logs pay nothing for it. */

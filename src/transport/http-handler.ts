@@ -20,7 +20,7 @@ import {
   successResponse,
 } from '../protocol/jsonrpc.js'
 import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION, META_CLIENT_INFO } from '../protocol/versions.js'
-import type { Dispatcher } from './dispatcher.js'
+import type { AuthOutcome, Dispatcher, Identity } from './dispatcher.js'
 import { HttpExchange } from './http-exchange.js'
 import { ListenStreams } from './listen-streams.js'
 import { acceptsBoth, checkModernHeaders, HttpRejection, header, readJson } from './request-checks.js'
@@ -43,6 +43,8 @@ export interface HttpHandlerOptions {
   allowedOrigins?: readonly string[]
   /** Largest accepted request body, in bytes. @default 4194304 (4 MiB) */
   maxBodyBytes?: number
+  /** Authenticates every MCP request (health endpoints are answered before it). @default none */
+  authenticate?: (req: IncomingMessage) => Promise<AuthOutcome>
   /**
    * Requests answered at once; past it, POSTs get 503 with `Retry-After` (load shedding).
    * @default unlimited
@@ -115,6 +117,8 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     )
   }
   let inFlight = 0
+  const authenticate = options.authenticate
+  const identities = new WeakMap<IncomingMessage, Identity>()
   const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined
   const listens = new ListenStreams({ keepAliveSeconds: options.sseKeepAliveSeconds ?? 15 })
   const sessions = new SessionStore({
@@ -140,8 +144,8 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         : rejection.status === 413
           ? { connection: 'close' } // the rest of the body is unread: this socket cannot be reused
           : rejection.status === 503
-            ? { 'retry-after': '1' }
-            : {}
+            ? { 'retry-after': '1', ...rejection.headers }
+            : rejection.headers
     sendJson(res, {
       status: rejection.status,
       body: errorResponse(rejection.id, rejection.rpc.toJSON()),
@@ -189,17 +193,59 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
             ),
           )
         }
-        return handlePost(req, res)
+        return authenticate ? authenticated(req).then(() => handlePost(req, res)) : handlePost(req, res)
       case 'GET':
-        return void handleGet(req, res)
+        return authenticate ? authenticated(req).then(() => handleGet(req, res)) : void handleGet(req, res)
       case 'DELETE':
-        return void handleDelete(req, res)
+        return authenticate
+          ? authenticated(req).then(() => handleDelete(req, res))
+          : void handleDelete(req, res)
       default:
         throw new HttpRejection(
           405,
           new RpcError(ErrorCode.InvalidRequest, `HTTP method ${req.method} is not allowed`),
         )
     }
+  }
+
+  async function authenticated(req: IncomingMessage): Promise<void> {
+    const outcome = await authenticate!(req)
+    if ('identity' in outcome) {
+      identities.set(req, outcome.identity)
+      return
+    }
+    const missing = outcome.refused === 'missing'
+    throw new HttpRejection(
+      401,
+      new RpcError(
+        ErrorCode.ServerError,
+        missing
+          ? 'Unauthorized: send a bearer token (Authorization: Bearer …)'
+          : 'Unauthorized: the token is not valid',
+      ),
+    ).withHeaders({
+      'www-authenticate': missing ? 'Bearer realm="mcp"' : 'Bearer realm="mcp", error="invalid_token"',
+    })
+  }
+
+  /** Tools that declare scopes need an identity holding all of them (403 `insufficient_scope`). */
+  function checkScopes(req: IncomingMessage, request: JsonRpcRequest): void {
+    if (!authenticate || request.method !== 'tools/call' || typeof request.params?.name !== 'string') return
+    const required = dispatcher.requiredScopes?.(request.params.name)
+    if (!required || required.length === 0) return
+    const held = identities.get(req)?.scopes ?? []
+    const missing = required.filter((scope) => !held.includes(scope))
+    if (missing.length === 0) return
+    throw new HttpRejection(
+      403,
+      new RpcError(
+        ErrorCode.ServerError,
+        `Forbidden: tool ${request.params.name} needs scope ${missing.join(', ')}`,
+      ),
+      request.id,
+    ).withHeaders({
+      'www-authenticate': `Bearer realm="mcp", error="insufficient_scope", scope="${required.join(' ')}"`,
+    })
   }
 
   function requireSession(req: IncomingMessage, id: RequestId | null): LegacySession {
@@ -303,6 +349,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
           deliverable: dispatcher.listenable ?? [],
         })
       }
+      checkScopes(req, classified.message)
       return answer(req, res, {
         request: classified.message,
         era: 'modern',
@@ -324,6 +371,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       }
       return void res.writeHead(202).end()
     }
+    checkScopes(req, classified.message)
     return answer(req, res, {
       request: classified.message,
       era: 'legacy',
@@ -369,6 +417,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       session: at.session,
       headers: req.headers,
       extraHeaders: at.extraHeaders,
+      identity: identities.get(req),
     })
     at.session?.inFlight.set(request.id, exchange)
     inFlight++
@@ -419,6 +468,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
           status: exchange.streaming ? 200 : status,
           durationMs: Math.round((performance.now() - started) * 1000) / 1000,
           client: isObject(clientInfo) ? clientInfo.name : undefined,
+          identity: exchange.identity?.subject,
           remote: req.socket.remoteAddress,
         },
         'mcp request',

@@ -9,12 +9,20 @@ import { decodeHeaderValue, paramHeaderValue } from './header-values.js'
 
 /** A request refused before dispatch: the HTTP status and the JSON-RPC error to answer with. */
 export class HttpRejection extends Error {
+  /** Extra response headers, e.g. `WWW-Authenticate`. */
+  headers: Record<string, string> = {}
+
   constructor(
     readonly status: number,
     readonly rpc: RpcError,
     readonly id: RequestId | null = null,
   ) {
     super(rpc.message)
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = headers
+    return this
   }
 }
 
