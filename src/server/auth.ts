@@ -4,6 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { createRemoteJWKSet, importSPKI, jwtVerify } from 'jose'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { AuthOutcome, Identity } from '../transport/dispatcher.js'
 
@@ -17,12 +18,98 @@ export interface ApiKeyEntry {
   scopes?: readonly string[]
 }
 
+export interface JwtOptions {
+  /** Where the issuer publishes its signing keys (JWKS), fetched and cached by jose. */
+  jwksUrl?: string
+  /** Or one public key (SPKI PEM). */
+  publicKey?: string
+  /** Required `iss`. */
+  issuer: string
+  /** Required `aud` (this server). */
+  audience: string | readonly string[]
+  /** Accepted signing algorithms. @default ['RS256', 'ES256', 'EdDSA'] */
+  algorithms?: readonly string[]
+  /** Clock skew allowed on `exp`/`nbf`, in seconds. @default 5 */
+  clockToleranceSeconds?: number
+}
+
 export type AuthOptions =
   | { apiKeys: readonly ApiKeyEntry[] }
+  | { jwt: JwtOptions }
   | {
       /** Returns the identity for a bearer token, or `undefined` to refuse it. */
       verify: (token: string, req: IncomingMessage) => Promise<Identity | undefined> | Identity | undefined
     }
+
+/** RFC 9728: where clients learn how to get a token for this server. */
+export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource'
+
+/** `https://host` of a request, as the client addressed it (behind a proxy: X-Forwarded-*). */
+export function publicOrigin(req: IncomingMessage): string {
+  const forwarded = req.headers['x-forwarded-proto']
+  const proto =
+    typeof forwarded === 'string'
+      ? forwarded.split(',')[0]!.trim()
+      : 'encrypted' in req.socket
+        ? 'https'
+        : 'http'
+  return `${proto}://${req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost'}`
+}
+
+function jwtAuthenticator(options: JwtOptions): (req: IncomingMessage) => Promise<AuthOutcome> {
+  if (!options.issuer) throw new ToolwireConfigError('serve: auth.jwt.issuer is required')
+  if (!options.audience || options.audience.length === 0)
+    throw new ToolwireConfigError('serve: auth.jwt.audience is required')
+  if (!options.jwksUrl === !options.publicKey) {
+    throw new ToolwireConfigError('serve: auth.jwt needs exactly one of "jwksUrl" or "publicKey"')
+  }
+  const algorithms = [...(options.algorithms ?? ['RS256', 'ES256', 'EdDSA'])]
+  let key: Promise<Parameters<typeof jwtVerify>[1]>
+  if (options.jwksUrl) {
+    let url: URL
+    try {
+      url = new URL(options.jwksUrl)
+    } catch {
+      throw new ToolwireConfigError(`serve: auth.jwt.jwksUrl is not a valid URL: ${options.jwksUrl}`)
+    }
+    key = Promise.resolve(createRemoteJWKSet(url))
+  } else {
+    key = importSPKI(options.publicKey!, algorithms[0]!)
+    key.catch(() => {})
+  }
+  const verifyOptions = {
+    issuer: options.issuer,
+    audience: [...(typeof options.audience === 'string' ? [options.audience] : options.audience)],
+    algorithms,
+    clockTolerance: options.clockToleranceSeconds ?? 5,
+  }
+  return async (req) => {
+    const challenge = `resource_metadata="${publicOrigin(req)}${PROTECTED_RESOURCE_PATH}"`
+    const token = bearer(req)
+    if (token === undefined) return { refused: 'missing', challenge }
+    try {
+      const { payload } = await jwtVerify(token, await key, verifyOptions)
+      if (typeof payload.sub !== 'string') return { refused: 'invalid', challenge }
+      const scope = payload.scope ?? payload.scp
+      const scopes =
+        typeof scope === 'string'
+          ? scope.split(' ').filter(Boolean)
+          : Array.isArray(scope)
+            ? scope.map(String)
+            : []
+      const clientId =
+        typeof payload.client_id === 'string'
+          ? payload.client_id
+          : typeof payload.azp === 'string'
+            ? payload.azp
+            : undefined
+      return { identity: { subject: payload.sub, ...(clientId ? { clientId } : {}), scopes } }
+    } catch {
+      // Expired, not yet valid, wrong issuer or audience, bad signature, unknown key: all 401.
+      return { refused: 'invalid', challenge }
+    }
+  }
+}
 
 /** The hash to store for an API key. */
 export function hashApiKey(key: string): string {
@@ -60,6 +147,7 @@ export function authenticator(options: AuthOptions): (req: IncomingMessage) => P
       return found ? { identity: found } : { refused: 'invalid' }
     }
   }
+  if ('jwt' in options) return jwtAuthenticator(options.jwt)
   if (typeof options.verify !== 'function') {
     throw new ToolwireConfigError('serve: option "auth" needs "apiKeys" or a "verify" function')
   }

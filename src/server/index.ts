@@ -10,7 +10,7 @@ export type {
 } from '../protocol/types.js'
 export { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 export type { HttpHandlerOptions, McpHttpHandler } from '../transport/http-handler.js'
-export { type ApiKeyEntry, type AuthOptions, hashApiKey, type Identity } from './auth.js'
+export { type ApiKeyEntry, type AuthOptions, hashApiKey, type Identity, type JwtOptions } from './auth.js'
 export type { HealthOptions, ReadinessCheck } from './health.js'
 export { type RunningServer, type ServeOptions, serve } from './serve.js'
 export type { LogLevel, ToolContext } from './tool-context.js'

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import type { McpHttpHandler } from '../transport/http-handler.js'
+import { PROTECTED_RESOURCE_PATH, publicOrigin } from './auth.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
 import type { ToolServer, ToolServerHandlerOptions } from './tool-server.js'
 
@@ -68,8 +69,26 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
   }
   const handler = server.handler(options)
   const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
+  const jwt = options.auth && 'jwt' in options.auth ? options.auth.jwt : undefined
   const httpServer = createServer((req, res) => {
     if (health?.handle(req, res)) return
+    if (
+      jwt &&
+      req.method === 'GET' &&
+      (req.url === PROTECTED_RESOURCE_PATH || req.url === `${PROTECTED_RESOURCE_PATH}${path}`)
+    ) {
+      // RFC 9728: tells clients which authorization server issues tokens for this resource.
+      const origin = publicOrigin(req)
+      const body = JSON.stringify({
+        resource: `${origin}${path}`,
+        authorization_servers: [jwt.issuer],
+        bearer_methods_supported: ['header'],
+      })
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+        .end(body)
+      return
+    }
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     if ((q === -1 ? url : url.slice(0, q)) === path) return handler(req, res)

@@ -14,7 +14,10 @@ export interface Identity {
 }
 
 /** What an authenticator decided about a request. */
-export type AuthOutcome = { identity: Identity } | { refused: 'missing' | 'invalid' }
+export type AuthOutcome =
+  | { identity: Identity }
+  /** `challenge`: extra `WWW-Authenticate` parameters, e.g. RFC 9728 `resource_metadata="…"`. */
+  | { refused: 'missing' | 'invalid'; challenge?: string }
 
 /** Everything the transport knows about one request, handed to the dispatcher. */
 export interface Exchange {

@@ -224,7 +224,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
           : 'Unauthorized: the token is not valid',
       ),
     ).withHeaders({
-      'www-authenticate': missing ? 'Bearer realm="mcp"' : 'Bearer realm="mcp", error="invalid_token"',
+      'www-authenticate': `Bearer realm="mcp"${outcome.challenge ? `, ${outcome.challenge}` : ''}${missing ? '' : ', error="invalid_token"'}`,
     })
   }
 

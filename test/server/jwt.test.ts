@@ -1,0 +1,137 @@
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { MCPServerStreamableHttp } from '../../src/client/index.js'
+import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import { modern, send } from '../support/raw.js'
+import { listen, type TestHttpServer } from '../support/sdk-servers.js'
+
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey']
+
+const ISSUER = 'https://auth.example.test'
+const AUDIENCE = 'https://crm.example.test/mcp'
+
+let signingKey: SigningKey
+let otherKey: SigningKey
+let jwks: TestHttpServer
+let running: RunningServer
+
+function server() {
+  return new ToolServer({ name: 'crm' })
+    .tool(
+      'whoami',
+      { input: z.object({}) },
+      (_a, ctx) => `${ctx.identity?.subject}:${ctx.identity?.scopes.join(',')}`,
+    )
+    .tool('write', { input: z.object({}), scopes: ['crm.write'] }, () => 'written')
+}
+
+async function token(
+  claims: Record<string, unknown> = {},
+  options: { key?: SigningKey; exp?: string; nbf?: string; aud?: string; iss?: string } = {},
+) {
+  const jwt = new SignJWT({ scope: 'crm.read', client_id: 'sales-agent', ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setSubject('agent-7')
+    .setIssuer(options.iss ?? ISSUER)
+    .setAudience(options.aud ?? AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(options.exp ?? '5m')
+  if (options.nbf) jwt.setNotBefore(options.nbf)
+  return jwt.sign(options.key ?? signingKey)
+}
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256', { extractable: true })
+  signingKey = pair.privateKey
+  otherKey = (await generateKeyPair('RS256')).privateKey
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }
+  jwks = await listen(
+    (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    {
+      path: '/jwks.json',
+    },
+  )
+  running = await serve(server(), {
+    port: 0,
+    auth: { jwt: { jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE } },
+  })
+})
+afterAll(async () => {
+  await running.close()
+  await jwks.close()
+})
+
+async function call(bearer: string | undefined) {
+  const req = modern('tools/call', { name: 'whoami', arguments: {} })
+  return send(running.url, {
+    ...req,
+    headers: { ...req.headers, ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+  })
+}
+
+describe('JWT auth (JWKS)', () => {
+  it('accepts a valid token and maps sub, client_id and scope to the identity', async () => {
+    const res = await call(await token())
+    expect(res.json.result?.content).toEqual([{ type: 'text', text: 'agent-7:crm.read' }])
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: () => token({ scope: 'crm.read crm.write' }),
+    }).connect()
+    expect((await client.callTool('write')).content).toEqual([{ type: 'text', text: 'written' }])
+  })
+
+  it.each([
+    ['expired', () => token({}, { exp: '-1m' })],
+    ['not yet valid', () => token({}, { nbf: '10m' })],
+    ['wrong audience', () => token({}, { aud: 'https://other.example.test' })],
+    ['wrong issuer', () => token({}, { iss: 'https://evil.example.test' })],
+    ['badly signed', () => token({}, { key: otherKey })],
+    ['not a JWT', async () => 'plainly-not-a-jwt'],
+  ])('refuses a token that is %s with 401 invalid_token', async (_case, make) => {
+    const res = await call(await make())
+    expect(res.status).toBe(401)
+    expect(res.headers['www-authenticate']).toMatch(/error="invalid_token"/)
+  })
+
+  it('points clients at RFC 9728 protected-resource metadata', async () => {
+    const res = await call(undefined)
+    expect(res.status).toBe(401)
+    const origin = running.url.replace('/mcp', '')
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="mcp", resource_metadata="${origin}/.well-known/oauth-protected-resource"`,
+    )
+    const metadata = await send(`${origin}/.well-known/oauth-protected-resource`, {
+      method: 'GET',
+      headers: {},
+    })
+    expect(metadata.json).toEqual({
+      resource: running.url,
+      authorization_servers: [ISSUER],
+      bearer_methods_supported: ['header'],
+    })
+  })
+
+  it('also verifies against a single public key, and rejects bad configuration', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true })
+    const pem = await exportSPKI(pair.publicKey)
+    await using pinned = await serve(server(), {
+      port: 0,
+      auth: { jwt: { publicKey: pem, issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'] } },
+    })
+    const es = await new SignJWT({ scope: '' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('svc')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('1m')
+      .sign(pair.privateKey)
+    const req = modern('tools/call', { name: 'whoami', arguments: {} })
+    const res = await send(pinned.url, { ...req, headers: { ...req.headers, authorization: `Bearer ${es}` } })
+    expect(res.json.result?.content).toEqual([{ type: 'text', text: 'svc:' }])
+    await expect(
+      serve(server(), { port: 0, auth: { jwt: { issuer: ISSUER, audience: AUDIENCE } } }),
+    ).rejects.toThrow('auth.jwt needs exactly one of "jwksUrl" or "publicKey"')
+  })
+})
