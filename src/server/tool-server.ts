@@ -18,6 +18,7 @@ import { type ParamHeader, scanParamHeaders } from '../transport/header-values.j
 import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from '../transport/http-handler.js'
 import type { ListenFilterKey } from '../transport/listen-streams.js'
 import { type AuthOptions, authenticator } from './auth.js'
+import { type RateLimitOptions, rateLimiter } from './rate-limit.js'
 import { createToolContext, LOG_LEVELS, type LogLevel, type ToolContext } from './tool-context.js'
 import { describeIssues, ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
 
@@ -54,9 +55,11 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | und
 }
 
 /** `handler()` options: the transport's, plus `auth`. */
-export interface ToolServerHandlerOptions extends Omit<HttpHandlerOptions, 'authenticate'> {
-  /** API keys or your own token check; the identity reaches `ctx.identity`. @default none */
+export interface ToolServerHandlerOptions extends Omit<HttpHandlerOptions, 'authenticate' | 'rateLimit'> {
+  /** API keys, JWTs or your own token check; the identity reaches `ctx.identity`. @default none */
   auth?: AuthOptions
+  /** Per-client (and per-tool) request limits, in memory or Redis. @default none */
+  rateLimit?: RateLimitOptions
 }
 
 export type ToolHandler<I extends z.ZodObject> = (
@@ -199,8 +202,19 @@ export class ToolServer implements Dispatcher {
    * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
-    const { auth, ...transport } = options
-    const h = createHttpHandler(this, auth ? { ...transport, authenticate: authenticator(auth) } : transport)
+    const { auth, rateLimit, ...transport } = options
+    const logger = transport.logger
+    const h = createHttpHandler(this, {
+      ...transport,
+      ...(auth ? { authenticate: authenticator(auth) } : {}),
+      ...(rateLimit
+        ? {
+            rateLimit: rateLimiter(rateLimit, (err) =>
+              logger?.warn({ err }, 'rate limit store failed; request allowed'),
+            ),
+          }
+        : {}),
+    })
     const close = h.close
     h.close = () => {
       this.#handlers.delete(h)

@@ -19,6 +19,11 @@ export type AuthOutcome =
   /** `challenge`: extra `WWW-Authenticate` parameters, e.g. RFC 9728 `resource_metadata="…"`. */
   | { refused: 'missing' | 'invalid'; challenge?: string }
 
+/** What a rate limiter decided about a request, with the `RateLimit-*` headers to send. */
+export type RateLimitDecision =
+  | { allowed: true; headers: Record<string, string> }
+  | { allowed: false; headers: Record<string, string>; retryAfterSeconds: number; message: string }
+
 /** Everything the transport knows about one request, handed to the dispatcher. */
 export interface Exchange {
   readonly era: ProtocolEra

@@ -20,7 +20,7 @@ import {
   successResponse,
 } from '../protocol/jsonrpc.js'
 import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION, META_CLIENT_INFO } from '../protocol/versions.js'
-import type { AuthOutcome, Dispatcher, Identity } from './dispatcher.js'
+import type { AuthOutcome, Dispatcher, Identity, RateLimitDecision } from './dispatcher.js'
 import { HttpExchange } from './http-exchange.js'
 import { ListenStreams } from './listen-streams.js'
 import { acceptsBoth, checkModernHeaders, HttpRejection, header, readJson } from './request-checks.js'
@@ -45,6 +45,11 @@ export interface HttpHandlerOptions {
   maxBodyBytes?: number
   /** Authenticates every MCP request (health endpoints are answered before it). @default none */
   authenticate?: (req: IncomingMessage) => Promise<AuthOutcome>
+  /** Rate-limits requests after auth; past the limit: 429 with `Retry-After` and `RateLimit-*`. @default none */
+  rateLimit?: (
+    req: IncomingMessage,
+    context: { identity: Identity | undefined; tool: string | undefined },
+  ) => Promise<RateLimitDecision>
   /**
    * Requests answered at once; past it, POSTs get 503 with `Retry-After` (load shedding).
    * @default unlimited
@@ -118,6 +123,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
   }
   let inFlight = 0
   const authenticate = options.authenticate
+  const rateLimit = options.rateLimit
   const identities = new WeakMap<IncomingMessage, Identity>()
   const allowed = options.allowedOrigins ? new Set(options.allowedOrigins) : undefined
   const listens = new ListenStreams({ keepAliveSeconds: options.sseKeepAliveSeconds ?? 15 })
@@ -226,6 +232,26 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     ).withHeaders({
       'www-authenticate': `Bearer realm="mcp"${outcome.challenge ? `, ${outcome.challenge}` : ''}${missing ? '' : ', error="invalid_token"'}`,
     })
+  }
+
+  async function limitRate(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: JsonRpcRequest,
+  ): Promise<void> {
+    const tool =
+      request.method === 'tools/call' && typeof request.params?.name === 'string'
+        ? request.params.name
+        : undefined
+    const decision = await rateLimit!(req, { identity: identities.get(req), tool })
+    if (!decision.allowed) {
+      throw new HttpRejection(
+        429,
+        new RpcError(ErrorCode.RequestRejected, decision.message),
+        request.id,
+      ).withHeaders(decision.headers)
+    }
+    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
   }
 
   /** Tools that declare scopes need an identity holding all of them (403 `insufficient_scope`). */
@@ -339,6 +365,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     const id = classified.kind === 'request' ? classified.message.id : null
     const decision = decideEra(message, header(req, 'mcp-protocol-version'))
     if (decision.era === 'rejected') throw new HttpRejection(400, decision.error, id)
+    if (rateLimit && classified.kind === 'request') await limitRate(req, res, classified.message)
 
     if (decision.era === 'modern') {
       if (classified.kind === 'notification') return void res.writeHead(202).end()
