@@ -4,6 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import type { TLSSocket } from 'node:tls'
 import { createRemoteJWKSet, importSPKI, jwtVerify } from 'jose'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { AuthOutcome, Identity } from '../transport/dispatcher.js'
@@ -36,6 +37,8 @@ export interface JwtOptions {
 export type AuthOptions =
   | { apiKeys: readonly ApiKeyEntry[] }
   | { jwt: JwtOptions }
+  /** The identity is the verified client certificate's subject CN (needs `serve({ tls })` with `requestCert`). */
+  | { mtls: true }
   | {
       /** Returns the identity for a bearer token, or `undefined` to refuse it. */
       verify: (token: string, req: IncomingMessage) => Promise<Identity | undefined> | Identity | undefined
@@ -148,6 +151,18 @@ export function authenticator(options: AuthOptions): (req: IncomingMessage) => P
     }
   }
   if ('jwt' in options) return jwtAuthenticator(options.jwt)
+  if ('mtls' in options) {
+    return async (req) => {
+      const socket = req.socket as TLSSocket
+      if (typeof socket.getPeerCertificate !== 'function') return { refused: 'missing' }
+      const cert = socket.getPeerCertificate()
+      if (!cert || Object.keys(cert).length === 0) return { refused: 'missing' }
+      const cn = cert.subject?.CN
+      const subject = Array.isArray(cn) ? cn[0] : cn
+      if (!socket.authorized || !subject) return { refused: 'invalid' }
+      return { identity: { subject, clientId: subject, scopes: [] } }
+    }
+  }
   if (typeof options.verify !== 'function') {
     throw new ToolwireConfigError('serve: option "auth" needs "apiKeys" or a "verify" function')
   }

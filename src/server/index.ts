@@ -13,7 +13,7 @@ export type { HttpHandlerOptions, McpHttpHandler } from '../transport/http-handl
 export { type ApiKeyEntry, type AuthOptions, hashApiKey, type Identity, type JwtOptions } from './auth.js'
 export type { HealthOptions, ReadinessCheck } from './health.js'
 export type { RateLimitOptions, RateLimitRule } from './rate-limit.js'
-export { type RunningServer, type ServeOptions, serve } from './serve.js'
+export { type RunningServer, type ServeOptions, type ServeTlsOptions, serve } from './serve.js'
 export type { LogLevel, ToolContext } from './tool-context.js'
 export { ToolError, type ToolReturn } from './tool-result.js'
 export {

@@ -1,5 +1,6 @@
 /** `serve()`: listen on a port and host a ToolServer at one path. */
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
@@ -22,6 +23,11 @@ export interface ServeOptions extends ToolServerHandlerOptions {
    * load balancer to take the replica out of rotation. @default 0
    */
   drainDelaySeconds?: number
+  /**
+   * Serve HTTPS: `{ cert, key }` (PEM), plus `ca` and `requestCert: true` for mutual TLS (with
+   * `auth: { mtls: true }` the client certificate's CN becomes the identity). @default plain HTTP
+   */
+  tls?: ServeTlsOptions
   /** `GET /health` (liveness) and `GET /ready` (readiness checks); `false` turns both off. @default enabled, no checks */
   health?: HealthOptions | false
   /**
@@ -30,6 +36,17 @@ export interface ServeOptions extends ToolServerHandlerOptions {
    * process (containers); leave off when embedding. @default false
    */
   shutdownOnSignals?: boolean
+}
+
+export interface ServeTlsOptions {
+  cert: string | Buffer
+  key: string | Buffer
+  /** CA certificates that sign acceptable client certificates (mTLS). */
+  ca?: string | Buffer | Array<string | Buffer>
+  /** Ask clients for a certificate (mTLS). @default false */
+  requestCert?: boolean
+  /** Refuse the TLS handshake without a valid client certificate (with `requestCert`). @default true */
+  rejectUnauthorized?: boolean
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -70,7 +87,10 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
   const handler = server.handler(options)
   const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
   const jwt = options.auth && 'jwt' in options.auth ? options.auth.jwt : undefined
-  const httpServer = createServer((req, res) => {
+  const tls = options.tls
+  if (tls && (!tls.cert || !tls.key))
+    throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (health?.handle(req, res)) return
     if (
       jwt &&
@@ -101,8 +121,19 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
     res
       .writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
       .end(body)
-  })
-  // Outlive typical load balancer idle timeouts (60 s) so they, not we, close idle connections.
+  }
+  const httpServer: Server = tls
+    ? createHttpsServer(
+        {
+          cert: tls.cert,
+          key: tls.key,
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          requestCert: tls.requestCert ?? false,
+          rejectUnauthorized: tls.rejectUnauthorized ?? true,
+        },
+        listener,
+      )
+    : createServer(listener)
   // Connections that never sent a byte count as busy for Node (their headers timeout runs
   // from connect), so closeIdleConnections() skips them and close() would wait for the
   // client to drop them. They carry no request: track them to close them on shutdown.
@@ -115,6 +146,7 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
     httpServer.closeIdleConnections()
     for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy()
   }
+  // Outlive typical load balancer idle timeouts (60 s) so they, not we, close idle connections.
   httpServer.keepAliveTimeout = 65_000
   httpServer.headersTimeout = 66_000
   await new Promise<void>((resolve, reject) => {
@@ -163,7 +195,7 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
     process.once('SIGINT', onSignal)
   }
   return {
-    url: `http://${urlHost}:${address.port}${path}`,
+    url: `${tls ? 'https' : 'http'}://${urlHost}:${address.port}${path}`,
     port: address.port,
     httpServer,
     handler,
