@@ -44,7 +44,7 @@ const THROUGHPUT_MAX_CALLS = 200_000
 /** Every pairing is measured once per round, rounds interleaved; medians are reported. */
 const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 3))
 
-type ServerKind = 'bare' | 'toolwire' | 'sdk-v2' | 'sdk-v1'
+type ServerKind = 'bare' | 'toolwire' | 'toolwire-production' | 'sdk-v2' | 'sdk-v1'
 interface Pairing {
   key: string
   label: string
@@ -129,6 +129,19 @@ const pairings: Pairing[] = [
     label: '(f) toolwire client ↔ bare server',
     server: 'bare',
     client: toolwireClient,
+  },
+  {
+    key: 'toolwire_production_server',
+    label: '(i) toolwire ↔ toolwire server with JWT auth + rate limit + logs',
+    server: 'toolwire-production',
+    client: async (target) => {
+      const [url, token] = target.split(' ')
+      const client = await new MCPServerStreamableHttp({
+        name: 'bench',
+        params: { url: url!, headers: { Authorization: `Bearer ${token}` } },
+      }).connect()
+      return { call: () => client.callTool('echo', echoArgs), close: () => client.close() }
+    },
   },
   {
     key: 'toolwire_plain_client',
@@ -294,6 +307,10 @@ async function run(): Promise<void> {
       toolwire_vs_limit_rps: round(results.toolwire!.rps / limit.rps, 3),
       toolwire_vs_sdk_rps: round(results.toolwire!.rps / sdkRps, 3),
       toolwire_vs_limit_p50: round(results.toolwire!.p50_us / limit.p50_us, 3),
+      production_server_vs_plain_rps: round(
+        results.toolwire_production_server!.rps / results.toolwire!.rps,
+        3,
+      ),
       production_vs_plain_client_rps: round(
         results.toolwire_production_client!.rps / results.toolwire_plain_client!.rps,
         3,
@@ -337,6 +354,9 @@ async function run(): Promise<void> {
   for (const row of rows) console.log(line(row))
   console.log(
     `\ntoolwire↔toolwire: ${(results.toolwire!.rps / limit.rps).toFixed(2)}× the bare limit, ${(results.toolwire!.rps / sdkRps).toFixed(1)}× the faster SDK pairing; sequential p50 ${(results.toolwire!.p50_us / limit.p50_us).toFixed(2)}× the limit's`,
+  )
+  console.log(
+    `production server options (JWT auth, rate limit, request logs): ${(results.toolwire_production_server!.rps / results.toolwire!.rps).toFixed(2)}× the plain server's throughput`,
   )
   const production = results.toolwire_production_client!.rps / results.toolwire_plain_client!.rps
   console.log(

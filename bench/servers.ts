@@ -1,6 +1,7 @@
 /**
  * Benchmark servers, one per child process so client and server do not share an event loop.
- * Usage: node --import tsx bench/servers.ts <bare|toolwire|sdk-v2|sdk-v1>; prints the URL.
+ * Usage: node --import tsx bench/servers.ts <bare|toolwire|toolwire-production|sdk-v2|sdk-v1>; prints
+ * the URL (and, for toolwire-production, a bearer token after it).
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -41,9 +42,39 @@ async function toolwire(): Promise<string> {
   return (await serve(server, { port: 0 })).url
 }
 
+/** toolwire with the production options on: JWT auth (ES256), a rate limit, request logs. */
+async function toolwireProduction(): Promise<string> {
+  const { exportSPKI, generateKeyPair, SignJWT } = await import('jose')
+  const { default: pino } = await import('pino')
+  const keys = await generateKeyPair('ES256', { extractable: true })
+  const issuer = 'https://auth.bench.test'
+  const audience = 'https://bench.test/mcp'
+  const server = new ToolServer({ name: 'bench', version: '1.0.0' }).tool(
+    'echo',
+    { description: 'Echo text back', input: z.object({ text: z.string() }) },
+    ({ text }) => text,
+  )
+  const running = await serve(server, {
+    port: 0,
+    auth: { jwt: { publicKey: await exportSPKI(keys.publicKey), issuer, audience, algorithms: ['ES256'] } },
+    rateLimit: { points: 10_000_000, durationSeconds: 60 },
+    // Real serialization and writes, to a sink: the cost of logging without flooding the terminal.
+    logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+  })
+  const token = await new SignJWT({ scope: 'bench' })
+    .setProtectedHeader({ alg: 'ES256' })
+    .setSubject('bench-client')
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setExpirationTime('1h')
+    .sign(keys.privateKey)
+  return `${running.url} ${token}`
+}
+
 const starters: Record<string, () => Promise<string>> = {
   bare,
   toolwire,
+  'toolwire-production': toolwireProduction,
   'sdk-v2': async () => (await startSdkV2Server()).url,
   'sdk-v1': async () => (await startSdkV1StatefulServer({ json: false })).url,
 }
