@@ -62,7 +62,7 @@ export function publicOrigin(req: IncomingMessage): string {
   return `${proto}://${req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost'}`
 }
 
-function jwtAuthenticator(options: JwtOptions): (req: IncomingMessage) => Promise<AuthOutcome> {
+function jwtAuthenticator(options: JwtOptions): (req: IncomingMessage) => Promise<AuthOutcome> | AuthOutcome {
   if (!options.issuer) throw new ToolwireConfigError('serve: auth.jwt.issuer is required')
   if (!options.audience || options.audience.length === 0)
     throw new ToolwireConfigError('serve: auth.jwt.audience is required')
@@ -97,15 +97,7 @@ function jwtAuthenticator(options: JwtOptions): (req: IncomingMessage) => Promis
     if (verified.size >= MAX_CACHED_TOKENS) verified.delete(verified.keys().next().value!)
     verified.set(token, { identity, expiresAtMs: exp * 1000 })
   }
-  return async (req) => {
-    const token = bearer(req)
-    if (token !== undefined) {
-      const hit = verified.get(token)
-      if (hit && hit.expiresAtMs > Date.now()) return { identity: hit.identity }
-      if (hit) verified.delete(token)
-    }
-    const challenge = `resource_metadata="${publicOrigin(req)}${PROTECTED_RESOURCE_PATH}"`
-    if (token === undefined) return { refused: 'missing', challenge }
+  const verify = async (token: string, challenge: string): Promise<AuthOutcome> => {
     try {
       const { payload } = await jwtVerify(token, await key, verifyOptions)
       if (typeof payload.sub !== 'string') return { refused: 'invalid', challenge }
@@ -130,6 +122,18 @@ function jwtAuthenticator(options: JwtOptions): (req: IncomingMessage) => Promis
       return { refused: 'invalid', challenge }
     }
   }
+  // A remembered token is answered synchronously: no promise on the hot path.
+  return (req) => {
+    const token = bearer(req)
+    if (token !== undefined) {
+      const hit = verified.get(token)
+      if (hit && hit.expiresAtMs > Date.now()) return { identity: hit.identity }
+      if (hit) verified.delete(token)
+    }
+    const challenge = `resource_metadata="${publicOrigin(req)}${PROTECTED_RESOURCE_PATH}"`
+    if (token === undefined) return { refused: 'missing', challenge }
+    return verify(token, challenge)
+  }
 }
 
 /** The hash to store for an API key. */
@@ -145,7 +149,9 @@ function bearer(req: IncomingMessage): string | undefined {
 }
 
 /** Builds the request authenticator for `serve({ auth })`. */
-export function authenticator(options: AuthOptions): (req: IncomingMessage) => Promise<AuthOutcome> {
+export function authenticator(
+  options: AuthOptions,
+): (req: IncomingMessage) => Promise<AuthOutcome> | AuthOutcome {
   if ('apiKeys' in options) {
     const keys = options.apiKeys.map((entry, i) => {
       if (!entry.id || !/^[0-9a-f]{64}$/.test(entry.sha256 ?? '')) {
@@ -158,7 +164,7 @@ export function authenticator(options: AuthOptions): (req: IncomingMessage) => P
         hash: Buffer.from(entry.sha256, 'hex'),
       }
     })
-    return async (req) => {
+    return (req): AuthOutcome => {
       const token = bearer(req)
       if (token === undefined) return { refused: 'missing' }
       const presented = createHash('sha256').update(token).digest()
@@ -170,7 +176,7 @@ export function authenticator(options: AuthOptions): (req: IncomingMessage) => P
   }
   if ('jwt' in options) return jwtAuthenticator(options.jwt)
   if ('mtls' in options) {
-    return async (req) => {
+    return (req): AuthOutcome => {
       const socket = req.socket as TLSSocket
       if (typeof socket.getPeerCertificate !== 'function') return { refused: 'missing' }
       const cert = socket.getPeerCertificate()

@@ -44,7 +44,7 @@ export interface HttpHandlerOptions {
   /** Largest accepted request body, in bytes. @default 4194304 (4 MiB) */
   maxBodyBytes?: number
   /** Authenticates every MCP request (health endpoints are answered before it). @default none */
-  authenticate?: (req: IncomingMessage) => Promise<AuthOutcome>
+  authenticate?: (req: IncomingMessage) => Promise<AuthOutcome> | AuthOutcome
   /** Rate-limits requests after auth; past the limit: 429 with `Retry-After` and `RateLimit-*`. @default none */
   rateLimit?: (
     req: IncomingMessage,
@@ -199,13 +199,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
             ),
           )
         }
-        return authenticate ? authenticated(req).then(() => handlePost(req, res)) : handlePost(req, res)
+        return afterAuth(req, () => handlePost(req, res))
       case 'GET':
-        return authenticate ? authenticated(req).then(() => handleGet(req, res)) : void handleGet(req, res)
+        return afterAuth(req, () => handleGet(req, res))
       case 'DELETE':
-        return authenticate
-          ? authenticated(req).then(() => handleDelete(req, res))
-          : void handleDelete(req, res)
+        return afterAuth(req, () => handleDelete(req, res))
       default:
         throw new HttpRejection(
           405,
@@ -214,8 +212,21 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     }
   }
 
-  async function authenticated(req: IncomingMessage): Promise<void> {
-    const outcome = await authenticate!(req)
+  /** Runs `next` once the request is authenticated; synchronously when the authenticator answers synchronously. */
+  function afterAuth(req: IncomingMessage, next: () => Promise<void> | void): Promise<void> | undefined {
+    if (!authenticate) return next() ?? undefined
+    const outcome = authenticate(req)
+    if (outcome instanceof Promise) {
+      return outcome.then((decided) => {
+        accept(req, decided)
+        return next()
+      })
+    }
+    accept(req, outcome)
+    return next() ?? undefined
+  }
+
+  function accept(req: IncomingMessage, outcome: AuthOutcome): void {
     if ('identity' in outcome) {
       identities.set(req, outcome.identity)
       return
