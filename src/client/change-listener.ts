@@ -3,7 +3,7 @@
  * tool-list cache; re-listens with backoff when the stream ends. A change may have been missed
  * while it was down, so every reconnection counts as a change too.
  */
-import { CallSignal } from '../transport/call-signal.js'
+import { CallSignal, sleep } from '../transport/call-signal.js'
 import type { ClientSession } from '../transport/client-session.js'
 import { newTraceContext } from './trace.js'
 
@@ -18,14 +18,6 @@ export interface ChangeListenerOptions {
 /** Starts listening; abort the returned signal to stop. */
 export function listenForToolChanges(session: ClientSession, options: ChangeListenerOptions): CallSignal {
   const signal = new CallSignal()
-  const pause = (seconds: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, seconds * 1000)
-      signal.on('abort', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
   const run = async () => {
     for (let failures = 0; !signal.aborted; ) {
       const headers: Record<string, string> = { traceparent: newTraceContext().traceparent }
@@ -48,7 +40,9 @@ export function listenForToolChanges(session: ClientSession, options: ChangeList
       if (signal.aborted) return
       options.onChange()
       const { retryBackoffSecondsBase: base, retryBackoffSecondsMax: max } = options.backoff
-      await pause(Math.random() * Math.min(max, base * 2 ** Math.min(failures, 10)))
+      await sleep(1000 * Math.random() * Math.min(max, base * 2 ** Math.min(failures, 10)), signal).catch(
+        () => {},
+      )
     }
   }
   void run()

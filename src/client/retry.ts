@@ -3,6 +3,7 @@
  * reached the server unless repeating it is safe (the call is idempotent).
  */
 import { McpConnectionError, McpHttpError, McpTimeoutError, ToolwireError } from '../protocol/errors.js'
+import { sleep } from '../transport/call-signal.js'
 import type { Call, Send } from './call.js'
 
 export interface RetryOptions {
@@ -71,21 +72,6 @@ export function backoffSeconds(attempt: number, options: RetryOptions, retryAfte
     : Math.min(options.retryBackoffSecondsMax, Math.max(jittered, retryAfterSeconds))
 }
 
-function sleep(seconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, seconds * 1000)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 /** Wraps `send` with the retry policy; `onRetry` hears about every retry before its wait. */
 export function withRetry(send: Send, options: RetryOptions, onRetry: (event: RetryEvent) => void): Send {
   return async (call) => {
@@ -108,7 +94,7 @@ export function withRetry(send: Send, options: RetryOptions, onRetry: (event: Re
         const retryAfter = error instanceof McpHttpError ? error.retryAfterSeconds : undefined
         const delaySeconds = backoffSeconds(attempt, options, retryAfter)
         onRetry({ method: call.method, attempt, delaySeconds, error })
-        await sleep(delaySeconds, call.signal)
+        await sleep(delaySeconds * 1000, call.signal)
       }
     }
   }

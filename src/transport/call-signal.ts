@@ -62,3 +62,22 @@ export function onAbortOf(signal: WireSignal, listener: () => void): () => void 
   signal.addEventListener('abort', listener, { once: true })
   return () => signal.removeEventListener('abort', listener)
 }
+
+/** Waits `ms`; rejects with the abort reason if `signal` aborts first. The listener is always removed. */
+export function sleep(ms: number, signal?: WireSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        unlink()
+        resolve()
+      },
+      Math.max(0, ms),
+    )
+    const unlink = signal
+      ? onAbortOf(signal, () => {
+          clearTimeout(timer)
+          reject(signal.reason)
+        })
+      : () => {}
+  })
+}

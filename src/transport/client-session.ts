@@ -19,7 +19,7 @@ import {
   MODERN_PROTOCOL_VERSION,
   type ProtocolEra,
 } from '../protocol/versions.js'
-import { onAbortOf, type WireSignal } from './call-signal.js'
+import { sleep, type WireSignal } from './call-signal.js'
 import type { HttpWire, PostOutcome, PostRequest } from './http-client.js'
 import { RequestFraming } from './request-framing.js'
 
@@ -53,21 +53,6 @@ export interface RequestOptions {
 
 const MAX_RESUMPTIONS = 3
 const MAX_RESUME_WAIT_MS = 30_000
-
-function wait(ms: number, signal: WireSignal | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve()
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      unlink()
-      resolve()
-    }, ms)
-    const unlink = signal ? onAbortOf(signal, onAbort) : () => {}
-  })
-}
 
 /** HTTP statuses reported as `McpHttpError` even when the body carries a JSON-RPC error. */
 const HTTP_LEVEL_STATUS = new Set([401, 403, 408, 429])
@@ -181,7 +166,7 @@ export class ClientSession {
     for (let attempt = 0; attempt < MAX_RESUMPTIONS; attempt++) {
       const lastEventId = current.lastEventId
       if (this.#era !== 'legacy' || !this.#sessionId || lastEventId === undefined) break
-      await wait(Math.min(current.retryMs ?? 0, MAX_RESUME_WAIT_MS), request.signal)
+      await sleep(Math.min(current.retryMs ?? 0, MAX_RESUME_WAIT_MS), request.signal)
       this.#o.onReconnect?.(`resuming the response stream after event ${lastEventId}`)
       const resumed = await this.#o.wire.resume(request, { lastEventId, expectId: id })
       if (resumed.response) return resumed
@@ -406,7 +391,7 @@ export class ClientSession {
     const run = async () => {
       for (let attempt = 0; !controller.signal.aborted; attempt++) {
         if (attempt > 0) {
-          await wait(
+          await sleep(
             Math.min(MAX_RESUME_WAIT_MS, 500 * 2 ** Math.min(attempt - 1, 6)),
             controller.signal,
           ).catch(() => {})
