@@ -4,6 +4,13 @@
  */
 import { isObject } from '../protocol/jsonrpc.js'
 
+/** Spec (2026-07-28, Request Metadata): the body field `Mcp-Name` mirrors, per method. */
+export const MCP_NAME_SOURCE: Readonly<Record<string, 'name' | 'uri'>> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+}
+
 const SENTINEL_PREFIX = '=?base64?'
 const SENTINEL_SUFFIX = '?='
 // Visible ASCII, space and tab (RFC 9110 field values), with no leading/trailing whitespace.

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http'
 import { ErrorCode, type JsonRpcRequest, type RequestId, RpcError } from '../protocol/jsonrpc.js'
 import type { Dispatcher } from './dispatcher.js'
-import { decodeHeaderValue, paramHeaderValue } from './header-values.js'
+import { decodeHeaderValue, MCP_NAME_SOURCE, paramHeaderValue } from './header-values.js'
 
 /** A request refused before dispatch: the HTTP status and the JSON-RPC error to answer with. */
 export class HttpRejection extends Error {
@@ -90,12 +90,6 @@ function tooLarge(maxBodyBytes: number): HttpRejection {
       `Request body exceeds the limit of ${maxBodyBytes} bytes (maxBodyBytes)`,
     ),
   )
-}
-
-const MCP_NAME_SOURCE: Record<string, 'name' | 'uri'> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
 }
 
 /**

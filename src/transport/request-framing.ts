@@ -5,13 +5,13 @@
  */
 import type { ClientCapabilities, Implementation, Tool } from '../protocol/types.js'
 import { META_CLIENT_CAPABILITIES, META_CLIENT_INFO, META_PROTOCOL_VERSION } from '../protocol/versions.js'
-import { encodeHeaderValue, type ParamHeader, paramHeaderValue, scanParamHeaders } from './header-values.js'
-
-const MCP_NAME_SOURCE: Record<string, 'name' | 'uri'> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-}
+import {
+  encodeHeaderValue,
+  MCP_NAME_SOURCE,
+  type ParamHeader,
+  paramHeaderValue,
+  scanParamHeaders,
+} from './header-values.js'
 
 export class RequestFraming {
   readonly #userHeaders: Record<string, string>
