@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ToolwireConfigError } from '../protocol/errors.js'
+import { sendJson } from '../transport/http-handler.js'
 
 /** A readiness check: resolves when ready, throws (or times out) when not. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown> | unknown
@@ -28,14 +29,7 @@ export interface HealthEndpoints {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res
-    .writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-      'cache-control': 'no-store',
-    })
-    .end(text)
+  sendJson(res, { status, body, headers: { 'cache-control': 'no-store' } })
 }
 
 async function runCheck(check: ReadinessCheck, timeoutSeconds: number): Promise<string> {

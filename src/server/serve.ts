@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
-import type { McpHttpHandler } from '../transport/http-handler.js'
+import { type McpHttpHandler, sendJson } from '../transport/http-handler.js'
 import { PROTECTED_RESOURCE_PATH, publicOrigin } from './auth.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
 import type { ToolServer, ToolServerHandlerOptions } from './tool-server.js'
@@ -99,28 +99,26 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
     ) {
       // RFC 9728: tells clients which authorization server issues tokens for this resource.
       const origin = publicOrigin(req)
-      const body = JSON.stringify({
-        resource: `${origin}${path}`,
-        authorization_servers: [jwt.issuer],
-        bearer_methods_supported: ['header'],
+      sendJson(res, {
+        status: 200,
+        body: {
+          resource: `${origin}${path}`,
+          authorization_servers: [jwt.issuer],
+          bearer_methods_supported: ['header'],
+        },
       })
-      res
-        .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
-        .end(body)
       return
     }
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     if ((q === -1 ? url : url.slice(0, q)) === path) return handler(req, res)
-    const body = JSON.stringify(
-      errorResponse(null, {
+    sendJson(res, {
+      status: 404,
+      body: errorResponse(null, {
         code: ErrorCode.InvalidRequest,
         message: `Not found: the MCP endpoint is ${path}`,
       }),
-    )
-    res
-      .writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
-      .end(body)
+    })
   }
   const httpServer: Server = tls
     ? createHttpsServer(

@@ -83,13 +83,14 @@ export interface McpHttpHandler {
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/
 const silentLogger = { warn() {}, error() {}, debug() {} }
 
-interface JsonAnswer {
+export interface JsonAnswer {
   status: number
   body: unknown
   headers?: Record<string, string> | undefined
 }
 
-function sendJson(res: ServerResponse, answer: JsonAnswer): void {
+/** Answers with a JSON body (content type and length set). */
+export function sendJson(res: ServerResponse, answer: JsonAnswer): void {
   const text = JSON.stringify(answer.body)
   res.writeHead(answer.status, {
     'content-type': 'application/json',
