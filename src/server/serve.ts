@@ -7,9 +7,10 @@ import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import { type McpHttpHandler, sendJson } from '../transport/http-handler.js'
 import { PROTECTED_RESOURCE_PATH, publicOrigin } from './auth.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
+import { type MetricsOptions, ServerMetrics } from './metrics.js'
 import type { ToolServer, ToolServerHandlerOptions } from './tool-server.js'
 
-export interface ServeOptions extends ToolServerHandlerOptions {
+export interface ServeOptions extends Omit<ToolServerHandlerOptions, 'metrics'> {
   /** Interface to listen on. Bind to localhost unless the server sits behind auth. @default '127.0.0.1' */
   host?: string
   /** TCP port; 0 picks a free one. @default 3000 */
@@ -36,6 +37,12 @@ export interface ServeOptions extends ToolServerHandlerOptions {
    * process (containers); leave off when embedding. @default false
    */
   shutdownOnSignals?: boolean
+  /**
+   * Prometheus metrics at `GET /metrics` (answered before auth and rate limits, like health:
+   * keep the port internal or set `path`): `true`, options, or your own `ServerMetrics`.
+   * @default off
+   */
+  metrics?: boolean | MetricsOptions | ServerMetrics
 }
 
 export interface ServeTlsOptions {
@@ -84,7 +91,14 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
       throw new ToolwireConfigError(`serve: option "${option}" must be a number of seconds ≥ 0, got ${value}`)
     }
   }
-  const handler = server.handler(options)
+  const metrics =
+    options.metrics instanceof ServerMetrics
+      ? options.metrics
+      : options.metrics
+        ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
+        : undefined
+  const { metrics: _metricsOption, ...handlerOptions } = options
+  const handler = server.handler(metrics ? { ...handlerOptions, metrics } : handlerOptions)
   const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
   const jwt = options.auth && 'jwt' in options.auth ? options.auth.jwt : undefined
   const tls = options.tls
@@ -92,6 +106,18 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
     throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (health?.handle(req, res)) return
+    if (metrics && req.method === 'GET' && pathOnly(req.url) === metrics.path) {
+      metrics.render().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body)
+        },
+        (error: unknown) => {
+          options.logger?.error({ err: error }, 'rendering metrics failed')
+          res.writeHead(500).end()
+        },
+      )
+      return
+    }
     if (
       jwt &&
       req.method === 'GET' &&
@@ -109,9 +135,7 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
       })
       return
     }
-    const url = req.url ?? '/'
-    const q = url.indexOf('?')
-    if ((q === -1 ? url : url.slice(0, q)) === path) return handler(req, res)
+    if (pathOnly(req.url) === path) return handler(req, res)
     sendJson(res, {
       status: 404,
       body: errorResponse(null, {
@@ -200,4 +224,10 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
     close,
     [Symbol.asyncDispose]: close,
   }
+}
+
+function pathOnly(url: string | undefined): string {
+  if (!url) return '/'
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
 }

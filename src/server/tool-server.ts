@@ -18,6 +18,7 @@ import { type ParamHeader, scanParamHeaders } from '../transport/header-values.j
 import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from '../transport/http-handler.js'
 import type { ListenFilterKey } from '../transport/listen-streams.js'
 import { type AuthOptions, authenticator } from './auth.js'
+import type { ServerMetrics } from './metrics.js'
 import { type RateLimitOptions, rateLimiter } from './rate-limit.js'
 import { createToolContext, LOG_LEVELS, type LogLevel, type ToolContext } from './tool-context.js'
 import { describeIssues, ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
@@ -55,11 +56,18 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | und
 }
 
 /** `handler()` options: the transport's, plus `auth`. */
-export interface ToolServerHandlerOptions extends Omit<HttpHandlerOptions, 'authenticate' | 'rateLimit'> {
+export interface ToolServerHandlerOptions
+  extends Omit<HttpHandlerOptions, 'authenticate' | 'rateLimit' | 'observer'> {
   /** API keys, JWTs or your own token check; the identity reaches `ctx.identity`. @default none */
   auth?: AuthOptions
   /** Per-client (and per-tool) request limits, in memory or Redis. @default none */
   rateLimit?: RateLimitOptions
+  /**
+   * Prometheus metrics to record into (`new ServerMetrics()`); render them with
+   * `metrics.render()` at a path of your choice. `serve({ metrics: true })` does this for you.
+   * @default none
+   */
+  metrics?: ServerMetrics
 }
 
 export type ToolHandler<I extends z.ZodObject> = (
@@ -202,11 +210,12 @@ export class ToolServer implements Dispatcher {
    * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
-    const { auth, rateLimit, ...transport } = options
+    const { auth, rateLimit, metrics, ...transport } = options
     const logger = transport.logger
     const h = createHttpHandler(this, {
       ...transport,
       ...(auth ? { authenticate: authenticator(auth) } : {}),
+      ...(metrics ? { observer: metrics } : {}),
       ...(rateLimit
         ? {
             rateLimit: rateLimiter(rateLimit, (err) =>
@@ -216,7 +225,9 @@ export class ToolServer implements Dispatcher {
         : {}),
     })
     const close = h.close
+    metrics?.watch(h)
     h.close = () => {
+      metrics?.unwatch(h)
       this.#handlers.delete(h)
       close()
     }

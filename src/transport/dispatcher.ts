@@ -57,3 +57,25 @@ export interface Dispatcher {
   /** The `subscriptions/listen` filters this server can deliver (2026-07-28). */
   readonly listenable?: readonly ListenFilterKey[]
 }
+
+/** How one answered request ended (for request logs, metrics and spans). */
+export type RequestOutcomeKind = 'ok' | 'error' | 'tool_error' | 'cancelled'
+
+/** One answered JSON-RPC request, as the handler reports it to its observer. */
+export interface AnsweredRequest {
+  /** The JSON-RPC method; `other` for methods the server does not implement (bounded label values). */
+  rpcMethod: string
+  /** The called tool, for `tools/call` of a known tool. */
+  tool: string | undefined
+  outcome: RequestOutcomeKind
+  /** The HTTP status sent (200 for SSE answers). */
+  status: number
+  seconds: number
+}
+
+/** Receives what the handler did (metrics). Called synchronously; must be cheap and must not throw. */
+export interface RequestObserver {
+  answered(request: AnsweredRequest): void
+  /** A request refused before the dispatcher (bad envelope, auth, scope, rate limit, load shedding). */
+  rejected(status: number, tool: string | undefined): void
+}

@@ -75,6 +75,11 @@ export class HttpExchange implements Exchange {
     return this.#trace
   }
 
+  /** Replaces the derived trace with the request span's ids (OpenTelemetry). */
+  useTrace(trace: RequestTrace): void {
+    this.#trace = trace
+  }
+
   get traceId(): string {
     return this.trace.traceId
   }

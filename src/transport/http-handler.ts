@@ -20,12 +20,26 @@ import {
   successResponse,
 } from '../protocol/jsonrpc.js'
 import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION, META_CLIENT_INFO } from '../protocol/versions.js'
-import type { AuthOutcome, Dispatcher, Identity, RateLimitDecision } from './dispatcher.js'
+import type {
+  AuthOutcome,
+  Dispatcher,
+  Identity,
+  RateLimitDecision,
+  RequestObserver,
+  RequestOutcomeKind,
+} from './dispatcher.js'
 import { HttpExchange } from './http-exchange.js'
 import { ListenStreams } from './listen-streams.js'
 import { acceptsBoth, checkModernHeaders, HttpRejection, header, readJson } from './request-checks.js'
 import { type LegacySession, SessionStore } from './sessions.js'
 import { SSE_HEADERS, sseEvent } from './sse.js'
+import {
+  endRequestSpan,
+  type RequestSpan,
+  runInContext,
+  startRequestSpan,
+  tracingEnabled,
+} from './tracing.js'
 
 export interface HttpHandlerOptions {
   /**
@@ -65,6 +79,8 @@ export interface HttpHandlerOptions {
    * response header. Headers and arguments are never logged. @default silent
    */
   logger?: Pick<Logger, 'warn' | 'error' | 'debug'> & Partial<Pick<Logger, 'info' | 'isLevelEnabled'>>
+  /** Told of every answered and refused request (the server's Prometheus metrics). @default none */
+  observer?: RequestObserver
 }
 
 /** A node request handler; also usable as Express middleware (`app.all('/mcp', handler)`). */
@@ -72,6 +88,8 @@ export interface McpHttpHandler {
   (req: IncomingMessage, res: ServerResponse): void
   /** Sends a notification to every 2025-era GET stream and every matching `subscriptions/listen` stream. */
   broadcast(notification: JsonRpcNotification): number
+  /** Requests being answered now. */
+  readonly inFlightCount: number
   /** Number of open 2025-era sessions. */
   readonly sessionCount: number
   /** Open notification streams: 2025-era GET streams and 2026-07-28 `subscriptions/listen` streams. */
@@ -123,6 +141,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     )
   }
   let inFlight = 0
+  const observer = options.observer
   const authenticate = options.authenticate
   const rateLimit = options.rateLimit
   const identities = new WeakMap<IncomingMessage, Identity>()
@@ -138,9 +157,10 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
 
   const reject = (req: IncomingMessage, res: ServerResponse, rejection: HttpRejection): void => {
     logger.warn(
-      { status: rejection.status, code: rejection.rpc.code, method: req.method, url: req.url },
+      { status: rejection.status, code: rejection.rpc.code, method: req.method, path: pathOf(req.url) },
       `rejected MCP request: ${rejection.message}`,
     )
+    observer?.rejected(rejection.status, rejection.tool)
     if (res.headersSent) return void res.end()
     // An unread body keeps the request (and so the connection) active forever: drain it,
     // unless it is the oversized one, whose connection is closed instead.
@@ -165,7 +185,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       reject(req, res, error)
       return
     }
-    logger.error({ err: error, url: req.url }, 'MCP request failed')
+    logger.error({ err: error, path: pathOf(req.url) }, 'MCP request failed')
     if (!res.headersSent) {
       sendJson(res, {
         status: 500,
@@ -257,11 +277,13 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         : undefined
     const decision = await rateLimit!(req, { identity: identities.get(req), tool })
     if (!decision.allowed) {
-      throw new HttpRejection(
+      const rejection = new HttpRejection(
         429,
         new RpcError(ErrorCode.RequestRejected, decision.message),
         request.id,
       ).withHeaders(decision.headers)
+      rejection.tool = tool
+      throw rejection
     }
     for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
   }
@@ -460,15 +482,37 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     })
     at.session?.inFlight.set(request.id, exchange)
     inFlight++
-    const started = requestLog ? performance.now() : 0
-    if (requestLog) {
+    const tool =
+      request.method === 'tools/call' && typeof request.params?.name === 'string'
+        ? request.params.name
+        : undefined
+    // Spans only when the app registered a tracer provider; logs only with info on.
+    const traced: RequestSpan | undefined = tracingEnabled()
+      ? startRequestSpan({
+          method: request.method,
+          tool,
+          requestId: request.id,
+          protocolVersion: at.version,
+          sessionId: at.session?.id,
+          headers: req.headers,
+          incoming: exchange.trace,
+          clientAddress: req.socket.remoteAddress,
+        })
+      : undefined
+    if (traced) exchange.useTrace(traced.trace)
+    const observed = requestLog !== undefined || observer !== undefined || traced !== undefined
+    const started = observed ? performance.now() : 0
+    if (requestLog || traced) {
       const trace = exchange.trace
       res.setHeader('traceparent', `00-${trace.traceId}-${trace.spanId}-${trace.flags}`)
     }
     let response: JsonRpcResponse
     let status = 200
     try {
-      response = successResponse(request.id, await dispatcher.handleRequest(request, exchange))
+      const result = traced
+        ? await runInContext(traced.context, () => dispatcher.handleRequest(request, exchange))
+        : await dispatcher.handleRequest(request, exchange)
+      response = successResponse(request.id, result)
     } catch (error) {
       const rpc =
         error instanceof RpcError
@@ -488,10 +532,30 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       if (exchange.streaming) res.end(sseEvent(response))
       else sendJson(res, { status, body: response, headers: at.extraHeaders })
     }
+    if (!observed) return
+    const seconds = (performance.now() - started) / 1000
+    const rpcError = 'error' in response ? response.error : undefined
+    const toolFailed = 'result' in response && response.result.isError === true
+    const outcome: RequestOutcomeKind = gone
+      ? 'cancelled'
+      : rpcError
+        ? 'error'
+        : toolFailed
+          ? 'tool_error'
+          : 'ok'
+    const sentStatus = exchange.streaming ? 200 : status
+    if (traced) {
+      endRequestSpan(traced.span, { kind: outcome, rpcCode: rpcError?.code, message: rpcError?.message })
+    }
+    observer?.answered({
+      rpcMethod: rpcError?.code === ErrorCode.MethodNotFound ? 'other' : request.method,
+      tool: tool !== undefined && rpcError === undefined ? tool : undefined,
+      outcome,
+      status: sentStatus,
+      seconds,
+    })
     if (requestLog) {
       const trace = exchange.trace
-      const rpcError = 'error' in response ? response.error : undefined
-      const toolFailed = 'result' in response && response.result.isError === true
       const clientInfo = at.era === 'modern' ? at.meta?.[META_CLIENT_INFO] : at.session?.clientInfo
       requestLog.info?.(
         {
@@ -501,11 +565,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
           era: at.era,
           sessionId: at.session?.id,
           rpcMethod: request.method,
-          tool: request.method === 'tools/call' ? request.params?.name : undefined,
-          outcome: gone ? 'cancelled' : rpcError ? 'error' : toolFailed ? 'tool_error' : 'ok',
+          tool,
+          outcome,
           rpcCode: rpcError?.code,
-          status: exchange.streaming ? 200 : status,
-          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+          status: sentStatus,
+          durationMs: Math.round(seconds * 1e6) / 1000,
           client: isObject(clientInfo) ? clientInfo.name : undefined,
           identity: exchange.identity?.subject,
           remote: req.socket.remoteAddress,
@@ -517,10 +581,18 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
 
   handler.broadcast = (notification) => sessions.broadcast(notification) + listens.broadcast(notification)
   Object.defineProperty(handler, 'sessionCount', { get: () => sessions.size })
+  Object.defineProperty(handler, 'inFlightCount', { get: () => inFlight })
   Object.defineProperty(handler, 'listenerCount', { get: () => sessions.streamCount + listens.size })
   handler.close = () => {
     sessions.close()
     listens.close()
   }
   return handler
+}
+
+/** The path of a request URL, without its query (which may carry secrets). */
+function pathOf(url: string | undefined): string {
+  if (!url) return '/'
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
 }

@@ -11,6 +11,8 @@ import { decodeHeaderValue, MCP_NAME_SOURCE, paramHeaderValue } from './header-v
 export class HttpRejection extends Error {
   /** Extra response headers, e.g. `WWW-Authenticate`. */
   headers: Record<string, string> = {}
+  /** The tool a refused `tools/call` named (metrics label of rate-limited calls). */
+  tool: string | undefined
 
   constructor(
     readonly status: number,
