@@ -42,7 +42,7 @@ async function toolwire(): Promise<string> {
   return (await serve(server, { port: 0 })).url
 }
 
-/** toolwire with the production options on: JWT auth (ES256), a rate limit, request logs. */
+/** toolwire with the production options on: JWT auth (ES256), a rate limit, request logs, metrics. */
 async function toolwireProduction(): Promise<string> {
   const { exportSPKI, generateKeyPair, SignJWT } = await import('jose')
   const { default: pino } = await import('pino')
@@ -60,6 +60,7 @@ async function toolwireProduction(): Promise<string> {
     rateLimit: { points: 10_000_000, durationSeconds: 60 },
     // Real serialization and writes, to a sink: the cost of logging without flooding the terminal.
     logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+    metrics: true,
   })
   const token = await new SignJWT({ scope: 'bench' })
     .setProtectedHeader({ alg: 'ES256' })

@@ -41,6 +41,9 @@ const server = new ToolServer({ name: 'echo', version: '1.0.0', instructions: 'E
     },
   )
 
+// Port: the first argument, else TOOLWIRE_PORT or PORT, else 3000; other TOOLWIRE_* variables
+// (log level, auth, metrics, …) configure the rest without code changes (see the README).
 // SIGTERM/SIGINT: /ready turns 503, in-flight calls finish, the process exits 0.
-const running = await serve(server, { port: Number(process.argv[2] ?? 3000), shutdownOnSignals: true })
+const port = process.argv[2]
+const running = await serve(server, { ...(port ? { port: Number(port) } : {}), shutdownOnSignals: true })
 console.log(`MCP server listening on ${running.url}`)

@@ -4,7 +4,7 @@
  * are told where they stand with `RateLimit-*` headers, and past a limit get 429 + Retry-After.
  */
 import type { IncomingMessage } from 'node:http'
-import type { Redis } from 'ioredis'
+import { Redis } from 'ioredis'
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -26,8 +26,20 @@ export interface RateLimitOptions extends RateLimitRule {
   key?: (req: IncomingMessage, identity: Identity | undefined) => string
   /** Tighter limits for some tools, counted per caller and tool, on top of the general one. */
   perTool?: Record<string, RateLimitRule>
-  /** Where counters live: this process, or Redis shared by every replica. @default 'memory' */
-  store?: 'memory' | { redis: Redis; keyPrefix?: string }
+  /**
+   * Where counters live: this process, or Redis shared by every replica (your ioredis client,
+   * or a `redis://` URL the server connects to and disconnects from on close). @default 'memory'
+   */
+  store?: 'memory' | { redis: Redis; keyPrefix?: string } | { redisUrl: string; keyPrefix?: string }
+}
+
+/** Decides one request; `close()` releases a Redis connection the limiter opened itself. */
+export interface RequestRateLimiter {
+  (
+    req: IncomingMessage,
+    context: { identity: Identity | undefined; tool: string | undefined },
+  ): Promise<RateLimitDecision>
+  close(): void
 }
 
 interface Limiter {
@@ -50,13 +62,25 @@ function check(rule: RateLimitRule, where: string): void {
 export function rateLimiter(
   options: RateLimitOptions,
   onStoreError: (error: unknown) => void,
-): (
-  req: IncomingMessage,
-  context: { identity: Identity | undefined; tool: string | undefined },
-) => Promise<RateLimitDecision> {
+): RequestRateLimiter {
   check(options, 'rateLimit')
   for (const [tool, rule] of Object.entries(options.perTool ?? {})) check(rule, `rateLimit.perTool.${tool}`)
-  const store = options.store ?? 'memory'
+  const configured = options.store ?? 'memory'
+  let owned: Redis | undefined
+  if (configured !== 'memory' && 'redisUrl' in configured) {
+    if (!/^rediss?:\/\//.test(configured.redisUrl)) {
+      throw new ToolwireConfigError(
+        `serve: rateLimit.store.redisUrl must be a redis:// or rediss:// URL, got "${configured.redisUrl}"`,
+      )
+    }
+    // Fail fast while Redis is down (the limiter then lets requests through and logs it).
+    owned = new Redis(configured.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    owned.on('error', onStoreError)
+  }
+  const store =
+    configured === 'memory'
+      ? configured
+      : { redis: owned ?? (configured as { redis: Redis }).redis, keyPrefix: configured.keyPrefix }
   const make = (name: string, rule: RateLimitRule): Limiter => {
     const common = { points: rule.points, duration: rule.durationSeconds }
     const limiter =
@@ -75,7 +99,10 @@ export function rateLimiter(
   )
   const keyOf = options.key ?? ((req, identity) => identity?.subject ?? req.socket.remoteAddress ?? 'unknown')
 
-  return async (req, { identity, tool }) => {
+  const decide = async (
+    req: IncomingMessage,
+    { identity, tool }: { identity: Identity | undefined; tool: string | undefined },
+  ): Promise<RateLimitDecision> => {
     const key = keyOf(req, identity)
     const limiters = [general, ...(tool && perTool.has(tool) ? [perTool.get(tool)!] : [])]
     let headers: Record<string, string> = {}
@@ -101,6 +128,7 @@ export function rateLimiter(
     }
     return { allowed: true, headers }
   }
+  return Object.assign(decide, { close: () => owned?.disconnect() })
 }
 
 function rateLimitHeaders(rule: RateLimitRule, res: RateLimiterRes): Record<string, string> {

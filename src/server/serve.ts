@@ -6,7 +6,9 @@ import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import { type McpHttpHandler, sendJson } from '../transport/http-handler.js'
 import { PROTECTED_RESOURCE_PATH, publicOrigin } from './auth.js'
+import { serveOptionsFromEnv } from './env.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
+import { createServerLogger, type ServerLogLevel } from './logging.js'
 import { type MetricsOptions, ServerMetrics } from './metrics.js'
 import type { ToolServer, ToolServerHandlerOptions } from './tool-server.js'
 
@@ -43,6 +45,16 @@ export interface ServeOptions extends Omit<ToolServerHandlerOptions, 'metrics'> 
    * @default off
    */
   metrics?: boolean | MetricsOptions | ServerMetrics
+  /**
+   * Without a `logger`: write JSON lines to stdout from this level (`info` = one line per
+   * request), with authorization headers and cookies redacted. @default 'silent'
+   */
+  logLevel?: ServerLogLevel
+  /**
+   * Environment variables to read options from (`TOOLWIRE_PORT`, …; see the README); options
+   * given in code win. `false` reads none. @default process.env
+   */
+  env?: Record<string, string | undefined> | false
 }
 
 export interface ServeTlsOptions {
@@ -76,7 +88,14 @@ export interface RunningServer extends AsyncDisposable {
  * console.log(running.url)
  * ```
  */
-export async function serve(server: ToolServer, options: ServeOptions = {}): Promise<RunningServer> {
+export async function serve(server: ToolServer, given: ServeOptions = {}): Promise<RunningServer> {
+  const options: ServeOptions =
+    given.env === false ? given : { ...serveOptionsFromEnv(given.env ?? process.env), ...given }
+  const logger =
+    options.logger ??
+    (options.logLevel && options.logLevel !== 'silent'
+      ? createServerLogger({ level: options.logLevel, name: server.info.name })
+      : undefined)
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 3000
   const path = options.path ?? '/mcp'
@@ -97,7 +116,8 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
       : options.metrics
         ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
         : undefined
-  const { metrics: _metricsOption, ...handlerOptions } = options
+  const { metrics: _metrics, logLevel: _level, env: _env, logger: _logger, ...rest } = options
+  const handlerOptions = logger ? { ...rest, logger } : rest
   const handler = server.handler(metrics ? { ...handlerOptions, metrics } : handlerOptions)
   const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
   const jwt = options.auth && 'jwt' in options.auth ? options.auth.jwt : undefined
@@ -112,7 +132,7 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
           res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body)
         },
         (error: unknown) => {
-          options.logger?.error({ err: error }, 'rendering metrics failed')
+          logger?.error({ err: error }, 'rendering metrics failed')
           res.writeHead(500).end()
         },
       )
@@ -205,7 +225,9 @@ export async function serve(server: ToolServer, options: ServeOptions = {}): Pro
     closeIdle()
   }
   const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`toolwire: ${signal} received, shutting down (up to ${graceMs / 1000} s)\n`)
+    const message = `${signal} received, shutting down (up to ${graceMs / 1000} s)`
+    if (logger) logger.warn({ signal }, message)
+    else process.stderr.write(`toolwire: ${message}\n`)
     void close().then(() => process.exit(0))
   }
   const stopSignals = () => {

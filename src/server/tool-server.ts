@@ -212,22 +212,20 @@ export class ToolServer implements Dispatcher {
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
     const { auth, rateLimit, metrics, ...transport } = options
     const logger = transport.logger
+    const limiter = rateLimit
+      ? rateLimiter(rateLimit, (err) => logger?.warn({ err }, 'rate limit store failed; request allowed'))
+      : undefined
     const h = createHttpHandler(this, {
       ...transport,
       ...(auth ? { authenticate: authenticator(auth) } : {}),
       ...(metrics ? { observer: metrics } : {}),
-      ...(rateLimit
-        ? {
-            rateLimit: rateLimiter(rateLimit, (err) =>
-              logger?.warn({ err }, 'rate limit store failed; request allowed'),
-            ),
-          }
-        : {}),
+      ...(limiter ? { rateLimit: limiter } : {}),
     })
     const close = h.close
     metrics?.watch(h)
     h.close = () => {
       metrics?.unwatch(h)
+      limiter?.close()
       this.#handlers.delete(h)
       close()
     }

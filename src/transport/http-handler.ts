@@ -30,6 +30,7 @@ import type {
 } from './dispatcher.js'
 import { HttpExchange } from './http-exchange.js'
 import { ListenStreams } from './listen-streams.js'
+import { secretRedactor } from './redact.js'
 import { acceptsBoth, checkModernHeaders, HttpRejection, header, readJson } from './request-checks.js'
 import { type LegacySession, SessionStore } from './sessions.js'
 import { SSE_HEADERS, sseEvent } from './sse.js'
@@ -79,6 +80,14 @@ export interface HttpHandlerOptions {
    * response header. Headers and arguments are never logged. @default silent
    */
   logger?: Pick<Logger, 'warn' | 'error' | 'debug'> & Partial<Pick<Logger, 'info' | 'isLevelEnabled'>>
+  /**
+   * Add each tool call's arguments to its log line, with secret-looking fields (`password`,
+   * `*token`, `apiKey`, `authorization`, `cookie`, `secret`, …, plus `redact`) replaced by
+   * `[Redacted]`. @default false
+   */
+  logArguments?: boolean
+  /** More field names to redact from logged arguments (case-insensitive, `-`/`_` ignored). @default none */
+  redact?: readonly string[]
   /** Told of every answered and refused request (the server's Prometheus metrics). @default none */
   observer?: RequestObserver
 }
@@ -141,6 +150,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     )
   }
   let inFlight = 0
+  const redactArguments = options.logArguments ? secretRedactor(options.redact) : undefined
   const observer = options.observer
   const authenticate = options.authenticate
   const rateLimit = options.rateLimit
@@ -348,6 +358,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': session.id })
     res.flushHeaders()
     sessions.attachStream(session, res)
+    requestLog?.info?.({ era: 'legacy', sessionId: session.id, status: 200 }, 'mcp stream opened')
   }
 
   function handleDelete(req: IncomingMessage, res: ServerResponse): void {
@@ -360,6 +371,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     const session = requireSession(req, null)
     sessions.delete(session.id)
     res.writeHead(200).end()
+    requestLog?.info?.({ era: 'legacy', sessionId: session.id, status: 200 }, 'mcp session ended')
   }
 
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -430,7 +442,12 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
           .get(message.params.requestId as RequestId)
           ?.abort(new Error('cancelled by the client'))
       }
-      return void res.writeHead(202).end()
+      res.writeHead(202).end()
+      requestLog?.info?.(
+        { era: 'legacy', sessionId: session?.id, rpcMethod: message.method, status: 202 },
+        'mcp notification',
+      )
+      return
     }
     checkScopes(req, classified.message)
     return answer(req, res, {
@@ -573,6 +590,8 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
           client: isObject(clientInfo) ? clientInfo.name : undefined,
           identity: exchange.identity?.subject,
           remote: req.socket.remoteAddress,
+          arguments:
+            redactArguments && tool !== undefined ? redactArguments(request.params?.arguments) : undefined,
         },
         'mcp request',
       )

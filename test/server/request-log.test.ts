@@ -2,7 +2,7 @@ import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
-import { serve, ToolServer } from '../../src/server/index.js'
+import { createServerLogger, serve, ToolServer } from '../../src/server/index.js'
 import { modern, send } from '../support/raw.js'
 
 type Line = Record<string, unknown>
@@ -104,5 +104,99 @@ describe('request logs with trace ids', () => {
     expect(lines).toEqual([
       expect.objectContaining({ level: 40, status: 403, msg: expect.stringContaining('Origin') }),
     ])
+  })
+
+  it('logs tool arguments only when asked, with secret fields redacted at any depth', async () => {
+    const { logger, lines } = collectingLogger()
+    const toolServer = new ToolServer({ name: 'args', version: '1.0.0' }).tool(
+      'connect',
+      {
+        input: z.object({
+          user: z.string(),
+          password: z.string(),
+          options: z.record(z.string(), z.unknown()),
+        }),
+      },
+      ({ user }) => `hello ${user}`,
+    )
+    const args = {
+      user: 'ada',
+      password: 'hunter2',
+      options: {
+        githubToken: 'ghp_secret',
+        nested: [{ api_key: 'k-secret', ssn: '123-45-6789' }],
+        tokenCount: 3,
+      },
+    }
+    await using quiet = await serve(toolServer, { port: 0, logger })
+    await using quietClient = await new MCPServerStreamableHttp({ params: { url: quiet.url } }).connect()
+    await quietClient.callTool('connect', args)
+    expect(lines.at(-1)!.arguments).toBeUndefined()
+
+    await using verbose = await serve(toolServer, { port: 0, logger, logArguments: true, redact: ['SSN'] })
+    await using client = await new MCPServerStreamableHttp({ params: { url: verbose.url } }).connect()
+    await client.callTool('connect', args)
+    const line = lines.at(-1)!
+    expect(line.arguments).toEqual({
+      user: 'ada',
+      password: '[Redacted]',
+      options: {
+        githubToken: '[Redacted]',
+        nested: [{ api_key: '[Redacted]', ssn: '[Redacted]' }],
+        tokenCount: 3,
+      },
+    })
+    const text = JSON.stringify(lines)
+    for (const secret of ['hunter2', 'ghp_secret', 'k-secret', '123-45-6789'])
+      expect(text).not.toContain(secret)
+  })
+
+  it('createServerLogger: JSON lines with authorization headers and cookies censored', () => {
+    const written: string[] = []
+    const logger = createServerLogger({
+      level: 'debug',
+      name: 'crm',
+      destination: { write: (text: string) => void written.push(text) },
+      redactPaths: ['customer.card'],
+    })
+    logger.info(
+      {
+        req: { headers: { authorization: 'Bearer abc', cookie: 'sid=1', accept: '*/*' } },
+        err: { headers: { authorization: 'Basic xyz' } },
+        customer: { name: 'Ada', card: '4111111111111111' },
+      },
+      'outbound call failed',
+    )
+    const line = JSON.parse(written[0]!) as {
+      req: { headers: Record<string, string> }
+      err: { headers: Record<string, string> }
+      customer: Record<string, string>
+      time: unknown
+    }
+    expect(line).toMatchObject({ level: 30, name: 'crm', msg: 'outbound call failed' })
+    expect(line.req.headers).toEqual({ authorization: '[Redacted]', cookie: '[Redacted]', accept: '*/*' })
+    expect(line.err.headers.authorization).toBe('[Redacted]')
+    expect(line.customer).toEqual({ name: 'Ada', card: '[Redacted]' })
+    expect(typeof line.time).toBe('string')
+    expect(() => createServerLogger({ level: 'loud' as 'info' })).toThrow(/"level" must be one of/)
+  })
+
+  it('logs 2025-era notifications, GET streams and session ends too', async () => {
+    const { logger, lines } = collectingLogger()
+    await using running = await serve(tracedServer([]), { port: 0, logger })
+    const client = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      protocolEra: 'legacy',
+    }).connect()
+    await expect.poll(() => lines.map((l) => l.msg)).toContain('mcp stream opened')
+    await client.close()
+    await expect.poll(() => lines.map((l) => l.msg)).toContain('mcp session ended')
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'mcp notification',
+        rpcMethod: 'notifications/initialized',
+        status: 202,
+      }),
+    )
   })
 })
