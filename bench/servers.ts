@@ -10,7 +10,9 @@ import { startSdkV1StatefulServer, startSdkV2Server } from '../test/support/sdk-
 
 // The compiled package (built by `npm run bench`), typed by its sources.
 const DIST_SERVER = '../dist/server/index.js'
-const { serve, ToolServer } = (await import(DIST_SERVER)) as typeof import('../src/server/index.js')
+const { createServerLogger, serve, ToolServer } = (await import(
+  DIST_SERVER
+)) as typeof import('../src/server/index.js')
 
 const kind = process.argv[2]
 
@@ -45,7 +47,6 @@ async function toolwire(): Promise<string> {
 /** toolwire with the production options on: JWT auth (ES256), a rate limit, request logs, metrics. */
 async function toolwireProduction(): Promise<string> {
   const { exportSPKI, generateKeyPair, SignJWT } = await import('jose')
-  const { default: pino } = await import('pino')
   const keys = await generateKeyPair('ES256', { extractable: true })
   const issuer = 'https://auth.bench.test'
   const audience = 'https://bench.test/mcp'
@@ -58,8 +59,9 @@ async function toolwireProduction(): Promise<string> {
     port: 0,
     auth: { jwt: { publicKey: await exportSPKI(keys.publicKey), issuer, audience, algorithms: ['ES256'] } },
     rateLimit: { points: 10_000_000, durationSeconds: 60 },
-    // Real serialization and writes, to a sink: the cost of logging without flooding the terminal.
-    logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+    // The logger serve({ logLevel }) makes (buffered JSON lines), writing to a sink: the cost of
+    // logging without flooding the terminal.
+    logger: createServerLogger({ level: 'info', name: 'bench', destination: '/dev/null' }),
     metrics: true,
   })
   const token = await new SignJWT({ scope: 'bench' })

@@ -4,9 +4,10 @@
  * open streams, and refused requests by status (429 = rate limited). Label values are bounded:
  * methods the server does not implement count as `other`, unknown tools are not labelled.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { AnsweredRequest, RequestObserver } from '../transport/dispatcher.js'
+import { FastCounter, FastHistogram } from './metric-series.js'
 
 export interface MetricsOptions {
   /** Path `serve()` answers with the Prometheus text format. @default '/metrics' */
@@ -34,13 +35,12 @@ const DEFAULT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 export class ServerMetrics implements RequestObserver {
   readonly registry: Registry
   readonly path: string
-  readonly #requests: Counter<'rpc_method' | 'status'>
-  readonly #requestSeconds: Histogram<'rpc_method'>
-  readonly #toolCalls: Counter<'tool' | 'outcome'>
-  readonly #toolSeconds: Histogram<'tool' | 'outcome'>
-  readonly #rejected: Counter<'status'>
-  readonly #rateLimited: Counter<'tool'>
-  readonly #children = new Map<string, unknown>()
+  readonly #requests: FastCounter
+  readonly #requestSeconds: FastHistogram
+  readonly #toolCalls: FastCounter
+  readonly #toolSeconds: FastHistogram
+  readonly #rejected: FastCounter
+  readonly #rateLimited: FastCounter
   readonly #sources = new Set<MetricsSource>()
 
   constructor(options: MetricsOptions = {}) {
@@ -53,49 +53,44 @@ export class ServerMetrics implements RequestObserver {
     this.path = options.path ?? '/metrics'
     if (!this.path.startsWith('/'))
       throw new ToolwireConfigError(`metrics: option "path" must start with "/", got "${this.path}"`)
-    const buckets = options.buckets ?? DEFAULT_BUCKETS
-    if (buckets.length === 0 || buckets.some((b) => !(b > 0))) {
+    const buckets = [...(options.buckets ?? DEFAULT_BUCKETS)].sort((a, b) => a - b)
+    if (buckets.length === 0 || buckets.some((b) => !(b > 0) || !Number.isFinite(b))) {
       throw new ToolwireConfigError('metrics: option "buckets" must be a non-empty list of seconds > 0')
     }
     this.registry = options.registry ?? new Registry()
-    const registers = [this.registry]
-    this.#requests = new Counter({
+    const registry = this.registry
+    const registers = [registry]
+    this.#requests = new FastCounter({
       name: `${prefix}requests_total`,
       help: 'Answered MCP requests by JSON-RPC method and HTTP status.',
-      labelNames: ['rpc_method', 'status'],
-      registers,
+      registry,
     })
-    this.#requestSeconds = new Histogram({
+    this.#requestSeconds = new FastHistogram({
       name: `${prefix}request_duration_seconds`,
       help: 'Time to answer an MCP request, by JSON-RPC method.',
-      labelNames: ['rpc_method'],
-      buckets,
-      registers,
+      registry,
+      bounds: buckets,
     })
-    this.#toolCalls = new Counter({
+    this.#toolCalls = new FastCounter({
       name: `${prefix}tool_calls_total`,
       help: 'Tool calls by tool and outcome (ok, tool_error, error, cancelled).',
-      labelNames: ['tool', 'outcome'],
-      registers,
+      registry,
     })
-    this.#toolSeconds = new Histogram({
+    this.#toolSeconds = new FastHistogram({
       name: `${prefix}tool_call_duration_seconds`,
       help: 'Tool call duration by tool and outcome.',
-      labelNames: ['tool', 'outcome'],
-      buckets,
-      registers,
+      registry,
+      bounds: buckets,
     })
-    this.#rejected = new Counter({
+    this.#rejected = new FastCounter({
       name: `${prefix}rejected_requests_total`,
       help: 'Requests refused before a handler ran, by HTTP status (401 auth, 403 origin/scope, 429 rate limit, 503 load shedding, 4xx bad requests).',
-      labelNames: ['status'],
-      registers,
+      registry,
     })
-    this.#rateLimited = new Counter({
+    this.#rateLimited = new FastCounter({
       name: `${prefix}rate_limited_total`,
       help: 'Requests refused by the rate limit (HTTP 429), by tool ("" for other methods).',
-      labelNames: ['tool'],
-      registers,
+      registry,
     })
     const sources = this.#sources
     const sum = (read: (s: MetricsSource) => number) => {
@@ -141,41 +136,28 @@ export class ServerMetrics implements RequestObserver {
 
   answered(request: AnsweredRequest): void {
     const method = request.rpcMethod
-    this.#bound(`r\0${method}\0${request.status}`, () =>
-      this.#requests.labels({ rpc_method: method, status: request.status }),
-    ).inc()
-    this.#bound(`d\0${method}`, () => this.#requestSeconds.labels({ rpc_method: method })).observe(
+    const status = request.status
+    this.#requests.at(`${method} ${status}`, () => ({ rpc_method: method, status })).value++
+    this.#requestSeconds.observe(
+      this.#requestSeconds.at(method, () => ({ rpc_method: method })),
       request.seconds,
     )
     const tool = request.tool
     if (method !== 'tools/call' || tool === undefined) return
-    const labels = { tool, outcome: request.outcome }
-    this.#bound(`t\0${tool}\0${request.outcome}`, () => this.#toolCalls.labels(labels)).inc()
-    this.#bound(`s\0${tool}\0${request.outcome}`, () => this.#toolSeconds.labels(labels)).observe(
-      request.seconds,
-    )
+    const key = `${tool} ${request.outcome}`
+    const labels = () => ({ tool, outcome: request.outcome })
+    this.#toolCalls.at(key, labels).value++
+    this.#toolSeconds.observe(this.#toolSeconds.at(key, labels), request.seconds)
   }
 
   rejected(status: number, tool: string | undefined): void {
-    this.#bound(`x\0${status}`, () => this.#rejected.labels({ status })).inc()
-    if (status === 429) {
-      this.#bound(`l\0${tool ?? ''}`, () => this.#rateLimited.labels({ tool: tool ?? '' })).inc()
-    }
+    this.#rejected.at(String(status), () => ({ status })).value++
+    if (status === 429) this.#rateLimited.at(tool ?? '', () => ({ tool: tool ?? '' })).value++
   }
 
   /** The Prometheus text exposition of the registry. */
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() }
-  }
-
-  /** A metric child bound to label values, made once: a request does not hash its labels each time. */
-  #bound<C>(key: string, make: () => C): C {
-    let child = this.#children.get(key) as C | undefined
-    if (child === undefined) {
-      child = make()
-      this.#children.set(key, child)
-    }
-    return child
   }
 }
 

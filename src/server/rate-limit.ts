@@ -1,16 +1,12 @@
 /**
- * Per-client rate limits (rate-limiter-flexible): a limit for every caller, optional tighter
- * limits per tool, kept in memory (one process) or in Redis (shared by all replicas). Callers
+ * Per-client rate limits: a limit for every caller, optional tighter limits per tool, kept in
+ * memory (one process, fixed windows decided synchronously) or in Redis (shared by all
+ * replicas, rate-limiter-flexible). Callers
  * are told where they stand with `RateLimit-*` headers, and past a limit get 429 + Retry-After.
  */
 import type { IncomingMessage } from 'node:http'
 import { Redis } from 'ioredis'
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible'
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { Identity, RateLimitDecision } from '../transport/dispatcher.js'
 
@@ -38,14 +34,59 @@ export interface RequestRateLimiter {
   (
     req: IncomingMessage,
     context: { identity: Identity | undefined; tool: string | undefined },
-  ): Promise<RateLimitDecision>
+  ): Promise<RateLimitDecision> | RateLimitDecision
   close(): void
+}
+
+/** The outcome of taking one point: remaining points and milliseconds until the window resets. */
+interface Taken {
+  allowed: boolean
+  remaining: number
+  msBeforeNext: number
+}
+
+/**
+ * In-memory fixed windows, answered synchronously: the same semantics as rate-limiter-flexible's
+ * RateLimiterMemory (a window opens at a key's first request), without a promise per request on
+ * the hot path. Expired windows are swept once per window length.
+ */
+class MemoryWindows {
+  readonly #windows = new Map<string, { used: number; resetAt: number }>()
+  readonly #sweep: NodeJS.Timeout
+
+  constructor(readonly rule: RateLimitRule) {
+    this.#sweep = setInterval(() => {
+      const now = Date.now()
+      for (const [key, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(key)
+    }, rule.durationSeconds * 1000)
+    this.#sweep.unref()
+  }
+
+  take(key: string): Taken {
+    const now = Date.now()
+    let window = this.#windows.get(key)
+    if (!window || window.resetAt <= now) {
+      window = { used: 0, resetAt: now + this.rule.durationSeconds * 1000 }
+      this.#windows.set(key, window)
+    }
+    window.used++
+    return {
+      allowed: window.used <= this.rule.points,
+      remaining: Math.max(0, this.rule.points - window.used),
+      msBeforeNext: window.resetAt - now,
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#sweep)
+  }
 }
 
 interface Limiter {
   name: string
   rule: RateLimitRule
-  limiter: RateLimiterAbstract
+  take(key: string): Taken | Promise<Taken>
+  close(): void
 }
 
 function check(rule: RateLimitRule, where: string): void {
@@ -82,59 +123,94 @@ export function rateLimiter(
       ? configured
       : { redis: owned ?? (configured as { redis: Redis }).redis, keyPrefix: configured.keyPrefix }
   const make = (name: string, rule: RateLimitRule): Limiter => {
-    const common = { points: rule.points, duration: rule.durationSeconds }
-    const limiter =
-      store === 'memory'
-        ? new RateLimiterMemory({ ...common, keyPrefix: name })
-        : new RateLimiterRedis({
-            ...common,
-            storeClient: store.redis,
-            keyPrefix: `${store.keyPrefix ?? 'toolwire:rl'}:${name}`,
-          })
-    return { name, rule, limiter }
+    if (store === 'memory') {
+      const windows = new MemoryWindows(rule)
+      return { name, rule, take: (key) => windows.take(key), close: () => windows.close() }
+    }
+    const limiter = new RateLimiterRedis({
+      points: rule.points,
+      duration: rule.durationSeconds,
+      storeClient: store.redis,
+      keyPrefix: `${store.keyPrefix ?? 'toolwire:rl'}:${name}`,
+    })
+    const take = (key: string): Promise<Taken> =>
+      limiter.consume(key).then(
+        (res) => ({ allowed: true, remaining: res.remainingPoints, msBeforeNext: res.msBeforeNext }),
+        (outcome: unknown) => {
+          // A RateLimiterRes rejection is a refusal; anything else is the store failing.
+          if (!(outcome instanceof RateLimiterRes)) throw outcome
+          return { allowed: false, remaining: 0, msBeforeNext: outcome.msBeforeNext }
+        },
+      )
+    return { name, rule, take, close: () => {} }
   }
   const general = make('all', options)
   const perTool = new Map(
     Object.entries(options.perTool ?? {}).map(([tool, rule]) => [tool, make(`tool:${tool}`, rule)]),
   )
   const keyOf = options.key ?? ((req, identity) => identity?.subject ?? req.socket.remoteAddress ?? 'unknown')
+  const limitersFor = (tool: string | undefined): Limiter[] => {
+    const specific = tool === undefined ? undefined : perTool.get(tool)
+    return specific ? [general, specific] : [general]
+  }
 
-  const decide = async (
-    req: IncomingMessage,
-    { identity, tool }: { identity: Identity | undefined; tool: string | undefined },
-  ): Promise<RateLimitDecision> => {
-    const key = keyOf(req, identity)
-    const limiters = [general, ...(tool && perTool.has(tool) ? [perTool.get(tool)!] : [])]
+  // Memory: decided synchronously (no promise per request).
+  const decideInMemory = (key: string, tool: string | undefined): RateLimitDecision => {
     let headers: Record<string, string> = {}
-    for (const { name, rule, limiter } of limiters) {
-      try {
-        const res = await limiter.consume(key)
-        headers = rateLimitHeaders(rule, res)
-      } catch (outcome) {
-        if (!(outcome instanceof RateLimiterRes)) {
-          // The store failed (Redis down): serve rather than refuse everyone, and say so.
-          onStoreError(outcome)
-          continue
-        }
-        const retryAfterSeconds = Math.max(1, Math.ceil(outcome.msBeforeNext / 1000))
-        const scope = name === 'all' ? '' : ` for tool ${tool}`
-        return {
-          allowed: false,
-          retryAfterSeconds,
-          headers: { ...rateLimitHeaders(rule, outcome), 'retry-after': String(retryAfterSeconds) },
-          message: `Rate limit exceeded: ${rule.points} requests per ${rule.durationSeconds} s${scope} (rateLimit); retry in ${retryAfterSeconds} s`,
-        }
-      }
+    for (const limiter of limitersFor(tool)) {
+      const taken = limiter.take(key) as Taken
+      if (!taken.allowed) return refusal(limiter, taken, tool)
+      headers = rateLimitHeaders(limiter.rule, taken)
     }
     return { allowed: true, headers }
   }
-  return Object.assign(decide, { close: () => owned?.disconnect() })
+  const decideInRedis = async (key: string, tool: string | undefined): Promise<RateLimitDecision> => {
+    let headers: Record<string, string> = {}
+    for (const limiter of limitersFor(tool)) {
+      let taken: Taken
+      try {
+        taken = await limiter.take(key)
+      } catch (error) {
+        // The store failed (Redis down): serve rather than refuse everyone, and say so.
+        onStoreError(error)
+        continue
+      }
+      if (!taken.allowed) return refusal(limiter, taken, tool)
+      headers = rateLimitHeaders(limiter.rule, taken)
+    }
+    return { allowed: true, headers }
+  }
+  const decide = (
+    req: IncomingMessage,
+    { identity, tool }: { identity: Identity | undefined; tool: string | undefined },
+  ): Promise<RateLimitDecision> | RateLimitDecision =>
+    store === 'memory'
+      ? decideInMemory(keyOf(req, identity), tool)
+      : decideInRedis(keyOf(req, identity), tool)
+  const close = () => {
+    general.close()
+    for (const limiter of perTool.values()) limiter.close()
+    owned?.disconnect()
+  }
+  return Object.assign(decide, { close })
 }
 
-function rateLimitHeaders(rule: RateLimitRule, res: RateLimiterRes): Record<string, string> {
+function refusal(limiter: Limiter, taken: Taken, tool: string | undefined): RateLimitDecision {
+  const { rule } = limiter
+  const retryAfterSeconds = Math.max(1, Math.ceil(taken.msBeforeNext / 1000))
+  const scope = limiter.name === 'all' ? '' : ` for tool ${tool}`
+  return {
+    allowed: false,
+    retryAfterSeconds,
+    headers: { ...rateLimitHeaders(rule, taken), 'retry-after': String(retryAfterSeconds) },
+    message: `Rate limit exceeded: ${rule.points} requests per ${rule.durationSeconds} s${scope} (rateLimit); retry in ${retryAfterSeconds} s`,
+  }
+}
+
+function rateLimitHeaders(rule: RateLimitRule, taken: Taken): Record<string, string> {
   return {
     'ratelimit-limit': String(rule.points),
-    'ratelimit-remaining': String(Math.max(0, res.remainingPoints)),
-    'ratelimit-reset': String(Math.ceil(res.msBeforeNext / 1000)),
+    'ratelimit-remaining': String(Math.max(0, taken.remaining)),
+    'ratelimit-reset': String(Math.ceil(taken.msBeforeNext / 1000)),
   }
 }

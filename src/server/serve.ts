@@ -91,11 +91,11 @@ export interface RunningServer extends AsyncDisposable {
 export async function serve(server: ToolServer, given: ServeOptions = {}): Promise<RunningServer> {
   const options: ServeOptions =
     given.env === false ? given : { ...serveOptionsFromEnv(given.env ?? process.env), ...given }
-  const logger =
-    options.logger ??
-    (options.logLevel && options.logLevel !== 'silent'
+  const ownLogger =
+    !options.logger && options.logLevel && options.logLevel !== 'silent'
       ? createServerLogger({ level: options.logLevel, name: server.info.name })
-      : undefined)
+      : undefined
+  const logger = options.logger ?? ownLogger
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 3000
   const path = options.path ?? '/mcp'
@@ -220,7 +220,9 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     httpServer.close(() => {
       clearInterval(sweep)
       clearTimeout(deadline)
-      resolve()
+      // Buffered log lines reach their destination before close() resolves.
+      if (ownLogger) ownLogger.flush(() => resolve())
+      else resolve()
     })
     closeIdle()
   }

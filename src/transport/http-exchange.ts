@@ -39,7 +39,8 @@ export class HttpExchange implements Exchange {
   readonly meta: Record<string, unknown> | undefined
   readonly session: LegacySession | undefined
   readonly headers: IncomingHttpHeaders
-  readonly extraHeaders: Record<string, string> | undefined
+  /** Headers every answer carries (session id, rate limit, traceparent). */
+  extraHeaders: Record<string, string> | undefined
   readonly identity: Identity | undefined
   aborted = false
   /** True once the answer became an SSE stream. */

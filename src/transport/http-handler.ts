@@ -64,7 +64,7 @@ export interface HttpHandlerOptions {
   rateLimit?: (
     req: IncomingMessage,
     context: { identity: Identity | undefined; tool: string | undefined },
-  ) => Promise<RateLimitDecision>
+  ) => Promise<RateLimitDecision> | RateLimitDecision
   /**
    * Requests answered at once; past it, POSTs get 503 with `Retry-After` (load shedding).
    * @default unlimited
@@ -276,26 +276,34 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     })
   }
 
-  async function limitRate(
+  /** The `RateLimit-*` headers to answer with, or a 429 rejection. */
+  function limitRate(
     req: IncomingMessage,
-    res: ServerResponse,
     request: JsonRpcRequest,
-  ): Promise<void> {
+  ): Record<string, string> | Promise<Record<string, string>> {
     const tool =
       request.method === 'tools/call' && typeof request.params?.name === 'string'
         ? request.params.name
         : undefined
-    const decision = await rateLimit!(req, { identity: identities.get(req), tool })
-    if (!decision.allowed) {
-      const rejection = new HttpRejection(
-        429,
-        new RpcError(ErrorCode.RequestRejected, decision.message),
-        request.id,
-      ).withHeaders(decision.headers)
-      rejection.tool = tool
-      throw rejection
-    }
-    for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value)
+    const decision = rateLimit!(req, { identity: identities.get(req), tool })
+    return decision instanceof Promise
+      ? decision.then((decided) => admit(decided, request, tool))
+      : admit(decision, request, tool)
+  }
+
+  function admit(
+    decision: RateLimitDecision,
+    request: JsonRpcRequest,
+    tool: string | undefined,
+  ): Record<string, string> {
+    if (decision.allowed) return decision.headers
+    const rejection = new HttpRejection(
+      429,
+      new RpcError(ErrorCode.RequestRejected, decision.message),
+      request.id,
+    ).withHeaders(decision.headers)
+    rejection.tool = tool
+    throw rejection
   }
 
   /** Tools that declare scopes need an identity holding all of them (403 `insufficient_scope`). */
@@ -411,7 +419,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     const id = classified.kind === 'request' ? classified.message.id : null
     const decision = decideEra(message, header(req, 'mcp-protocol-version'))
     if (decision.era === 'rejected') throw new HttpRejection(400, decision.error, id)
-    if (rateLimit && classified.kind === 'request') await limitRate(req, res, classified.message)
+    let limitHeaders: Record<string, string> | undefined
+    if (rateLimit && classified.kind === 'request') {
+      const decided = limitRate(req, classified.message)
+      limitHeaders = decided instanceof Promise ? await decided : decided
+    }
 
     if (decision.era === 'modern') {
       if (classified.kind === 'notification') return void res.writeHead(202).end()
@@ -428,12 +440,13 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         era: 'modern',
         version: decision.version,
         meta: decision.meta,
+        extraHeaders: limitHeaders,
       })
     }
 
     // 2025 era.
     if (message.method === 'initialize' && classified.kind === 'request') {
-      return answerInitialize(req, res, classified.message)
+      return answerInitialize(req, res, { request: classified.message, limitHeaders })
     }
     const session = legacySessions ? requireSession(req, id) : undefined
     if (classified.kind === 'notification') {
@@ -455,13 +468,14 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       era: 'legacy',
       version: session?.protocolVersion ?? decision.version,
       session,
+      extraHeaders: limitHeaders,
     })
   }
 
   async function answerInitialize(
     req: IncomingMessage,
     res: ServerResponse,
-    request: JsonRpcRequest,
+    { request, limitHeaders }: { request: JsonRpcRequest; limitHeaders: Record<string, string> | undefined },
   ): Promise<void> {
     const params = request.params ?? {}
     const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : undefined
@@ -473,7 +487,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
           clientCapabilities: isObject(params.capabilities) ? params.capabilities : {},
         })
       : undefined
-    const extraHeaders = session ? { 'mcp-session-id': session.id } : undefined
+    const extraHeaders = session ? { ...limitHeaders, 'mcp-session-id': session.id } : limitHeaders
     return answer(req, res, { request, era: 'legacy', version, session, extraHeaders })
   }
 
@@ -520,8 +534,12 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     const observed = requestLog !== undefined || observer !== undefined || traced !== undefined
     const started = observed ? performance.now() : 0
     if (requestLog || traced) {
+      // Sent with the answer's other headers (one writeHead, no setHeader bookkeeping).
       const trace = exchange.trace
-      res.setHeader('traceparent', `00-${trace.traceId}-${trace.spanId}-${trace.flags}`)
+      exchange.extraHeaders = {
+        ...at.extraHeaders,
+        traceparent: `00-${trace.traceId}-${trace.spanId}-${trace.flags}`,
+      }
     }
     let response: JsonRpcResponse
     let status = 200
@@ -547,7 +565,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     const gone = res.writableEnded || res.destroyed
     if (!gone) {
       if (exchange.streaming) res.end(sseEvent(response))
-      else sendJson(res, { status, body: response, headers: at.extraHeaders })
+      else sendJson(res, { status, body: response, headers: exchange.extraHeaders })
     }
     if (!observed) return
     const seconds = (performance.now() - started) / 1000

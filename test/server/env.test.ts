@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -10,7 +10,13 @@ import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
-import { hashApiKey, serve, serveOptionsFromEnv, ToolServer } from '../../src/server/index.js'
+import {
+  hashApiKey,
+  SERVE_ENV_VARIABLES,
+  serve,
+  serveOptionsFromEnv,
+  ToolServer,
+} from '../../src/server/index.js'
 import { makeCerts } from '../support/certs.js'
 
 const KEY = 'env-configured-key'
@@ -186,5 +192,10 @@ describe('options from environment variables', () => {
       const [code] = (await once(child, 'exit')) as [number | null]
       expect(code).toBe(0)
     }
+  })
+
+  it('documents every variable it reads in the README', () => {
+    const readme = readFileSync('README.md', 'utf8')
+    for (const name of Object.keys(SERVE_ENV_VARIABLES)) expect(readme).toContain(`\`${name}\``)
   })
 })
