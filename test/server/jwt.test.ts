@@ -1,5 +1,5 @@
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
 import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
@@ -133,5 +133,28 @@ describe('JWT auth (JWKS)', () => {
     await expect(
       serve(server(), { port: 0, auth: { jwt: { issuer: ISSUER, audience: AUDIENCE } } }),
     ).rejects.toThrow('auth.jwt needs exactly one of "jwksUrl" or "publicKey"')
+  })
+
+  it('forgets a remembered token once it expires: the next request is refused', async () => {
+    await using strict = await serve(server(), {
+      port: 0,
+      auth: { jwt: { jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 0 } },
+    })
+    const jwt = await token({}, { exp: '60s' })
+    const callStrict = () => {
+      const req = modern('tools/call', { name: 'whoami', arguments: {} })
+      return send(strict.url, { ...req, headers: { ...req.headers, authorization: `Bearer ${jwt}` } })
+    }
+    expect((await callStrict()).status).toBe(200)
+    expect((await callStrict()).status).toBe(200) // answered from the verified-token cache
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(Date.now() + 61_000)
+      const expired = await callStrict()
+      expect(expired.status).toBe(401)
+      expect(expired.headers['www-authenticate']).toContain('error="invalid_token"')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
