@@ -3,9 +3,23 @@
  * runtime cost); toolwire adds only what the 2026-07-28 revision puts on the wire.
  */
 import type {
+  BlobResourceContents,
   ClientCapabilities,
+  CompleteResult,
   ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  GetPromptResult,
   Implementation,
+  Prompt,
+  PromptArgument,
+  PromptMessage,
+  ReadResourceResult,
+  Resource,
+  Root,
+  TextResourceContents,
   CallToolResult as SdkCallToolResult,
   Tool as SdkTool,
   ServerCapabilities,
@@ -14,9 +28,23 @@ import type {
 } from '@modelcontextprotocol/server'
 
 export type {
+  BlobResourceContents,
   ClientCapabilities,
+  CompleteResult,
   ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  GetPromptResult,
   Implementation,
+  Prompt,
+  PromptArgument,
+  PromptMessage,
+  ReadResourceResult,
+  Resource,
+  Root,
+  TextResourceContents,
   ServerCapabilities,
   TextContent,
   ToolAnnotations,
@@ -49,4 +77,13 @@ export interface ServerDescription {
   serverInfo: Implementation
   capabilities: ServerCapabilities
   instructions?: string
+}
+
+/** A resource template as `resources/templates/list` describes it. */
+export interface ResourceTemplate {
+  uriTemplate: string
+  name: string
+  title?: string
+  description?: string
+  mimeType?: string
 }

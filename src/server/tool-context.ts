@@ -1,8 +1,16 @@
 /** The context a tool handler receives: cancellation, progress, logging, and who is calling. */
 import { isObject, type RequestId } from '../protocol/jsonrpc.js'
-import type { Implementation } from '../protocol/types.js'
+import type {
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  Implementation,
+  Root,
+} from '../protocol/types.js'
 import { META_CLIENT_INFO, META_LOG_LEVEL } from '../protocol/versions.js'
 import type { Exchange, Identity } from '../transport/dispatcher.js'
+import { ToolError } from './tool-result.js'
 
 export const LOG_LEVELS = [
   'debug',
@@ -36,6 +44,25 @@ export interface ToolContext {
   progress(progress: number, options?: { total?: number; message?: string }): void
   /** Sends a log message to the caller (`notifications/message`), honouring its log level. */
   log(level: LogLevel, data: unknown, logger?: string): void
+  /**
+   * Asks the client's model for a completion (`sampling/createMessage`). Needs a 2025-era
+   * session whose client declared `sampling`; otherwise throws a `ToolError` saying so.
+   */
+  sample(params: CreateMessageRequestParams): Promise<CreateMessageResult>
+  /**
+   * Asks the user for input through the client (`elicitation/create`, form mode): resolves
+   * with `{ action: 'accept', content }`, or `action` `decline` / `cancel`.
+   */
+  elicit(message: string, requestedSchema: ElicitRequestFormParams['requestedSchema']): Promise<ElicitResult>
+  /** The client's roots (`roots/list`): the directories or URIs it lets the server work in. */
+  roots(): Promise<Root[]>
+  /**
+   * Ends this answer's connection while the call goes on (2025-11-25 resumable streams): the
+   * client reconnects after the server's `retry` interval and receives progress and the result.
+   * Long calls use it so no connection is held open for minutes. Returns false when the
+   * client cannot resume (older protocol, no session); the answer then continues as is.
+   */
+  closeStream(): boolean
 }
 
 /** The context of one tool call: a class so a call allocates one object and no closures. */
@@ -88,6 +115,48 @@ class CallContext implements ToolContext {
     })
   }
 
+  sample(params: CreateMessageRequestParams): Promise<CreateMessageResult> {
+    return this.#ask('sampling/createMessage', params as Record<string, unknown>) as Promise<CreateMessageResult>
+  }
+
+  async elicit(
+    message: string,
+    requestedSchema: ElicitRequestFormParams['requestedSchema'],
+  ): Promise<ElicitResult> {
+    const result = await this.#ask('elicitation/create', { mode: 'form', message, requestedSchema })
+    if (!['accept', 'decline', 'cancel'].includes(result.action as string)) {
+      throw new ToolError(`The client answered elicitation/create with an unknown action: ${String(result.action)}`)
+    }
+    return result as ElicitResult
+  }
+
+  async roots(): Promise<Root[]> {
+    const result = await this.#ask('roots/list', {})
+    return Array.isArray(result.roots) ? (result.roots as Root[]) : []
+  }
+
+  closeStream(): boolean {
+    return this.#exchange.closeStream()
+  }
+
+  #ask(method: keyof typeof NEEDS, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const exchange = this.#exchange
+    const capability = NEEDS[method]
+    if (!exchange.session) {
+      return Promise.reject(
+        new ToolError(
+          `${method} needs a 2025-era session with the client; this ${exchange.era === 'modern' ? '2026-07-28 request (input requests are not supported yet)' : 'stateless request'} has none`,
+        ),
+      )
+    }
+    if (!isObject(exchange.session.clientCapabilities[capability])) {
+      return Promise.reject(
+        new ToolError(`The client did not declare the ${capability} capability: it cannot answer ${method}`),
+      )
+    }
+    return exchange.request(method, params)
+  }
+
   log(level: LogLevel, data: unknown, logger?: string): void {
     const exchange = this.#exchange
     const requested = exchange.era === 'modern' ? exchange.meta?.[META_LOG_LEVEL] : exchange.session?.logLevel
@@ -101,6 +170,13 @@ class CallContext implements ToolContext {
     })
   }
 }
+
+/** The client capability each server→client request needs. */
+const NEEDS = {
+  'sampling/createMessage': 'sampling',
+  'elicitation/create': 'elicitation',
+  'roots/list': 'roots',
+} as const
 
 export function createToolContext(
   exchange: Exchange,

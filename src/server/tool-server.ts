@@ -18,8 +18,18 @@ import { type ParamHeader, scanParamHeaders } from '../transport/header-values.j
 import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from '../transport/http-handler.js'
 import type { ListenFilterKey } from '../transport/listen-streams.js'
 import { type AuthOptions, authenticator } from './auth.js'
+import { complete, parseCompletionRequest } from './completions.js'
 import type { ServerMetrics } from './metrics.js'
+import { type PromptDefinition, type PromptHandler, PromptRegistry } from './prompts.js'
 import { type RateLimitOptions, rateLimiter } from './rate-limit.js'
+import {
+  RESOURCE_NOT_FOUND,
+  type ResourceDefinition,
+  type ResourceReader,
+  ResourceRegistry,
+  type ResourceTemplateDefinition,
+  type TemplateReader,
+} from './resources.js'
 import { createToolContext, LOG_LEVELS, type LogLevel, type ToolContext } from './tool-context.js'
 import { describeIssues, ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
 
@@ -110,6 +120,8 @@ export class ToolServer implements Dispatcher {
   readonly #pageSize: number
   readonly #cache: { ttlMs: number; cacheScope: 'public' | 'private' }
   readonly #tools = new Map<string, RegisteredTool>()
+  readonly #resources = new ResourceRegistry()
+  readonly #prompts = new PromptRegistry()
   readonly #handlers = new Set<McpHttpHandler>()
   readonly #methods: Record<string, MethodHandler>
   #toolList: Tool[] | undefined
@@ -146,14 +158,126 @@ export class ToolServer implements Dispatcher {
       'tools/list': (params) => this.#listTools(params),
       'tools/call': (params, exchange, request) => this.#callTool(params, exchange, request),
       'logging/setLevel': (params, exchange) => this.#setLevel(params, exchange),
+      'resources/list': (params) => this.#page('resources', this.#resources.list(), params),
+      'resources/templates/list': (params) =>
+        this.#page('resourceTemplates', this.#resources.listTemplates(), params),
+      'resources/read': (params, exchange, request) => this.#readResource(params, exchange, request),
+      'resources/subscribe': (params, exchange) => this.#subscribe(params, exchange, true),
+      'resources/unsubscribe': (params, exchange) => this.#subscribe(params, exchange, false),
+      'prompts/list': (params) => this.#page('prompts', this.#prompts.list(), params),
+      'prompts/get': (params, exchange, request) =>
+        this.#prompts.get(params, createToolContext(exchange, request)) as Promise<Record<string, unknown>>,
+      'completion/complete': (params) => this.#complete(params),
     }
   }
 
   /** Change notifications this server delivers on `subscriptions/listen` streams. */
-  readonly listenable: readonly ListenFilterKey[] = ['toolsListChanged']
+  readonly listenable: readonly ListenFilterKey[] = ['toolsListChanged', 'resourcesListChanged', 'promptsListChanged']
 
   get capabilities(): ServerCapabilities {
-    return { tools: { listChanged: true }, logging: {} }
+    return {
+      tools: { listChanged: true },
+      logging: {},
+      ...(this.#resources.size > 0 ? { resources: { subscribe: true, listChanged: true } } : {}),
+      ...(this.#prompts.size > 0 ? { prompts: { listChanged: true } } : {}),
+      ...(this.#resources.size > 0 || this.#prompts.size > 0 ? { completions: {} } : {}),
+    }
+  }
+
+  /**
+   * Registers a resource at a fixed URI; `read` returns text, bytes, or contents.
+   *
+   * @example
+   * ```ts
+   * server.resource('crm://schema', { mimeType: 'text/plain' }, () => schemaText)
+   * ```
+   */
+  resource(uri: string, definition: ResourceDefinition, read: ResourceReader): this {
+    this.#resources.add(uri, definition, read)
+    return this.#changed('notifications/resources/list_changed')
+  }
+
+  /**
+   * Registers resources named by a URI template (`{id}`: one segment, `{+path}`: the rest).
+   *
+   * @example
+   * ```ts
+   * server.resourceTemplate('crm://customers/{id}', { mimeType: 'application/json' }, (uri, { id }) =>
+   *   JSON.stringify(await db.customer(id)))
+   * ```
+   */
+  resourceTemplate(uriTemplate: string, definition: ResourceTemplateDefinition, read: TemplateReader): this {
+    this.#resources.addTemplate(uriTemplate, definition, read)
+    return this.#changed('notifications/resources/list_changed')
+  }
+
+  /**
+   * Registers a prompt; `arguments` is a zod object of strings.
+   *
+   * @example
+   * ```ts
+   * server.prompt('summarize', { arguments: z.object({ topic: z.string() }) }, ({ topic }) => `Summarize ${topic}`)
+   * ```
+   */
+  prompt<A extends z.ZodObject | undefined = undefined>(
+    name: string,
+    definition: PromptDefinition<A>,
+    handler: PromptHandler<A>,
+  ): this {
+    this.#prompts.add(name, definition, handler)
+    return this.#changed('notifications/prompts/list_changed')
+  }
+
+  /** Tells the 2025-era sessions subscribed to `uri` (`resources/subscribe`) that it changed. */
+  resourceUpdated(uri: string): number {
+    let sent = 0
+    for (const h of this.#handlers) sent += h.resourceUpdated(uri)
+    return sent
+  }
+
+  #changed(method: string): this {
+    for (const h of this.#handlers) h.broadcast({ jsonrpc: '2.0', method })
+    return this
+  }
+
+  #page(key: string, items: readonly unknown[], params: Params): Record<string, unknown> {
+    const offset = decodeCursor(params.cursor)
+    const next = offset + this.#pageSize
+    return {
+      [key]: items.slice(offset, next),
+      ...(next < items.length ? { nextCursor: encodeCursor(next) } : {}),
+      ...this.#cache,
+    }
+  }
+
+  async #readResource(params: Params, exchange: Exchange, request: JsonRpcRequest): Promise<Record<string, unknown>> {
+    if (typeof params.uri !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
+    return (await this.#resources.read(params.uri, createToolContext(exchange, request))) as Record<string, unknown>
+  }
+
+  #subscribe(params: Params, exchange: Exchange, on: boolean): Record<string, unknown> {
+    if (typeof params.uri !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
+    if (on && !this.#resources.has(params.uri)) {
+      throw new RpcError(RESOURCE_NOT_FOUND, `Resource not found: ${params.uri}`, { uri: params.uri })
+    }
+    if (!exchange.session) {
+      throw new RpcError(
+        ErrorCode.InvalidRequest,
+        'resources/subscribe needs a 2025-era session (initialize first); 2026-07-28 clients use subscriptions/listen',
+      )
+    }
+    if (on) exchange.session.subscriptions.add(params.uri)
+    else exchange.session.subscriptions.delete(params.uri)
+    return {}
+  }
+
+  async #complete(params: Params): Promise<Record<string, unknown>> {
+    const request = parseCompletionRequest(params)
+    const completers =
+      request.ref.type === 'ref/prompt'
+        ? this.#prompts.completers(request.ref.name)
+        : this.#resources.completers(request.ref.uri)
+    return complete(completers?.[request.argument.name], request)
   }
 
   /** Registers a tool. Registering after the server is serving notifies 2025-era sessions. */
@@ -381,6 +505,6 @@ function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string,
     string,
     unknown
   >
-  delete json.$schema
+  // `$schema` stays: 2020-12 is the spec's default dialect, and saying so lets validators agree (SEP-1613).
   return json
 }

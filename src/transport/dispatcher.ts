@@ -39,6 +39,10 @@ export interface Exchange {
   readonly aborted: boolean
   /** Sends a request-related notification; switches the answer to an SSE stream. */
   notify(notification: JsonRpcNotification): void
+  /** Sends the client a request (sampling, elicitation, roots) and resolves with its result. */
+  request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>
+  /** Ends the connection of a resumable answer early; the client reconnects for the rest. */
+  closeStream(): boolean
   /** Cancels the request (e.g. a per-tool timeout): `signal` aborts with `reason`. */
   abort(reason: unknown): void
   /** W3C trace id of the request: from its `traceparent` header, else a new one. */

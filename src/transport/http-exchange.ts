@@ -5,10 +5,11 @@
  * `signal`: per-request closures and eager controllers measured ~10% of server CPU.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
-import type { JsonRpcNotification } from '../protocol/jsonrpc.js'
+import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
 import { newSpanId, newTraceId, parseTraceparent } from '../protocol/trace-ids.js'
 import type { ProtocolEra } from '../protocol/versions.js'
 import type { Exchange, Identity } from './dispatcher.js'
+import { ReplayableStream } from './replayable-stream.js'
 import type { LegacySession } from './sessions.js'
 import { SSE_HEADERS, sseEvent } from './sse.js'
 
@@ -20,6 +21,8 @@ export interface ExchangeInit {
   headers: IncomingHttpHeaders
   extraHeaders: Record<string, string> | undefined
   identity: Identity | undefined
+  /** `retry` sent with the priming event of resumable streams, in milliseconds. */
+  retryMs: number
 }
 
 export interface RequestTrace {
@@ -49,6 +52,8 @@ export class HttpExchange implements Exchange {
   #controller: AbortController | undefined
   #reason: unknown
   #trace: RequestTrace | undefined
+  #replay: ReplayableStream | undefined
+  readonly #retryMs: number
 
   constructor(res: ServerResponse, init: ExchangeInit) {
     this.#res = res
@@ -59,6 +64,7 @@ export class HttpExchange implements Exchange {
     this.headers = init.headers
     this.extraHeaders = init.extraHeaders
     this.identity = init.identity
+    this.#retryMs = init.retryMs
   }
 
   /** Derived on first use: requests nobody traces or logs pay nothing for it. */
@@ -107,12 +113,104 @@ export class HttpExchange implements Exchange {
   }
 
   notify(notification: JsonRpcNotification): void {
-    const res = this.#res
-    if (this.aborted || res.writableEnded || res.destroyed) return
-    if (!this.streaming) {
-      this.streaming = true
-      res.writeHead(200, this.extraHeaders ? { ...SSE_HEADERS, ...this.extraHeaders } : SSE_HEADERS)
+    this.#send(notification)
+  }
+
+  /** Whether the answer is a resumable stream (its connection may end before the answer does). */
+  get resumable(): boolean {
+    return this.#replay !== undefined
+  }
+
+  /**
+   * Sends the client a request on this answer's stream (2025-era sessions: sampling,
+   * elicitation, roots) and resolves with its result, which the client POSTs back.
+   */
+  request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const session = this.session
+    if (this.era !== 'legacy' || !session) {
+      return Promise.reject(
+        new RpcError(
+          ErrorCode.InvalidRequest,
+          `${method} needs a 2025-era session: this request has none (2026-07-28 input requests are not supported yet)`,
+        ),
+      )
     }
-    res.write(sseEvent(notification))
+    const id = `toolwire-${session.nextId++}`
+    return new Promise((resolve, reject) => {
+      const signal = this.signal
+      const settle = () => {
+        session.pending.delete(id)
+        signal.removeEventListener('abort', onAbort)
+      }
+      const onAbort = () => {
+        settle()
+        reject(new Error(`${method} was abandoned: ${String((signal.reason as Error)?.message ?? signal.reason)}`))
+      }
+      if (signal.aborted) return onAbort()
+      signal.addEventListener('abort', onAbort, { once: true })
+      session.pending.set(id, {
+        resolve: (result) => {
+          settle()
+          resolve(result)
+        },
+        reject: (error) => {
+          settle()
+          reject(error)
+        },
+      })
+      this.#send({ jsonrpc: '2.0', id, method, params })
+    })
+  }
+
+  /**
+   * Ends the HTTP connection of a resumable answer while the request goes on: the client
+   * reconnects (GET + Last-Event-ID) after the `retry` interval and receives the rest.
+   * Returns false when the answer cannot be resumed (pre-2025-11-25 clients, no session).
+   */
+  closeStream(): boolean {
+    if (!this.streaming) this.#start()
+    if (!this.#replay) return false
+    this.#replay.detach()
+    return true
+  }
+
+  /** Writes the final response of a streamed answer. */
+  finish(response: unknown): void {
+    const replay = this.#replay
+    if (!replay) {
+      this.#res.end(sseEvent(response))
+      return
+    }
+    replay.finish(response)
+    const session = this.session!
+    if (replay.attached || this.aborted) session.streams.delete(replay.id)
+    else setTimeout(() => session.streams.delete(replay.id), UNCLAIMED_STREAM_MS).unref()
+  }
+
+  #start(): void {
+    const res = this.#res
+    this.streaming = true
+    res.writeHead(200, this.extraHeaders ? { ...SSE_HEADERS, ...this.extraHeaders } : SSE_HEADERS)
+    const session = this.session
+    if (session && this.protocolVersion >= RESUMABLE_SINCE) {
+      this.#replay = new ReplayableStream(String(session.nextId++), res, this.#retryMs)
+      session.streams.set(this.#replay.id, this.#replay)
+    }
+  }
+
+  #send(message: JsonRpcNotification | JsonRpcRequest): void {
+    const res = this.#res
+    if (this.aborted) return
+    if (!this.streaming) {
+      if (res.writableEnded || res.destroyed) return
+      this.#start()
+    }
+    if (this.#replay) this.#replay.write(message)
+    else if (!res.writableEnded && !res.destroyed) res.write(sseEvent(message))
   }
 }
+
+/** Protocol revision from which POST answers are resumable (SEP-1699). */
+const RESUMABLE_SINCE = '2025-11-25'
+/** How long a finished but unclaimed resumable answer is kept for its client. */
+const UNCLAIMED_STREAM_MS = 5 * 60_000

@@ -33,7 +33,8 @@ import { ListenStreams } from './listen-streams.js'
 import { secretRedactor } from './redact.js'
 import { acceptsBoth, checkModernHeaders, HttpRejection, header, readJson } from './request-checks.js'
 import { type LegacySession, SessionStore } from './sessions.js'
-import { SSE_HEADERS, sseEvent } from './sse.js'
+import { parseEventId } from './replayable-stream.js'
+import { SSE_HEADERS } from './sse.js'
 import {
   endRequestSpan,
   type RequestSpan,
@@ -75,6 +76,11 @@ export interface HttpHandlerOptions {
   /** Interval of keep-alive comments on idle GET streams, in seconds. @default 15 */
   sseKeepAliveSeconds?: number
   /**
+   * How long 2025-11-25 clients wait before reconnecting to a resumable answer whose connection
+   * ended (the SSE `retry` field), in seconds. @default 1
+   */
+  sseRetrySeconds?: number
+  /**
    * A pino logger. Rejected requests are logged at `warn`; with `info` enabled, every answered
    * request gets one line (trace id, method, tool, outcome, status, duration) and a `traceparent`
    * response header. Headers and arguments are never logged. @default silent
@@ -97,6 +103,8 @@ export interface McpHttpHandler {
   (req: IncomingMessage, res: ServerResponse): void
   /** Sends a notification to every 2025-era GET stream and every matching `subscriptions/listen` stream. */
   broadcast(notification: JsonRpcNotification): number
+  /** Sends `notifications/resources/updated` to the 2025-era sessions subscribed to `uri`. */
+  resourceUpdated(uri: string): number
   /** Requests being answered now. */
   readonly inFlightCount: number
   /** Number of open 2025-era sessions. */
@@ -150,6 +158,10 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     )
   }
   let inFlight = 0
+  const retryMs = Math.round((options.sseRetrySeconds ?? 1) * 1000)
+  if (!(retryMs >= 0)) {
+    throw new ToolwireConfigError(`option "sseRetrySeconds" must be ≥ 0, got ${options.sseRetrySeconds}`)
+  }
   const redactArguments = options.logArguments ? secretRedactor(options.redact) : undefined
   const observer = options.observer
   const authenticate = options.authenticate
@@ -342,6 +354,19 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     return session
   }
 
+  /** A client's answer to a request this server sent it (sampling, elicitation, roots). */
+  function deliverResponse(req: IncomingMessage, response: JsonRpcResponse): void {
+    const sessionId = header(req, 'mcp-session-id')
+    const session = sessionId ? sessions.get(sessionId) : undefined
+    const pending = session?.pending.get(String(response.id))
+    if (!pending) {
+      logger.warn({ id: response.id, sessionId }, 'response to no pending server request; ignored')
+      return
+    }
+    if ('result' in response) pending.resolve(isObject(response.result) ? response.result : {})
+    else pending.reject(new RpcError(response.error.code, response.error.message, response.error.data))
+  }
+
   function handleGet(req: IncomingMessage, res: ServerResponse): void {
     if (!legacySessions) {
       throw new HttpRejection(
@@ -357,6 +382,15 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       )
     }
     const session = requireSession(req, null)
+    const resumeFrom = parseEventId(header(req, 'last-event-id'))
+    const stream = resumeFrom ? session.streams.get(resumeFrom.streamId) : undefined
+    if (resumeFrom && stream) {
+      res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': session.id })
+      stream.resume(res, resumeFrom.seq)
+      if (stream.done) session.streams.delete(stream.id)
+      requestLog?.info?.({ era: 'legacy', sessionId: session.id, status: 200, streamId: stream.id }, 'mcp stream resumed')
+      return
+    }
     if (session.stream && !session.stream.writableEnded) {
       throw new HttpRejection(
         409,
@@ -414,7 +448,10 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         classified.id,
       )
     }
-    if (classified.kind === 'response') return void res.writeHead(202).end()
+    if (classified.kind === 'response') {
+      deliverResponse(req, classified.message)
+      return void res.writeHead(202).end()
+    }
     const message = classified.message
     const id = classified.kind === 'request' ? classified.message.id : null
     const decision = decideEra(message, header(req, 'mcp-protocol-version'))
@@ -510,6 +547,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       headers: req.headers,
       extraHeaders: at.extraHeaders,
       identity: identities.get(req),
+      retryMs,
     })
     at.session?.inFlight.set(request.id, exchange)
     inFlight++
@@ -562,9 +600,10 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       inFlight--
       at.session?.inFlight.delete(request.id)
     }
-    const gone = res.writableEnded || res.destroyed
+    // A resumable answer outlives its connection: the client reconnects for the rest.
+    const gone = exchange.resumable ? exchange.aborted : res.writableEnded || res.destroyed
     if (!gone) {
-      if (exchange.streaming) res.end(sseEvent(response))
+      if (exchange.streaming) exchange.finish(response)
       else sendJson(res, { status, body: response, headers: exchange.extraHeaders })
     }
     if (!observed) return
@@ -617,6 +656,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
   }
 
   handler.broadcast = (notification) => sessions.broadcast(notification) + listens.broadcast(notification)
+  handler.resourceUpdated = (uri) =>
+    sessions.broadcast(
+      { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } },
+      (session) => session.subscriptions.has(uri),
+    )
   Object.defineProperty(handler, 'sessionCount', { get: () => sessions.size })
   Object.defineProperty(handler, 'inFlightCount', { get: () => inFlight })
   Object.defineProperty(handler, 'listenerCount', { get: () => sessions.streamCount + listens.size })

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { JsonRpcNotification } from '../protocol/jsonrpc.js'
+import type { ReplayableStream } from './replayable-stream.js'
 import { SSE_KEEPALIVE, sseEvent } from './sse.js'
 
 export interface LegacySession {
@@ -15,6 +16,19 @@ export interface LegacySession {
   stream: ServerResponse | undefined
   /** In-flight requests of this session, for `notifications/cancelled`. */
   readonly inFlight: Map<string | number, { abort(reason: unknown): void }>
+  /** Resource URIs the client subscribed to (`resources/subscribe`). */
+  readonly subscriptions: Set<string>
+  /** Resumable POST answers, by stream id (2025-11-25). */
+  readonly streams: Map<string, ReplayableStream>
+  /** Requests this server sent the client (sampling, elicitation, roots), by JSON-RPC id. */
+  readonly pending: Map<string, PendingRequest>
+  /** Counter for stream and server-request ids. */
+  nextId: number
+}
+
+export interface PendingRequest {
+  resolve(result: Record<string, unknown>): void
+  reject(error: Error): void
 }
 
 export interface SessionStoreOptions {
@@ -54,6 +68,10 @@ export class SessionStore {
       lastSeenMs: Date.now(),
       stream: undefined,
       inFlight: new Map(),
+      subscriptions: new Set(),
+      streams: new Map(),
+      pending: new Map(),
+      nextId: 1,
     }
     this.#sessions.set(session.id, session)
     return session
@@ -71,6 +89,9 @@ export class SessionStore {
     if (!session) return false
     this.#sessions.delete(id)
     for (const controller of session.inFlight.values()) controller.abort(new Error('session terminated'))
+    for (const pending of session.pending.values()) pending.reject(new Error('session terminated'))
+    session.pending.clear()
+    session.streams.clear()
     session.stream?.end()
     return true
   }
@@ -88,12 +109,15 @@ export class SessionStore {
     })
   }
 
-  /** Sends a notification on every open GET stream (e.g. `notifications/tools/list_changed`). */
-  broadcast(notification: JsonRpcNotification): number {
+  /**
+   * Sends a notification on every open GET stream (e.g. `notifications/tools/list_changed`),
+   * or only on those of sessions `to` accepts.
+   */
+  broadcast(notification: JsonRpcNotification, to?: (session: LegacySession) => boolean): number {
     let sent = 0
     const frame = sseEvent(notification)
     for (const session of this.#sessions.values()) {
-      if (session.stream && !session.stream.writableEnded) {
+      if (session.stream && !session.stream.writableEnded && (!to || to(session))) {
         session.stream.write(frame)
         sent++
       }
