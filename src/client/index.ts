@@ -16,11 +16,17 @@ export {
 export type {
   CallToolResult,
   ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
   Implementation,
+  Root,
   ServerDescription,
   Tool,
 } from '../protocol/types.js'
 export type { BreakerState, CircuitBreakerOptions } from './breaker.js'
+export type { ClientRequestHandlers } from './client-requests.js'
 export type { TlsOptions } from './dispatchers.js'
 export {
   type CallToolOptions,

@@ -24,6 +24,7 @@ import { withAuth } from './auth.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
 import type { Call, Send } from './call.js'
 import { listenForToolChanges } from './change-listener.js'
+import { answerServerRequest, capabilitiesOf } from './client-requests.js'
 import { acquireDispatcher } from './dispatchers.js'
 import {
   type MCPServerStreamableHttpOptions,
@@ -59,7 +60,6 @@ export interface ClientEvents {
 }
 
 const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
-const CAPABILITIES: ClientCapabilities = {}
 const CONNECT = 'connect'
 
 /**
@@ -134,13 +134,15 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     })
     const onWarning =
       options.onWarning ?? ((message: string) => console.warn(`toolwire [${this.name}]: ${message}`))
+    const handlers = options.handlers ?? {}
     this.#session = new ClientSession({
       wire,
       headers: this.#o.headers,
       clientInfo: options.clientInfo ?? CLIENT_INFO,
-      capabilities: CAPABILITIES,
+      capabilities: capabilitiesOf(handlers),
       era: options.protocolEra ?? 'auto',
       onWarning,
+      onServerRequest: (request) => answerServerRequest(handlers, request),
       onNotification: (notification) => {
         if (notification.method === 'notifications/tools/list_changed') this.invalidateToolsCache()
       },

@@ -4,6 +4,7 @@ import { ToolwireConfigError } from '../protocol/errors.js'
 import type { Implementation, Tool } from '../protocol/types.js'
 import type { ProtocolEra } from '../protocol/versions.js'
 import type { CircuitBreakerOptions } from './breaker.js'
+import type { ClientRequestHandlers } from './client-requests.js'
 import type { TlsOptions } from './dispatchers.js'
 import type { AuthOption } from './tokens.js'
 import type { ToolListCache } from './tool-cache.js'
@@ -68,6 +69,12 @@ export interface MCPServerStreamableHttpOptions {
   maxResponseBytes?: number
   /** Warnings (rejected tool definitions, a failed notification stream). @default console.warn */
   onWarning?: (message: string) => void
+  /**
+   * Answers to what servers ask mid-call in 2025-era sessions: `sampling`, `elicitation`
+   * (schema defaults applied to accepted forms), `roots`. Each handler declares its capability;
+   * without one, such requests are refused with JSON-RPC -32601. @default none
+   */
+  handlers?: ClientRequestHandlers
 }
 
 export interface ResolvedOptions {

@@ -19,11 +19,11 @@ import type {
   ReadResourceResult,
   Resource,
   Root,
-  TextResourceContents,
   CallToolResult as SdkCallToolResult,
   Tool as SdkTool,
   ServerCapabilities,
   TextContent,
+  TextResourceContents,
   ToolAnnotations,
 } from '@modelcontextprotocol/server'
 
@@ -44,9 +44,9 @@ export type {
   ReadResourceResult,
   Resource,
   Root,
-  TextResourceContents,
   ServerCapabilities,
   TextContent,
+  TextResourceContents,
   ToolAnnotations,
 }
 

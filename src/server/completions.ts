@@ -27,7 +27,8 @@ export function parseCompletionRequest(params: Record<string, unknown>): Complet
   if (!isObject(argument) || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
     throw new RpcError(ErrorCode.InvalidParams, 'params.argument must be { name: string, value: string }')
   }
-  const context = isObject(params.context) && isObject(params.context.arguments) ? params.context.arguments : {}
+  const context =
+    isObject(params.context) && isObject(params.context.arguments) ? params.context.arguments : {}
   const args = Object.fromEntries(
     Object.entries(context).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   )
@@ -49,7 +50,9 @@ export async function complete(
   completer: Completer | undefined,
   request: CompletionRequest,
 ): Promise<Record<string, unknown>> {
-  const values = completer ? [...(await completer(request.argument.value, { arguments: request.arguments }))] : []
+  const values = completer
+    ? [...(await completer(request.argument.value, { arguments: request.arguments }))]
+    : []
   return {
     completion: {
       values: values.slice(0, MAX_VALUES),

@@ -4,7 +4,18 @@ export { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
 export type {
   CallToolResult,
   ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  GetPromptResult,
   Implementation,
+  Prompt,
+  PromptMessage,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  Root,
   Tool,
   ToolAnnotations,
 } from '../protocol/types.js'
@@ -12,10 +23,21 @@ export { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 export type { HttpHandlerOptions, McpHttpHandler } from '../transport/http-handler.js'
 export { type ApiKeyEntry, type AuthOptions, hashApiKey, type Identity, type JwtOptions } from './auth.js'
 export { SERVE_ENV_VARIABLES, serveOptionsFromEnv } from './env.js'
+export type { Completer, Completers } from './completions.js'
 export type { HealthOptions, ReadinessCheck } from './health.js'
 export { createServerLogger, type ServerLoggerOptions, type ServerLogLevel } from './logging.js'
 export { type MetricsOptions, ServerMetrics } from './metrics.js'
+export type { PromptDefinition, PromptHandler, PromptReturn } from './prompts.js'
 export type { RateLimitOptions, RateLimitRule } from './rate-limit.js'
+export {
+  RESOURCE_NOT_FOUND,
+  type ResourceContents,
+  type ResourceDefinition,
+  type ResourceReader,
+  type ResourceReturn,
+  type ResourceTemplateDefinition,
+  type TemplateReader,
+} from './resources.js'
 export { type RunningServer, type ServeOptions, type ServeTlsOptions, serve } from './serve.js'
 export type { LogLevel, ToolContext } from './tool-context.js'
 export { ToolError, type ToolReturn } from './tool-result.js'

@@ -1,5 +1,5 @@
 /** Prompts a server offers: named message templates with string arguments (`prompts/get`). */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, isObject, RpcError } from '../protocol/jsonrpc.js'
 import type { GetPromptResult, Prompt, PromptArgument, PromptMessage } from '../protocol/types.js'
@@ -70,7 +70,8 @@ export class PromptRegistry {
   }
 
   async get(params: Record<string, unknown>, ctx: ToolContext): Promise<GetPromptResult> {
-    if (typeof params.name !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'params.name must be a string')
+    if (typeof params.name !== 'string')
+      throw new RpcError(ErrorCode.InvalidParams, 'params.name must be a string')
     const prompt = this.#prompts.get(params.name)
     if (!prompt) throw new RpcError(ErrorCode.InvalidParams, `Unknown prompt: ${params.name}`)
     if (params.arguments !== undefined && !isObject(params.arguments)) {

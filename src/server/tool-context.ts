@@ -116,7 +116,10 @@ class CallContext implements ToolContext {
   }
 
   sample(params: CreateMessageRequestParams): Promise<CreateMessageResult> {
-    return this.#ask('sampling/createMessage', params as Record<string, unknown>) as Promise<CreateMessageResult>
+    return this.#ask(
+      'sampling/createMessage',
+      params as Record<string, unknown>,
+    ) as Promise<CreateMessageResult>
   }
 
   async elicit(
@@ -125,7 +128,9 @@ class CallContext implements ToolContext {
   ): Promise<ElicitResult> {
     const result = await this.#ask('elicitation/create', { mode: 'form', message, requestedSchema })
     if (!['accept', 'decline', 'cancel'].includes(result.action as string)) {
-      throw new ToolError(`The client answered elicitation/create with an unknown action: ${String(result.action)}`)
+      throw new ToolError(
+        `The client answered elicitation/create with an unknown action: ${String(result.action)}`,
+      )
     }
     return result as ElicitResult
   }

@@ -172,7 +172,11 @@ export class ToolServer implements Dispatcher {
   }
 
   /** Change notifications this server delivers on `subscriptions/listen` streams. */
-  readonly listenable: readonly ListenFilterKey[] = ['toolsListChanged', 'resourcesListChanged', 'promptsListChanged']
+  readonly listenable: readonly ListenFilterKey[] = [
+    'toolsListChanged',
+    'resourcesListChanged',
+    'promptsListChanged',
+  ]
 
   get capabilities(): ServerCapabilities {
     return {
@@ -250,13 +254,22 @@ export class ToolServer implements Dispatcher {
     }
   }
 
-  async #readResource(params: Params, exchange: Exchange, request: JsonRpcRequest): Promise<Record<string, unknown>> {
-    if (typeof params.uri !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
-    return (await this.#resources.read(params.uri, createToolContext(exchange, request))) as Record<string, unknown>
+  async #readResource(
+    params: Params,
+    exchange: Exchange,
+    request: JsonRpcRequest,
+  ): Promise<Record<string, unknown>> {
+    if (typeof params.uri !== 'string')
+      throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
+    return (await this.#resources.read(params.uri, createToolContext(exchange, request))) as Record<
+      string,
+      unknown
+    >
   }
 
   #subscribe(params: Params, exchange: Exchange, on: boolean): Record<string, unknown> {
-    if (typeof params.uri !== 'string') throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
+    if (typeof params.uri !== 'string')
+      throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
     if (on && !this.#resources.has(params.uri)) {
       throw new RpcError(RESOURCE_NOT_FOUND, `Resource not found: ${params.uri}`, { uri: params.uri })
     }

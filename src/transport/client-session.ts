@@ -10,6 +10,8 @@ import {
   type JsonRpcMessage,
   type JsonRpcNotification,
   type JsonRpcRequest,
+  type JsonRpcResponse,
+  RpcError,
 } from '../protocol/jsonrpc.js'
 import type { ClientCapabilities, Implementation, ServerDescription, Tool } from '../protocol/types.js'
 import {
@@ -41,6 +43,8 @@ export interface ClientSessionOptions {
   onReconnect?: (reason: string) => void
   /** The 2025-era GET notification stream was re-opened: notifications may have been missed. */
   onStreamReopened?: () => void
+  /** Answers requests the server sends mid-call (sampling, elicitation, roots). @default refuse them */
+  onServerRequest?: (request: JsonRpcRequest) => Promise<Record<string, unknown>>
 }
 
 export interface RequestOptions {
@@ -138,10 +142,14 @@ export class ClientSession {
       params: this.#framing.params(params, options.extraMeta, this.#era === 'legacy'),
     }
     const base = this.#framing.headers(method, params, this.#era === 'legacy')
+    const forward = options.onMessage
     const request = {
       headers: options.headers ? { ...base, ...options.headers } : base,
       signal: options.signal,
-      onMessage: options.onMessage,
+      onMessage: (message: JsonRpcMessage) => {
+        if ('method' in message && 'id' in message) this.#answerServer(message)
+        else forward?.(message)
+      },
     }
     try {
       const outcome = await this.#o.wire.post({ body, ...request }, id)
@@ -236,6 +244,35 @@ export class ClientSession {
   #background(): Record<string, string> {
     const extra = this.#o.backgroundHeaders?.()
     return extra ? { ...this.#framing.base, ...extra } : this.#framing.base
+  }
+
+  /** Answers a request the server sent on a response stream, POSTing the JSON-RPC response back. */
+  #answerServer(request: JsonRpcRequest): void {
+    const handle = this.#o.onServerRequest
+    const answering = handle
+      ? Promise.resolve().then(() => handle(request))
+      : Promise.reject(
+          new RpcError(ErrorCode.MethodNotFound, `This client does not handle ${request.method}`),
+        )
+    answering
+      .then(
+        (result): JsonRpcResponse => ({ jsonrpc: '2.0', id: request.id, result }),
+        (error: unknown): JsonRpcResponse => ({
+          jsonrpc: '2.0',
+          id: request.id,
+          error:
+            error instanceof RpcError
+              ? error.toJSON()
+              : {
+                  code: ErrorCode.InternalError,
+                  message: error instanceof Error ? error.message : String(error),
+                },
+        }),
+      )
+      .then((body) => this.#o.wire.post({ body, headers: this.#background() }, undefined))
+      .catch((error: unknown) =>
+        this.#o.onWarning?.(`answering the server's ${request.method} failed: ${String(error)}`),
+      )
   }
 
   /** 2025 era: tell the server to stop (2026-07-28 servers see the closed stream instead). */
@@ -386,7 +423,9 @@ export class ClientSession {
     this.#listening = controller
     const onNotification = this.#o.onNotification!
     const forward = (message: JsonRpcMessage) => {
-      if ('method' in message && !('id' in message)) onNotification(message)
+      if (!('method' in message)) return
+      if ('id' in message) this.#answerServer(message)
+      else onNotification(message)
     }
     const run = async () => {
       for (let attempt = 0; !controller.signal.aborted; attempt++) {

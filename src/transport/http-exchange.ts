@@ -144,7 +144,9 @@ export class HttpExchange implements Exchange {
       }
       const onAbort = () => {
         settle()
-        reject(new Error(`${method} was abandoned: ${String((signal.reason as Error)?.message ?? signal.reason)}`))
+        reject(
+          new Error(`${method} was abandoned: ${String((signal.reason as Error)?.message ?? signal.reason)}`),
+        )
       }
       if (signal.aborted) return onAbort()
       signal.addEventListener('abort', onAbort, { once: true })

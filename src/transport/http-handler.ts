@@ -31,9 +31,9 @@ import type {
 import { HttpExchange } from './http-exchange.js'
 import { ListenStreams } from './listen-streams.js'
 import { secretRedactor } from './redact.js'
+import { parseEventId } from './replayable-stream.js'
 import { acceptsBoth, checkModernHeaders, HttpRejection, header, readJson } from './request-checks.js'
 import { type LegacySession, SessionStore } from './sessions.js'
-import { parseEventId } from './replayable-stream.js'
 import { SSE_HEADERS } from './sse.js'
 import {
   endRequestSpan,
@@ -388,7 +388,10 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
       res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': session.id })
       stream.resume(res, resumeFrom.seq)
       if (stream.done) session.streams.delete(stream.id)
-      requestLog?.info?.({ era: 'legacy', sessionId: session.id, status: 200, streamId: stream.id }, 'mcp stream resumed')
+      requestLog?.info?.(
+        { era: 'legacy', sessionId: session.id, status: 200, streamId: stream.id },
+        'mcp stream resumed',
+      )
       return
     }
     if (session.stream && !session.stream.writableEnded) {

@@ -1,0 +1,48 @@
+/**
+ * The client command the MCP conformance suite drives: it appends the server URL and sets
+ * MCP_CONFORMANCE_SCENARIO. Built only with toolwire's public API.
+ *   npx tsx examples/conformance/client.ts http://localhost:3000/mcp
+ */
+import { MCPServerStreamableHttp } from 'toolwire/client'
+
+const url = process.argv[2]
+const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? 'initialize'
+if (!url) {
+  console.error('usage: client.ts <server-url>   (MCP_CONFORMANCE_SCENARIO names the scenario)')
+  process.exit(2)
+}
+
+const server = new MCPServerStreamableHttp({
+  name: `conformance ${scenario}`,
+  params: { url, timeout: 10, sseReadTimeout: 30 },
+  clientSessionTimeoutSeconds: 30,
+  // The suite's servers speak the 2025 revisions.
+  protocolEra: 'legacy',
+  clientInfo: { name: 'toolwire-conformance-client', version: '1.0.0' },
+  handlers: {
+    // Accept with nothing filled in: toolwire applies the schema's defaults (SEP-1034).
+    elicitation: () => ({ action: 'accept', content: {} }),
+    sampling: () => ({
+      role: 'assistant',
+      content: { type: 'text', text: 'conformance answer' },
+      model: 'none',
+    }),
+    roots: () => [{ uri: 'file:///tmp', name: 'tmp' }],
+  },
+})
+
+const args: Record<string, Record<string, unknown>> = { add_numbers: { a: 5, b: 3 } }
+
+try {
+  await server.connect()
+  const tools = await server.listTools()
+  console.log(`${scenario}: ${tools.length} tools: ${tools.map((t) => t.name).join(', ')}`)
+  if (scenario !== 'initialize') {
+    for (const tool of tools) {
+      const result = await server.callTool(tool.name, args[tool.name] ?? {})
+      console.log(`${tool.name} → ${JSON.stringify(result.content)}`)
+    }
+  }
+} finally {
+  await server.close()
+}

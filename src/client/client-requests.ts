@@ -1,0 +1,80 @@
+/**
+ * Answers to what a server asks this client mid-call (2025-era sessions): sampling, elicitation
+ * and roots. Each has a handler in the options; declaring a handler declares the capability.
+ */
+import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
+import type {
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  Root,
+} from '../protocol/types.js'
+
+export interface ClientRequestHandlers {
+  /** Answers `sampling/createMessage`: run the server's prompt through your model. */
+  sampling?: (params: CreateMessageRequestParams) => Promise<CreateMessageResult> | CreateMessageResult
+  /**
+   * Answers `elicitation/create` (form mode): ask the user. Fields the user left out are filled
+   * from the schema's `default` values before the answer is sent (SEP-1034).
+   */
+  elicitation?: (params: ElicitRequestFormParams) => Promise<ElicitResult> | ElicitResult
+  /** Answers `roots/list`: the directories or URIs the server may work in. */
+  roots?: () => Promise<Root[]> | Root[]
+}
+
+/** The capabilities the handlers declare. */
+export function capabilitiesOf(handlers: ClientRequestHandlers): ClientCapabilities {
+  return {
+    ...(handlers.sampling ? { sampling: {} } : {}),
+    ...(handlers.elicitation ? { elicitation: { form: {} } } : {}),
+    ...(handlers.roots ? { roots: { listChanged: false } } : {}),
+  }
+}
+
+/** Answers one server request with the matching handler; an `RpcError` for anything else. */
+export async function answerServerRequest(
+  handlers: ClientRequestHandlers,
+  request: JsonRpcRequest,
+): Promise<Record<string, unknown>> {
+  const params = request.params ?? {}
+  switch (request.method) {
+    case 'ping':
+      return {}
+    case 'sampling/createMessage':
+      if (handlers.sampling) return { ...(await handlers.sampling(params as CreateMessageRequestParams)) }
+      break
+    case 'elicitation/create':
+      if (handlers.elicitation) {
+        if (params.mode !== undefined && params.mode !== 'form') {
+          throw new RpcError(
+            ErrorCode.InvalidParams,
+            `elicitation mode "${String(params.mode)}" is not supported`,
+          )
+        }
+        const form = params as ElicitRequestFormParams
+        return { ...withDefaults(await handlers.elicitation(form), form.requestedSchema) }
+      }
+      break
+    case 'roots/list':
+      if (handlers.roots) return { roots: await handlers.roots() }
+      break
+  }
+  throw new RpcError(ErrorCode.MethodNotFound, `This client does not handle ${request.method}`)
+}
+
+/** SEP-1034: an accepted form carries every field with a default, even those the user skipped. */
+export function withDefaults(
+  result: ElicitResult,
+  schema: ElicitRequestFormParams['requestedSchema'] | undefined,
+): ElicitResult {
+  if (result.action !== 'accept' || !schema || !isObject(schema.properties)) return result
+  const content: Record<string, unknown> = { ...(result.content ?? {}) }
+  for (const [name, property] of Object.entries(schema.properties)) {
+    if (content[name] === undefined && isObject(property) && property.default !== undefined) {
+      content[name] = property.default
+    }
+  }
+  return { ...result, content: content as ElicitResult['content'] }
+}
