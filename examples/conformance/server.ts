@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util'
 import { serve, ToolServer } from 'toolwire/server'
 import { z } from 'zod'
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '3010' } } })
+const { values } = parseArgs({ options: { port: { type: 'string', default: '3010' } }, strict: false })
 
 // A 1×1 red PNG and a minimal WAV, base64.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='
