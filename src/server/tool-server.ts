@@ -172,11 +172,13 @@ export class ToolServer implements Dispatcher {
   }
 
   /** Change notifications this server delivers on `subscriptions/listen` streams. */
-  readonly listenable: readonly ListenFilterKey[] = [
-    'toolsListChanged',
-    'resourcesListChanged',
-    'promptsListChanged',
-  ]
+  get listenable(): readonly ListenFilterKey[] {
+    return [
+      'toolsListChanged',
+      ...(this.#resources.size > 0 ? (['resourcesListChanged'] as const) : []),
+      ...(this.#prompts.size > 0 ? (['promptsListChanged'] as const) : []),
+    ]
+  }
 
   get capabilities(): ServerCapabilities {
     return {
@@ -261,10 +263,17 @@ export class ToolServer implements Dispatcher {
   ): Promise<Record<string, unknown>> {
     if (typeof params.uri !== 'string')
       throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
-    return (await this.#resources.read(params.uri, createToolContext(exchange, request))) as Record<
-      string,
-      unknown
-    >
+    try {
+      const result = await this.#resources.read(params.uri, createToolContext(exchange, request))
+      // 2026-07-28 read results carry cache hints, like list results (SEP-2549).
+      return exchange.era === 'modern' ? { ...result, ...this.#cache } : (result as Record<string, unknown>)
+    } catch (error) {
+      // 2025 revisions answer an unknown resource with -32002; 2026-07-28 with -32602 (SEP-2164).
+      if (exchange.era === 'modern' && error instanceof RpcError && error.code === RESOURCE_NOT_FOUND) {
+        throw new RpcError(ErrorCode.InvalidParams, error.message, error.data)
+      }
+      throw error
+    }
   }
 
   #subscribe(params: Params, exchange: Exchange, on: boolean): Record<string, unknown> {

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { type ClientRequestHandlers, MCPServerStreamableHttp } from '../../src/client/index.js'
+import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import { JSON_HEADERS, send } from '../support/raw.js'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function askingServer() {
+  return new ToolServer({ name: 'asking', version: '1.0.0' })
+    .tool('summarize', { input: z.object({ text: z.string() }) }, async ({ text }, ctx) => {
+      const result = await ctx.sample({
+        messages: [{ role: 'user', content: { type: 'text', text: `Summarize: ${text}` } }],
+        maxTokens: 50,
+      })
+      const content = Array.isArray(result.content) ? result.content[0] : result.content
+      return `summary: ${content?.type === 'text' ? content.text : '?'} (${result.model})`
+    })
+    .tool('confirm', { input: z.object({}) }, async (_args, ctx) => {
+      const answer = await ctx.elicit('Confirm the deal?', {
+        type: 'object',
+        properties: {
+          approved: { type: 'boolean', default: true },
+          note: { type: 'string', default: 'none' },
+          amount: { type: 'number' },
+        },
+      })
+      return `${answer.action} ${JSON.stringify(answer.content ?? null)}`
+    })
+    .tool('where', { input: z.object({}) }, async (_args, ctx) =>
+      (await ctx.roots()).map((root) => root.uri).join(','),
+    )
+    .tool('long_report', { input: z.object({}) }, async (_args, ctx) => {
+      ctx.progress(1, { total: 3, message: 'started' })
+      const resumable = ctx.closeStream()
+      await sleep(150)
+      ctx.progress(2, { total: 3, message: 'while the client was away' })
+      await sleep(20)
+      ctx.progress(3, { total: 3 })
+      return `report ready (resumable: ${resumable})`
+    })
+}
+
+let running: RunningServer
+beforeAll(async () => {
+  running = await serve(askingServer(), { port: 0, sseRetrySeconds: 0.05 })
+})
+afterAll(() => running.close())
+
+function connect(handlers?: ClientRequestHandlers, era: 'legacy' | 'modern' = 'legacy') {
+  return new MCPServerStreamableHttp({
+    params: { url: running.url },
+    protocolEra: era,
+    maxRetryAttempts: 0,
+    ...(handlers ? { handlers } : {}),
+  }).connect()
+}
+
+const text = (result: { content: Array<{ type: string; text?: string }> }) => result.content[0]?.text
+
+describe('tools that ask the client (2025-era sessions)', () => {
+  it('sampling: the tool gets the client model answer', async () => {
+    const seen: unknown[] = []
+    await using client = await connect({
+      sampling: (params) => {
+        seen.push(params.messages[0]?.content)
+        return { role: 'assistant', content: { type: 'text', text: 'short' }, model: 'test-model' }
+      },
+    })
+    expect(text(await client.callTool('summarize', { text: 'a long story' }))).toBe(
+      'summary: short (test-model)',
+    )
+    expect(seen).toEqual([{ type: 'text', text: 'Summarize: a long story' }])
+  })
+
+  it('elicitation: accepted forms get schema defaults; decline and cancel reach the tool', async () => {
+    let action: 'accept' | 'decline' | 'cancel' = 'accept'
+    await using client = await connect({
+      elicitation: (params) => {
+        expect(params.message).toBe('Confirm the deal?')
+        return action === 'accept' ? { action, content: { amount: 12 } } : { action }
+      },
+    })
+    expect(text(await client.callTool('confirm'))).toBe('accept {"amount":12,"approved":true,"note":"none"}')
+    action = 'decline'
+    expect(text(await client.callTool('confirm'))).toBe('decline null')
+    action = 'cancel'
+    expect(text(await client.callTool('confirm'))).toBe('cancel null')
+  })
+
+  it('roots: the tool lists the roots the client offers', async () => {
+    await using client = await connect({ roots: () => [{ uri: 'file:///work', name: 'work' }] })
+    expect(text(await client.callTool('where'))).toBe('file:///work')
+  })
+
+  it('a client without the handler: the tool fails clearly and nothing hangs', async () => {
+    await using client = await connect()
+    const result = await client.callTool('summarize', { text: 'x' })
+    expect(result.isError).toBe(true)
+    expect(text(result)).toBe(
+      'The client did not declare the sampling capability: it cannot answer sampling/createMessage',
+    )
+  })
+
+  it('a handler that throws: the tool sees the client error', async () => {
+    await using client = await connect({
+      elicitation: () => {
+        throw new Error('no user at the keyboard')
+      },
+    })
+    const result = await client.callTool('confirm')
+    expect(result.isError).toBe(true)
+    expect(text(result)).toContain('no user at the keyboard')
+  })
+
+  it('2026-07-28 requests have no session to ask on: a clear error result', async () => {
+    await using client = await connect(
+      { sampling: () => ({ role: 'assistant', content: { type: 'text', text: '' }, model: 'm' }) },
+      'modern',
+    )
+    const result = await client.callTool('summarize', { text: 'x' })
+    expect(result.isError).toBe(true)
+    expect(text(result)).toContain('sampling/createMessage needs a 2025-era session')
+  })
+})
+
+describe('resumable answers (2025-11-25)', () => {
+  it('a tool closes its stream; the client reconnects with Last-Event-ID and gets the rest', async () => {
+    await using client = await connect()
+    const progress: string[] = []
+    const result = await client.callTool(
+      'long_report',
+      {},
+      {
+        onProgress: (p) => progress.push(`${p.progress}/${p.total}${p.message ? ` ${p.message}` : ''}`),
+      },
+    )
+    expect(text(result)).toBe('report ready (resumable: true)')
+    expect(progress).toEqual(['1/3 started', '2/3 while the client was away', '3/3'])
+  })
+
+  it('a 2025-06-18 session cannot resume: closeStream says so and the answer goes on', async () => {
+    const init = await send(running.url, {
+      headers: JSON_HEADERS,
+      body: {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'old', version: '1' },
+        },
+      },
+    })
+    const session = String(init.headers['mcp-session-id'])
+    const headers = { ...JSON_HEADERS, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' }
+    const call = await send(running.url, {
+      headers,
+      body: { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'long_report', arguments: {} } },
+    })
+    expect(call.text).not.toMatch(/^id:/m) // no event ids, no priming event: not resumable
+    expect(call.text).toContain('report ready (resumable: false)')
+  })
+})
