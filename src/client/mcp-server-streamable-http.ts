@@ -12,7 +12,6 @@ import {
 import { isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
 import type {
   CallToolResult,
-  ClientCapabilities,
   Implementation,
   ServerDescription,
   Tool,
@@ -24,7 +23,7 @@ import { withAuth } from './auth.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
 import type { Call, Send } from './call.js'
 import { listenForToolChanges } from './change-listener.js'
-import { answerServerRequest, capabilitiesOf } from './client-requests.js'
+import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
 import { acquireDispatcher } from './dispatchers.js'
 import {
   type MCPServerStreamableHttpOptions,
@@ -61,6 +60,8 @@ export interface ClientEvents {
 
 const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
 const CONNECT = 'connect'
+/** Rounds of `input_required` answers one tool call may take (2026-07-28). */
+const MAX_INPUT_ROUNDS = 10
 
 /**
  * A connection to one remote MCP server over Streamable HTTP, with the production policies
@@ -86,6 +87,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   readonly #site: ErrorSite
   readonly #session: ClientSession
   readonly #send: Send
+  readonly #handlers: ClientRequestHandlers
   readonly #tokens: TokenSource | undefined
   readonly #breaker: CircuitBreaker | undefined
   readonly #cache: ToolListCache | undefined
@@ -135,6 +137,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     const onWarning =
       options.onWarning ?? ((message: string) => console.warn(`toolwire [${this.name}]: ${message}`))
     const handlers = options.handlers ?? {}
+    this.#handlers = handlers
     this.#session = new ClientSession({
       wire,
       headers: this.#o.headers,
@@ -292,9 +295,20 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       await this.listTools(options.signal ? { signal: options.signal } : {})
       result = await this.#callOnce(name, args, { ...options, idempotent })
     }
+    // 2026-07-28 multi round-trip: answer what the tool asks, then call again with the answers.
+    for (let round = 1; result.resultType === 'input_required'; round++) {
+      if (round > MAX_INPUT_ROUNDS) {
+        throw new McpProtocolError(
+          `tools/call ${name} still asked for input after ${MAX_INPUT_ROUNDS} rounds; giving up`,
+          this.#site,
+        )
+      }
+      const retry = await this.#answerInputRequests(name, result)
+      result = await this.#callOnce(name, args, { ...options, idempotent, retry })
+    }
     if (result.resultType !== undefined && result.resultType !== 'complete') {
       throw new McpProtocolError(
-        `tools/call ${name} needs client input (resultType "${String(result.resultType)}"), which this client does not provide yet`,
+        `tools/call ${name} answered with resultType "${String(result.resultType)}", which this client does not handle`,
         this.#site,
       )
     }
@@ -311,10 +325,43 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     return toolResult
   }
 
+  /** Fulfils an `input_required` result's requests with `options.handlers`; the retry's extra params. */
+  async #answerInputRequests(
+    name: string,
+    result: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const requests = isObject(result.inputRequests) ? result.inputRequests : {}
+    const inputResponses: Record<string, unknown> = {}
+    for (const [key, request] of Object.entries(requests)) {
+      if (!isObject(request) || typeof request.method !== 'string') {
+        throw new McpProtocolError(`tools/call ${name}: inputRequests.${key} has no method`, this.#site)
+      }
+      const params = isObject(request.params) ? request.params : {}
+      try {
+        inputResponses[key] = await answerServerRequest(this.#handlers, {
+          jsonrpc: '2.0',
+          id: key,
+          method: request.method,
+          params,
+        })
+      } catch (error) {
+        throw new McpProtocolError(
+          `tools/call ${name} asked for ${request.method}, which this client could not answer: ${error instanceof Error ? error.message : String(error)} (options.handlers)`,
+          this.#site,
+          { cause: error },
+        )
+      }
+    }
+    return {
+      inputResponses,
+      ...(typeof result.requestState === 'string' ? { requestState: result.requestState } : {}),
+    }
+  }
+
   #callOnce(
     name: string,
     args: Record<string, unknown>,
-    options: CallToolOptions & { idempotent: boolean },
+    options: CallToolOptions & { idempotent: boolean; retry?: Record<string, unknown> },
   ): Promise<Record<string, unknown>> {
     const onProgress = options.onProgress
     const token = onProgress ? `tw-${Math.random().toString(36).slice(2)}` : undefined
@@ -337,7 +384,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       : undefined
     return this.#run(
       'tools/call',
-      { name, arguments: args },
+      options.retry ? { name, arguments: args, ...options.retry } : { name, arguments: args },
       {
         signal: options.signal,
         idempotent: options.idempotent,

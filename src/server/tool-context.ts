@@ -8,8 +8,9 @@ import type {
   Implementation,
   Root,
 } from '../protocol/types.js'
-import { META_CLIENT_INFO, META_LOG_LEVEL } from '../protocol/versions.js'
+import { META_CLIENT_CAPABILITIES, META_CLIENT_INFO, META_LOG_LEVEL } from '../protocol/versions.js'
 import type { Exchange, Identity } from '../transport/dispatcher.js'
+import { InputRequired } from './input-requests.js'
 import { ToolError } from './tool-result.js'
 
 export const LOG_LEVELS = [
@@ -66,13 +67,22 @@ export interface ToolContext {
 }
 
 /** The context of one tool call: a class so a call allocates one object and no closures. */
-class CallContext implements ToolContext {
+export class CallContext implements ToolContext {
   readonly requestId: RequestId
+  /** 2026-07-28: the first question of this round without an answer (the call then ends with it). */
+  pendingInput: InputRequired | undefined
   readonly #exchange: Exchange
   readonly #progressToken: string | number | undefined
+  readonly #answers: Record<string, Record<string, unknown>>
+  #asked = 0
 
-  constructor(exchange: Exchange, request: { id: RequestId; params?: Record<string, unknown> }) {
+  constructor(
+    exchange: Exchange,
+    request: { id: RequestId; params?: Record<string, unknown> },
+    answers: Record<string, Record<string, unknown>> = {},
+  ) {
     this.#exchange = exchange
+    this.#answers = answers
     this.requestId = request.id
     const meta = request.params?._meta
     const token = isObject(meta) ? meta.progressToken : undefined
@@ -144,13 +154,34 @@ class CallContext implements ToolContext {
     return this.#exchange.closeStream()
   }
 
+  /** The answers this call has so far (2026-07-28), to carry in the next `requestState`. */
+  get answers(): Record<string, Record<string, unknown>> {
+    return this.#answers
+  }
+
   #ask(method: keyof typeof NEEDS, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const exchange = this.#exchange
     const capability = NEEDS[method]
+    if (exchange.era === 'modern') {
+      const declared = exchange.meta?.[META_CLIENT_CAPABILITIES]
+      if (!isObject(declared) || !isObject(declared[capability])) {
+        return Promise.reject(
+          new ToolError(
+            `The client did not declare the ${capability} capability: it cannot answer ${method}`,
+          ),
+        )
+      }
+      // Questions are numbered in the order the handler asks them, the same on every round.
+      const key = `${capability}-${++this.#asked}`
+      const answer = this.#answers[key]
+      if (answer) return Promise.resolve(answer)
+      this.pendingInput ??= new InputRequired(key, { method, params })
+      return Promise.reject(this.pendingInput)
+    }
     if (!exchange.session) {
       return Promise.reject(
         new ToolError(
-          `${method} needs a 2025-era session with the client; this ${exchange.era === 'modern' ? '2026-07-28 request (input requests are not supported yet)' : 'stateless request'} has none`,
+          `${method} needs a 2025-era session with the client (or a 2026-07-28 request); this stateless 2025-era request has none`,
         ),
       )
     }
@@ -186,6 +217,7 @@ const NEEDS = {
 export function createToolContext(
   exchange: Exchange,
   request: { id: RequestId; params?: Record<string, unknown> },
-): ToolContext {
-  return new CallContext(exchange, request)
+  answers?: Record<string, Record<string, unknown>>,
+): CallContext {
+  return new CallContext(exchange, request, answers)
 }

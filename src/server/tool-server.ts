@@ -19,6 +19,7 @@ import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from 
 import type { ListenFilterKey } from '../transport/listen-streams.js'
 import { type AuthOptions, authenticator } from './auth.js'
 import { complete, parseCompletionRequest } from './completions.js'
+import { answersOf, RequestStateCodec } from './input-requests.js'
 import type { ServerMetrics } from './metrics.js'
 import { type PromptDefinition, type PromptHandler, PromptRegistry } from './prompts.js'
 import { type RateLimitOptions, rateLimiter } from './rate-limit.js'
@@ -30,7 +31,13 @@ import {
   type ResourceTemplateDefinition,
   type TemplateReader,
 } from './resources.js'
-import { createToolContext, LOG_LEVELS, type LogLevel, type ToolContext } from './tool-context.js'
+import {
+  type CallContext,
+  createToolContext,
+  LOG_LEVELS,
+  type LogLevel,
+  type ToolContext,
+} from './tool-context.js'
 import { describeIssues, ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
 
 export interface ToolServerOptions {
@@ -49,6 +56,12 @@ export interface ToolServerOptions {
    * @default { ttlMs: 60000, scope: 'private' }
    */
   listCache?: { ttlMs?: number; scope?: 'public' | 'private' }
+  /**
+   * Key that signs `requestState` when a 2026-07-28 tool call asks the client something
+   * (`ctx.elicit`, `ctx.sample`, `ctx.roots`). Give every replica behind one load balancer the
+   * same secret, so any of them can continue a call. @default random per process
+   */
+  requestStateSecret?: string
 }
 
 export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | undefined> {
@@ -126,6 +139,7 @@ export class ToolServer implements Dispatcher {
   readonly #methods: Record<string, MethodHandler>
   #toolList: Tool[] | undefined
   readonly #serverInfoMeta: Record<string, unknown>
+  readonly #requestState: RequestStateCodec
 
   constructor(options: ToolServerOptions) {
     if (!options.name) throw new ToolwireConfigError('ToolServer: option "name" is required')
@@ -147,6 +161,7 @@ export class ToolServer implements Dispatcher {
       ...(options.title ? { title: options.title } : {}),
     }
     this.#instructions = options.instructions
+    this.#requestState = new RequestStateCodec(options.requestStateSecret)
     this.#serverInfoMeta = { [META_SERVER_INFO]: this.info }
     this.#pageSize = pageSize
     this.#cache = { ttlMs, cacheScope: options.listCache?.scope ?? 'private' }
@@ -395,7 +410,7 @@ export class ToolServer implements Dispatcher {
     if (exchange.era === 'legacy') return result
     // 2026-07-28: every result says its type and who answered. Results are fresh objects
     // (handlers' own results are copied in toCallToolResult), so they are stamped in place.
-    result.resultType = 'complete'
+    result.resultType ??= 'complete'
     result._meta = isObject(result._meta)
       ? { ...result._meta, ...this.#serverInfoMeta }
       : this.#serverInfoMeta
@@ -460,17 +475,29 @@ export class ToolServer implements Dispatcher {
         true,
       ) as Record<string, unknown>
     }
-    return (await runTool(tool, parsed.data, { exchange, request })) as Record<string, unknown>
+    let answers: Record<string, Record<string, unknown>> | undefined
+    const binding = { target: `tools/call ${params.name}`, subject: exchange.identity?.subject ?? '' }
+    if (exchange.era === 'modern')
+      answers = answersOf(params, this.#requestState.decode(params.requestState, binding))
+    const ctx = createToolContext(exchange, request, answers)
+    const result = await runTool(tool, parsed.data, { exchange, ctx })
+    const pending = ctx.pendingInput
+    if (!pending) return result as Record<string, unknown>
+    // 2026-07-28: the handler asked something not answered yet; the client answers and retries.
+    return {
+      resultType: 'input_required',
+      inputRequests: { [pending.key]: pending.request },
+      requestState: this.#requestState.encode({ ...binding, answers: ctx.answers }),
+    }
   }
 }
 
 async function runTool(
   tool: RegisteredTool,
   args: unknown,
-  { exchange, request }: { exchange: Exchange; request: JsonRpcRequest },
+  { exchange, ctx }: { exchange: Exchange; ctx: CallContext },
 ): Promise<CallToolResult> {
   const name = tool.definition.name
-  const ctx = createToolContext(exchange, request)
   const seconds = tool.timeoutSeconds
   let timer: NodeJS.Timeout | undefined
   const timedOut = () => textResult(`Tool '${name}' timed out after ${seconds} s (timeoutSeconds)`, true)

@@ -33,7 +33,8 @@ describe.each(Object.keys(expected))('toolwire client → %s', (name) => {
     const server = servers[name]!
     await using client = await new MCPServerStreamableHttp({ name, params: { url: server.url } }).connect()
     expect(client.protocolVersion).toBe(expected[name]!.version)
-    expect((await client.listTools()).map((t) => t.name).sort()).toEqual(['echo', 'slow_progress'])
+    const names = (await client.listTools()).map((t) => t.name).sort()
+    expect(names.filter((n) => n !== 'greet')).toEqual(['echo', 'slow_progress'])
     expect((await client.callTool('echo', { text: 'héllo' })).content).toEqual([
       { type: 'text', text: 'héllo' },
     ])
@@ -64,4 +65,26 @@ describe('2025-era session lifecycle against SDK v1 stateful', () => {
       await server.close()
     }
   })
+})
+
+describe('toolwire client answering an SDK v2 server that asks for input', () => {
+  // (Its 2025-era fallback serves each request without a session, so it cannot ask there.)
+  it.each([['2026-07-28: input_required, answered and retried', 'modern']] as const)(
+    '%s',
+    async (_case, era) => {
+      const seen: string[] = []
+      await using client = await new MCPServerStreamableHttp({
+        params: { url: servers['SDK v2 createMcpHandler']!.url },
+        protocolEra: era,
+        handlers: {
+          elicitation: (params) => {
+            seen.push(params.message)
+            return { action: 'accept', content: { name: 'Ada' } }
+          },
+        },
+      }).connect()
+      expect((await client.callTool('greet')).content).toEqual([{ type: 'text', text: 'hello Ada' }])
+      expect(seen).toEqual(['Your name?'])
+    },
+  )
 })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { type ClientRequestHandlers, MCPServerStreamableHttp } from '../../src/client/index.js'
 import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
-import { JSON_HEADERS, send } from '../support/raw.js'
+import { JSON_HEADERS, modern, send } from '../support/raw.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -113,14 +113,73 @@ describe('tools that ask the client (2025-era sessions)', () => {
     expect(text(result)).toContain('no user at the keyboard')
   })
 
-  it('2026-07-28 requests have no session to ask on: a clear error result', async () => {
+  it('2026-07-28: the same tools work by multi round-trip (input_required, then a retry with the answers)', async () => {
+    const asked: string[] = []
     await using client = await connect(
-      { sampling: () => ({ role: 'assistant', content: { type: 'text', text: '' }, model: 'm' }) },
+      {
+        sampling: () => {
+          asked.push('sampling')
+          return { role: 'assistant', content: { type: 'text', text: 'brief' }, model: 'm2' }
+        },
+        elicitation: () => {
+          asked.push('elicitation')
+          return { action: 'accept', content: {} }
+        },
+        roots: () => [{ uri: 'file:///srv' }],
+      },
       'modern',
     )
+    expect(text(await client.callTool('summarize', { text: 'x' }))).toBe('summary: brief (m2)')
+    expect(text(await client.callTool('confirm'))).toBe('accept {"approved":true,"note":"none"}')
+    expect(text(await client.callTool('where'))).toBe('file:///srv')
+    expect(asked).toEqual(['sampling', 'elicitation'])
+  })
+
+  it('2026-07-28 wire: input_required names the question; a tampered requestState is refused', async () => {
+    const capabilities = { elicitation: { form: {} }, sampling: {} }
+    const first = await send(
+      running.url,
+      modern('tools/call', { name: 'summarize', arguments: { text: 'x' } }, {}, capabilities),
+    )
+    expect(first.json.result).toMatchObject({
+      resultType: 'input_required',
+      inputRequests: { 'sampling-1': { method: 'sampling/createMessage', params: { maxTokens: 50 } } },
+      requestState: expect.any(String),
+    })
+    const state = first.json.result!.requestState as string
+    const answer = { role: 'assistant', content: { type: 'text', text: 'ok' }, model: 'raw' }
+    const retry = (requestState: string, name = 'summarize') =>
+      send(
+        running.url,
+        modern(
+          'tools/call',
+          { name, arguments: { text: 'x' }, inputResponses: { 'sampling-1': answer }, requestState },
+          {},
+          capabilities,
+        ),
+      )
+    expect((await retry(state)).json.result).toMatchObject({
+      resultType: 'complete',
+      content: [{ type: 'text', text: 'summary: ok (raw)' }],
+    })
+    const tampered = `${state.slice(0, -2)}xx`
+    expect((await retry(tampered)).json.error).toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('params.requestState is not valid'),
+    })
+    expect((await retry(state, 'confirm')).json.error?.message).toContain('belongs to another call')
+    const noCapability = await send(
+      running.url,
+      modern('tools/call', { name: 'summarize', arguments: { text: 'x' } }),
+    )
+    expect(noCapability.json.result).toMatchObject({ isError: true })
+  })
+
+  it('a client without the handler for an input request fails with a clear error', async () => {
+    await using client = await connect({ elicitation: () => ({ action: 'cancel' }) }, 'modern')
     const result = await client.callTool('summarize', { text: 'x' })
-    expect(result.isError).toBe(true)
-    expect(text(result)).toContain('sampling/createMessage needs a 2025-era session')
+    expect(result.isError).toBe(true) // sampling not declared: the tool says so
+    expect(text(result)).toContain('did not declare the sampling capability')
   })
 })
 
@@ -161,5 +220,34 @@ describe('resumable answers (2025-11-25)', () => {
     })
     expect(call.text).not.toMatch(/^id:/m) // no event ids, no priming event: not resumable
     expect(call.text).toContain('report ready (resumable: false)')
+  })
+})
+
+describe('SDK v2 Client answering toolwire tools', () => {
+  it.each([
+    ['2026-07-28 (input_required rounds)', { pin: '2026-07-28' }],
+    ['2025-11-25 (requests on the SSE stream)', 'legacy'],
+  ] as const)('%s', async (_case, mode) => {
+    const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client')
+    const client = new Client(
+      { name: 'sdk-v2', version: '2' },
+      { capabilities: { elicitation: { form: {} }, sampling: {} }, versionNegotiation: { mode } },
+    )
+    client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { amount: 3 } }))
+    client.setRequestHandler('sampling/createMessage', async () => ({
+      role: 'assistant',
+      content: { type: 'text', text: 'sdk says hi' },
+      model: 'sdk-model',
+    }))
+    await client.connect(new StreamableHTTPClientTransport(new URL(running.url)))
+    expect(await client.callTool({ name: 'summarize', arguments: { text: 'x' } })).toMatchObject({
+      content: [{ type: 'text', text: 'summary: sdk says hi (sdk-model)' }],
+    })
+    const confirmed = (await client.callTool({ name: 'confirm', arguments: {} })) as {
+      content: Array<{ text: string }>
+    }
+    // The SDK applies schema defaults itself on both eras (or toolwire's server sees what it sent).
+    expect(confirmed.content[0]?.text).toMatch(/^accept \{"amount":3/)
+    await client.close()
   })
 })

@@ -56,8 +56,12 @@ export function modern(
   method: string,
   params: Record<string, unknown> = {},
   extraHeaders: Record<string, string> = {},
+  clientCapabilities?: Record<string, unknown>,
 ) {
   const name = (params.name ?? params.uri) as string | undefined
+  const meta = clientCapabilities
+    ? { ...MODERN_META, 'io.modelcontextprotocol/clientCapabilities': clientCapabilities }
+    : MODERN_META
   return {
     headers: {
       ...JSON_HEADERS,
@@ -66,7 +70,7 @@ export function modern(
       ...(name === undefined ? {} : { 'mcp-name': name }),
       ...extraHeaders,
     },
-    body: { jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: MODERN_META } },
+    body: { jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: meta } },
   }
 }
 

@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net'
 import { toNodeHandler } from '@modelcontextprotocol/node'
 import { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StreamableHTTPServerTransport as V1Transport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import { createMcpHandler, McpServer as V2McpServer } from '@modelcontextprotocol/server'
+import {
+  acceptedContent,
+  createMcpHandler,
+  inputRequired,
+  McpServer as V2McpServer,
+} from '@modelcontextprotocol/server'
 import { z } from 'zod'
 
 export interface TestHttpServer extends AsyncDisposable {
@@ -55,6 +60,22 @@ function v2Factory(): V2McpServer {
         }
       }
       return { content: [{ type: 'text', text: `done ${steps}` }] }
+    },
+  )
+  // Asks the client for input: input_required on 2026-07-28 (the SDK's legacy shim turns it
+  // into an elicitation/create request on 2025-era sessions).
+  const nameForm = z.object({ name: z.string() })
+  server.registerTool(
+    'greet',
+    { description: 'Asks for a name, then greets', inputSchema: z.object({}) },
+    async (_args, ctx) => {
+      const answer = acceptedContent(ctx.mcpReq.inputResponses, 'who', nameForm)
+      if (!answer) {
+        return inputRequired({
+          inputRequests: { who: inputRequired.elicit({ message: 'Your name?', requestedSchema: nameForm }) },
+        })
+      }
+      return { content: [{ type: 'text', text: `hello ${answer.name}` }] }
     },
   )
   return server
