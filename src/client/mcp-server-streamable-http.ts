@@ -10,12 +10,7 @@ import {
   ToolwireError,
 } from '../protocol/errors.js'
 import { isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
-import type {
-  CallToolResult,
-  Implementation,
-  ServerDescription,
-  Tool,
-} from '../protocol/types.js'
+import type { CallToolResult, Implementation, ServerDescription, Tool } from '../protocol/types.js'
 import { CallSignal } from '../transport/call-signal.js'
 import { ClientSession } from '../transport/client-session.js'
 import { HttpWire } from '../transport/http-client.js'
