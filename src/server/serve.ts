@@ -89,8 +89,10 @@ export interface RunningServer extends AsyncDisposable {
  * ```
  */
 export async function serve(server: ToolServer, given: ServeOptions = {}): Promise<RunningServer> {
+  // Options set in code win; an option left undefined is not set.
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as ServeOptions
   const options: ServeOptions =
-    given.env === false ? given : { ...serveOptionsFromEnv(given.env ?? process.env), ...given }
+    given.env === false ? defined : { ...serveOptionsFromEnv(given.env ?? process.env), ...defined }
   const ownLogger =
     !options.logger && options.logLevel && options.logLevel !== 'silent'
       ? createServerLogger({ level: options.logLevel, name: server.info.name })
@@ -220,8 +222,9 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     httpServer.close(() => {
       clearInterval(sweep)
       clearTimeout(deadline)
-      // Buffered log lines reach their destination before close() resolves.
-      if (ownLogger) ownLogger.flush(() => resolve())
+      // Buffered log lines (pino loggers) reach their destination before close() resolves.
+      const flush = (logger as { flush?: (done: () => void) => void } | undefined)?.flush
+      if (flush) flush.call(logger, () => resolve())
       else resolve()
     })
     closeIdle()
