@@ -1,0 +1,260 @@
+/** The client commands: tools, call, ping, bench. */
+import { isObject } from '../protocol/jsonrpc.js'
+import type { Tool } from '../protocol/types.js'
+import { type ClientFlags, clientFor } from './client-flags.js'
+import { percentile, progressBar, table, UsageError } from './output.js'
+
+const print = (text: string) => process.stdout.write(`${text}\n`)
+
+/** `name: type` for each argument; `?` marks optional ones. */
+function describeArguments(tool: Tool): string {
+  const schema = tool.inputSchema as { properties?: Record<string, unknown>; required?: string[] }
+  const required = new Set(schema.required ?? [])
+  return Object.entries(schema.properties ?? {})
+    .map(([name, property]) => {
+      const p = isObject(property) ? property : {}
+      const type = Array.isArray(p.enum)
+        ? p.enum.map(String).join('|')
+        : typeof p.type === 'string'
+          ? p.type
+          : 'any'
+      return `${name}${required.has(name) ? '' : '?'}: ${type}`
+    })
+    .join(', ')
+}
+
+function hints(tool: Tool): string {
+  const a = tool.annotations
+  if (!a) return ''
+  if (a.readOnlyHint) return ' (read-only)'
+  if (a.destructiveHint) return ' (destructive)'
+  if (a.idempotentHint === false) return ' (not idempotent)'
+  return ''
+}
+
+export async function toolsCommand(url: string, flags: ClientFlags): Promise<void> {
+  await using client = await clientFor(url, flags).connect()
+  const tools = await client.listTools()
+  if (flags.json) {
+    print(JSON.stringify(tools, null, 2))
+    return
+  }
+  const info = client.server?.serverInfo
+  print(`${info?.name} ${info?.version} · protocol ${client.protocolVersion} · ${tools.length} tools\n`)
+  print(
+    table(
+      ['tool', 'arguments', 'description'],
+      tools.map((t) => [`${t.name}${hints(t)}`, describeArguments(t), t.description ?? '']),
+    ),
+  )
+}
+
+/** `key=value` pairs: numbers, booleans, null, arrays and objects are JSON; strings stay as typed for string arguments. */
+export function parseArguments(pairs: string[], tool: Tool | undefined): Record<string, unknown> {
+  const properties =
+    (tool?.inputSchema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties ?? {}
+  const args: Record<string, unknown> = {}
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=')
+    if (eq <= 0) throw new UsageError(`arguments look like key=value, got "${pair}"`)
+    const key = pair.slice(0, eq)
+    const raw = pair.slice(eq + 1)
+    if (properties[key]?.type === 'string') {
+      args[key] = raw
+      continue
+    }
+    try {
+      args[key] = JSON.parse(raw)
+    } catch {
+      args[key] = raw
+    }
+  }
+  return args
+}
+
+export interface CallRequest {
+  url: string
+  tool: string
+  /** `key=value` pairs. */
+  pairs: string[]
+}
+
+export async function callCommand(
+  { url, tool: name, pairs }: CallRequest,
+  flags: ClientFlags & { json?: boolean | string },
+): Promise<number> {
+  // Usage mistakes are reported before any network traffic.
+  const malformed = pairs.find((pair) => pair.indexOf('=') <= 0)
+  if (malformed !== undefined) throw new UsageError(`arguments look like key=value, got "${malformed}"`)
+  let args: Record<string, unknown> | undefined
+  if (typeof flags.json === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(flags.json)
+      if (!isObject(parsed)) throw new Error('not an object')
+      args = parsed
+    } catch (error) {
+      throw new UsageError(`--json must be a JSON object of arguments: ${(error as Error).message}`)
+    }
+    if (pairs.length > 0) throw new UsageError('give arguments as key=value pairs or as --json, not both')
+  }
+  await using client = await clientFor(url, flags, { retries: 0 }).connect()
+  const tools = await client.listTools()
+  const tool = tools.find((t) => t.name === name)
+  if (!tool) {
+    process.stderr.write(
+      `error: ${client.name} has no tool "${name}"; it has: ${tools.map((t) => t.name).join(', ')}\n`,
+    )
+    return 1
+  }
+  const bar = progressBar()
+  const result = await client
+    .callTool(name, args ?? parseArguments(pairs, tool), {
+      onProgress: (p) => bar.update(p.progress, p.total, p.message),
+    })
+    .finally(() => bar.done())
+  if (flags.json) print(JSON.stringify(result, null, 2))
+  else if (result.structuredContent !== undefined) print(JSON.stringify(result.structuredContent, null, 2))
+  else {
+    for (const block of result.content)
+      print(block.type === 'text' ? block.text : `[${block.type}] ${JSON.stringify(block)}`)
+  }
+  if (result.isError) {
+    if (!flags.json) process.stderr.write(`error: the tool failed (trace ${result.traceId})\n`)
+    return 1
+  }
+  return 0
+}
+
+export async function pingCommand(url: string, flags: ClientFlags): Promise<number> {
+  const health = await fetchHealth(new URL('/health', url))
+  const started = performance.now()
+  await using client = await clientFor(url, flags, { retries: 0 }).connect()
+  const connectMs = performance.now() - started
+  const pingStarted = performance.now()
+  const tools = await client.listTools()
+  const listMs = performance.now() - pingStarted
+  const report = {
+    url,
+    health,
+    protocolVersion: client.protocolVersion,
+    server: client.server?.serverInfo ?? { name: '?', version: '?' },
+    capabilities: Object.keys(client.server?.capabilities ?? {}),
+    tools: tools.length,
+    connectMs: Math.round(connectMs * 10) / 10,
+    listToolsMs: Math.round(listMs * 10) / 10,
+  }
+  if (flags.json) print(JSON.stringify(report, null, 2))
+  else {
+    print(`${url}`)
+    print(
+      `  health:    ${health ? `${health.status} (${JSON.stringify(health.body)})` : 'no /health endpoint'}`,
+    )
+    print(`  server:    ${report.server.name} ${report.server.version}`)
+    print(`  protocol:  ${report.protocolVersion}`)
+    print(`  features:  ${report.capabilities.join(', ')}`)
+    print(
+      `  connect:   ${report.connectMs} ms (${(client.protocolVersion ?? '') >= '2026' ? 'server/discover' : 'initialize'})`,
+    )
+    print(`  tools:     ${report.tools} (tools/list ${report.listToolsMs} ms)`)
+  }
+  return 0
+}
+
+async function fetchHealth(url: URL): Promise<{ status: number; body: unknown } | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
+    if (res.status === 404) return undefined
+    const text = await res.text()
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {}
+    return { status: res.status, body }
+  } catch {
+    return undefined
+  }
+}
+
+export interface BenchFlags extends ClientFlags {
+  tool: string
+  args?: string
+  calls: string
+  concurrency: string
+  seconds: string
+}
+
+export async function benchCommand(url: string, flags: BenchFlags): Promise<number> {
+  const calls = Number(flags.calls)
+  const concurrency = Number(flags.concurrency)
+  const seconds = Number(flags.seconds)
+  if (!Number.isInteger(calls) || calls < 1 || calls > 100_000)
+    throw new UsageError('--calls must be 1–100000')
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new UsageError('--concurrency must be 1–256')
+  }
+  if (!(seconds > 0 && seconds <= 300)) throw new UsageError('--seconds must be > 0 and ≤ 300')
+  let args: Record<string, unknown> = {}
+  if (flags.args) {
+    try {
+      const parsed: unknown = JSON.parse(flags.args)
+      if (!isObject(parsed)) throw new Error('not an object')
+      args = parsed
+    } catch (error) {
+      throw new UsageError(`--args must be a JSON object: ${(error as Error).message}`)
+    }
+  }
+  await using client = await clientFor(url, flags, { retries: 0 }).connect()
+  const tools = await client.listTools()
+  if (!tools.some((t) => t.name === flags.tool)) {
+    process.stderr.write(
+      `error: no tool "${flags.tool}"; the server has: ${tools.map((t) => t.name).join(', ')}\n`,
+    )
+    return 1
+  }
+  const latencies: number[] = []
+  let errors = 0
+  let firstError: string | undefined
+  let next = 0
+  const deadline = performance.now() + seconds * 1000
+  const started = performance.now()
+  const worker = async () => {
+    while (next < calls && performance.now() < deadline) {
+      next++
+      const t = performance.now()
+      try {
+        const result = await client.callTool(flags.tool, args)
+        if (result.isError) {
+          errors++
+          firstError ??= JSON.stringify(result.content)
+        }
+      } catch (error) {
+        errors++
+        firstError ??= error instanceof Error ? error.message : String(error)
+      }
+      latencies.push(performance.now() - t)
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const elapsed = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  const report = {
+    tool: flags.tool,
+    calls: latencies.length,
+    concurrency,
+    errors,
+    seconds: Math.round(elapsed * 1000) / 1000,
+    throughputPerSecond: Math.round(latencies.length / elapsed),
+    p50Ms: Math.round(percentile(latencies, 50) * 1000) / 1000,
+    p99Ms: Math.round(percentile(latencies, 99) * 1000) / 1000,
+    maxMs: Math.round((latencies.at(-1) ?? 0) * 1000) / 1000,
+    ...(firstError ? { firstError } : {}),
+  }
+  if (flags.json) print(JSON.stringify(report, null, 2))
+  else {
+    print(`${report.calls} calls of ${report.tool}, ${concurrency} at a time, in ${report.seconds} s`)
+    print(`  throughput  ${report.throughputPerSecond} calls/s`)
+    print(`  latency     p50 ${report.p50Ms} ms · p99 ${report.p99Ms} ms · max ${report.maxMs} ms`)
+    print(`  errors      ${errors}${firstError ? ` (first: ${firstError})` : ''}`)
+  }
+  return errors === report.calls ? 1 : 0
+}

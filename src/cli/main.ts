@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/** The `toolwire` command line: serve a tool server, inspect and call remote ones, load-test them. */
+import { Command, CommanderError } from 'commander'
+import { ToolwireError } from '../protocol/errors.js'
+import { type ClientFlags, withClientFlags, withJsonOutput } from './client-flags.js'
+import { type BenchFlags, benchCommand, callCommand, pingCommand, toolsCommand } from './commands.js'
+import { UsageError } from './output.js'
+import { type ServeFlags, serveCommand } from './serve-command.js'
+
+const program = new Command('toolwire')
+  .description('Run MCP tool servers over Streamable HTTP, and inspect, call and load-test remote ones.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride()
+
+let exitCode = 0
+const run =
+  <A extends unknown[]>(action: (...args: A) => Promise<number | undefined | void>) =>
+  async (...args: A) => {
+    exitCode = (await action(...args)) ?? 0
+  }
+
+program
+  .command('serve')
+  .description('serve the ToolServer a module exports (default export, "server", or a factory)')
+  .argument('<module>', 'a .js or .ts module')
+  .option('--export <name>', 'the export holding the ToolServer')
+  .option('--host <host>', 'interface to listen on (TOOLWIRE_HOST)')
+  .option('--port <port>', 'TCP port, 0 for any (TOOLWIRE_PORT)')
+  .option('--path <path>', 'endpoint path (TOOLWIRE_PATH)')
+  .option('--log-level <level>', 'request logs: info, warn, … silent', 'info')
+  .option(
+    '--api-key <id:sha256>',
+    'accept an API key by its SHA-256 (repeatable)',
+    (v: string, p: string[]) => [...p, v],
+    [],
+  )
+  .option('--rate-limit <perMinute>', 'requests per minute per client')
+  .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
+  .option('--tls-key <file>', 'and this key (PEM)')
+  .option('--tls-ca <file>', 'require client certificates signed by this CA (mTLS)')
+  .option('--metrics', 'Prometheus metrics at /metrics')
+  .action(run((module: string, flags: ServeFlags) => serveCommand(module, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program.command('tools').description("list a server's tools and their arguments").argument('<url>'),
+  ),
+).action(run((url: string, flags: ClientFlags) => toolsCommand(url, flags)))
+
+withClientFlags(
+  program
+    .command('call')
+    .description('call a tool: arguments as key=value pairs or --json \'{"key": …}\'')
+    .argument('<url>')
+    .argument('<tool>')
+    .argument('[arguments...]', 'key=value (values are JSON when they parse, else text)'),
+)
+  .option('--json [object]', 'arguments as a JSON object; prints JSON')
+  .action(
+    run((url: string, tool: string, pairs: string[]) => {
+      const flags = program.commands
+        .find((c) => c.name() === 'call')!
+        .opts<ClientFlags & { json?: boolean | string }>()
+      return callCommand({ url, tool, pairs }, flags)
+    }),
+  )
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('ping')
+      .description('health, connect latency, protocol version, server info')
+      .argument('<url>'),
+  ),
+).action(run((url: string, flags: ClientFlags) => pingCommand(url, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('bench')
+      .description('a bounded load test: p50/p99 latency, throughput, errors')
+      .argument('<url>')
+      .requiredOption('--tool <name>', 'the tool to call')
+      .option('--args <json>', 'its arguments, a JSON object', '{}')
+      .option('--calls <n>', 'calls in total (≤ 100000)', '200')
+      .option('--concurrency <n>', 'calls in flight (≤ 256)', '8')
+      .option('--seconds <s>', 'stop after this long (≤ 300)', '30'),
+  ),
+).action(run((url: string, flags: BenchFlags) => benchCommand(url, flags)))
+
+try {
+  await program.parseAsync(process.argv)
+  // `serve` keeps running until a signal; the others end here.
+  if (exitCode !== 0) process.exitCode = exitCode
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version are not errors; anything else commander refused is a usage error.
+    process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`error: ${error.message}\n\n`)
+    program.outputHelp({ error: true })
+    process.exitCode = 2
+  } else {
+    process.stderr.write(
+      `error: ${error instanceof ToolwireError || error instanceof Error ? error.message : String(error)}\n`,
+    )
+    process.exitCode = 1
+  }
+}

@@ -1,0 +1,91 @@
+/** `toolwire serve <module>`: serve the ToolServer a module exports. */
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { LOG_LEVEL_NAMES, type ServerLogLevel } from '../server/logging.js'
+import type { ServeOptions } from '../server/serve.js'
+import { serve } from '../server/serve.js'
+import { ToolServer } from '../server/tool-server.js'
+import { UsageError } from './output.js'
+
+export interface ServeFlags {
+  export?: string
+  host?: string
+  port?: string
+  path?: string
+  logLevel?: string
+  apiKey?: string[]
+  rateLimit?: string
+  tlsCert?: string
+  tlsKey?: string
+  tlsCa?: string
+  metrics?: boolean
+}
+
+/** The module's ToolServer: `export default`, `export const server`, or a (possibly async) factory. */
+async function loadServer(module: string, name: string | undefined): Promise<ToolServer> {
+  if (/\.(c|m)?tsx?$/.test(module)) {
+    try {
+      const { register } = await import('tsx/esm/api')
+      register()
+    } catch {
+      throw new UsageError(`${module} is TypeScript: install tsx (npm i -D tsx) or serve the compiled .js`)
+    }
+  }
+  const loaded = (await import(pathToFileURL(resolve(module)).href)) as Record<string, unknown>
+  const candidates = name ? [name] : ['default', 'server']
+  for (const key of candidates) {
+    let value = loaded[key]
+    if (typeof value === 'function' && !(value instanceof ToolServer))
+      value = await (value as () => unknown)()
+    if (value instanceof ToolServer) return value
+  }
+  throw new UsageError(
+    `${module} exports no ToolServer as ${candidates.map((c) => `"${c}"`).join(' or ')} (use --export <name>)`,
+  )
+}
+
+export async function serveCommand(module: string, flags: ServeFlags): Promise<void> {
+  const server = await loadServer(module, flags.export)
+  const level = flags.logLevel ?? 'info'
+  if (!LOG_LEVEL_NAMES.includes(level as ServerLogLevel)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVEL_NAMES.join(', ')}, got "${level}"`)
+  }
+  const options: ServeOptions = { shutdownOnSignals: true, logLevel: level as ServerLogLevel }
+  if (flags.host) options.host = flags.host
+  if (flags.port !== undefined) {
+    const port = Number(flags.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be 0–65535, got "${flags.port}"`)
+    options.port = port
+  }
+  if (flags.path) options.path = flags.path
+  if (flags.apiKey && flags.apiKey.length > 0) {
+    options.auth = {
+      apiKeys: flags.apiKey.map((entry) => {
+        const [id, sha256] = entry.split(':')
+        if (!id || !sha256 || !/^[0-9a-f]{64}$/i.test(sha256)) {
+          throw new UsageError(`--api-key must be id:sha256-hex (the SHA-256 of the key), got "${entry}"`)
+        }
+        return { id, sha256: sha256.toLowerCase() }
+      }),
+    }
+  }
+  if (flags.rateLimit) {
+    const points = Number(flags.rateLimit)
+    if (!Number.isInteger(points) || points < 1)
+      throw new UsageError(`--rate-limit must be requests per minute ≥ 1`)
+    options.rateLimit = { points, durationSeconds: 60 }
+  }
+  if (flags.tlsCert || flags.tlsKey) {
+    if (!flags.tlsCert || !flags.tlsKey) throw new UsageError('--tls-cert and --tls-key go together')
+    const { readFileSync } = await import('node:fs')
+    options.tls = {
+      cert: readFileSync(flags.tlsCert),
+      key: readFileSync(flags.tlsKey),
+      ...(flags.tlsCa ? { ca: readFileSync(flags.tlsCa), requestCert: true } : {}),
+    }
+  }
+  if (flags.metrics) options.metrics = true
+  const running = await serve(server, options)
+  process.stdout.write(`${server.info.name} ${server.info.version}: MCP endpoint ${running.url}\n`)
+}

@@ -1,0 +1,176 @@
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashApiKey, type RunningServer, serve } from '../../src/server/index.js'
+import { echoServer } from '../support/echo-server.js'
+
+const KEY = 'cli-test-key'
+let running: RunningServer
+
+beforeAll(async () => {
+  running = await serve(echoServer(), {
+    port: 0,
+    env: false,
+    auth: { apiKeys: [{ id: 'cli', sha256: hashApiKey(KEY) }] },
+  })
+})
+afterAll(() => running.close())
+
+interface Outcome {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs `toolwire …` as a child process, the way a user does. */
+function toolwire(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { env: { ...process.env, CLI_TEST_TOKEN: KEY, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+const auth = ['--token-env', 'CLI_TEST_TOKEN']
+
+describe('toolwire CLI', () => {
+  it('tools: a table of tools and arguments; --json for scripts', async () => {
+    const human = await toolwire(['tools', running.url, ...auth])
+    expect(human.code).toBe(0)
+    expect(human.stdout).toMatch(/^echo-server 1\.2\.3 · protocol 2026-07-28 · \d+ tools/)
+    expect(human.stdout).toMatch(/^sum\s+a: number, b: number/m)
+    const json = await toolwire(['tools', running.url, ...auth, '--json'])
+    expect((JSON.parse(json.stdout) as Array<{ name: string }>).map((t) => t.name)).toContain('echo')
+  })
+
+  it('call: key=value and --json arguments, progress, structured output, errors exit 1', async () => {
+    const sum = await toolwire(['call', running.url, 'sum', 'a=2', 'b=40', ...auth])
+    expect(sum).toMatchObject({ code: 0 })
+    expect(JSON.parse(sum.stdout)).toEqual({ sum: 42 })
+    const text = await toolwire(['call', running.url, 'echo', 'text=007', ...auth])
+    expect(text.stdout.trim()).toBe('007') // a string argument stays a string
+    const json = await toolwire(['call', running.url, 'echo', '--json', '{"text":"hi"}', ...auth])
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      content: [{ type: 'text', text: 'hi' }],
+      traceId: expect.any(String),
+    })
+    const progress = await toolwire(['call', running.url, 'progress', 'steps=3', ...auth])
+    expect(progress.code).toBe(0)
+    expect(progress.stderr).toContain('progress 3/3')
+    const failed = await toolwire(['call', running.url, 'fail', 'kind=tool', ...auth])
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toMatch(/the tool failed \(trace [0-9a-f]{32}\)/)
+    const unknown = await toolwire(['call', running.url, 'nope', ...auth])
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('has no tool "nope"; it has: echo'),
+    })
+    const unauthorized = await toolwire(['call', running.url, 'echo', 'text=x'])
+    expect(unauthorized.code).toBe(1)
+    expect(unauthorized.stderr).toMatch(/401|Unauthorized/)
+  })
+
+  it('ping: health, server, protocol and latency', async () => {
+    const ping = await toolwire(['ping', running.url, ...auth, '--json'])
+    expect(ping.code).toBe(0)
+    expect(JSON.parse(ping.stdout)).toMatchObject({
+      health: { status: 200, body: { status: 'ok', name: 'echo-server' } },
+      protocolVersion: '2026-07-28',
+      server: { name: 'echo-server' },
+      connectMs: expect.any(Number),
+    })
+    const legacy = await toolwire(['ping', running.url, ...auth, '--era', 'legacy'])
+    expect(legacy.stdout).toMatch(/protocol:\s+2025-11-25/)
+  })
+
+  it('bench: a bounded load test with percentiles and errors', async () => {
+    const bench = await toolwire([
+      'bench',
+      running.url,
+      ...auth,
+      '--tool',
+      'sum',
+      '--args',
+      '{"a":1,"b":2}',
+      '--calls',
+      '200',
+      '--concurrency',
+      '4',
+      '--json',
+    ])
+    expect(bench.code).toBe(0)
+    const report = JSON.parse(bench.stdout)
+    expect(report).toMatchObject({ tool: 'sum', calls: 200, concurrency: 4, errors: 0 })
+    expect(report.p99Ms).toBeGreaterThanOrEqual(report.p50Ms)
+    const broken = await toolwire([
+      'bench',
+      running.url,
+      ...auth,
+      '--tool',
+      'sum',
+      '--args',
+      '{"a":"x"}',
+      '--calls',
+      '10',
+    ])
+    expect(broken.code).toBe(1) // every call failed
+    expect(broken.stdout).toMatch(/errors\s+10 \(first:/)
+  })
+
+  it('usage errors print help and exit 2', async () => {
+    for (const args of [
+      ['frobnicate'],
+      ['call'],
+      ['tools', 'not-a-url'],
+      ['call', running.url, 'echo', 'no-equals-sign'],
+      ['bench', running.url, '--tool', 'sum', '--calls', '0'],
+      ['tools', running.url, '--header', 'no colon'],
+      ['tools', running.url, '--token-env', 'UNSET_TOKEN_VARIABLE'],
+    ]) {
+      const outcome = await toolwire(args)
+      expect(outcome.code, args.join(' ')).toBe(2)
+      expect(outcome.stderr, args.join(' ')).toMatch(/error: .+[\s\S]*Usage: toolwire/)
+    }
+  })
+
+  it('serve: serves the ToolServer a module exports, until SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'serve',
+        'examples/echo-tools.ts',
+        '--port',
+        '0',
+        '--log-level',
+        'warn',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, TOOLWIRE_PORT: '' },
+      },
+    )
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string]
+      const url = /MCP endpoint (\S+)/.exec(line)![1]!
+      const called = await toolwire(['call', url, 'add', 'a=1', 'b=2'])
+      expect(JSON.parse(called.stdout)).toEqual({ sum: 3 })
+    } finally {
+      child.kill('SIGTERM')
+      const [code] = (await once(child, 'exit')) as [number | null]
+      expect(code).toBe(0)
+    }
+    const missing = await toolwire(['serve', 'examples/echo-tools.ts', '--export', 'nothing'])
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('exports no ToolServer as "nothing"'),
+    })
+  })
+})
