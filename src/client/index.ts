@@ -31,6 +31,7 @@ export type { TlsOptions } from './dispatchers.js'
 export {
   type CallToolOptions,
   type ClientEvents,
+  type LogMessage,
   MCPServerStreamableHttp,
   type ToolCallResult,
 } from './mcp-server-streamable-http.js'

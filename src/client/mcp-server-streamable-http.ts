@@ -11,6 +11,7 @@ import {
 } from '../protocol/errors.js'
 import { isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
 import type { CallToolResult, Implementation, ServerDescription, Tool } from '../protocol/types.js'
+import { META_LOG_LEVEL } from '../protocol/versions.js'
 import { CallSignal } from '../transport/call-signal.js'
 import { ClientSession } from '../transport/client-session.js'
 import { HttpWire } from '../transport/http-client.js'
@@ -35,10 +36,25 @@ export interface CallToolOptions {
   signal?: AbortSignal
   /** Receives `notifications/progress` for this call. */
   onProgress?: (progress: { progress: number; total?: number; message?: string }) => void
+  /**
+   * Receives the server's log messages for this call (`notifications/message`). Also asks for
+   * them: 2026-07-28 requests carry `logLevel` (default `info`); 2025-era servers send what
+   * their session's `logging/setLevel` allows.
+   */
+  onLog?: (message: LogMessage) => void
+  /** The lowest level `onLog` wants (2026-07-28 per-request log level). @default 'info' */
+  logLevel?: LogMessage['level']
   /** Overrides `clientSessionTimeoutSeconds` for this call, in seconds. */
   timeoutSeconds?: number
   /** Declare the call safe to repeat (overrides the tool's annotations for retries). */
   idempotent?: boolean
+}
+
+/** A server log message (`notifications/message`). */
+export interface LogMessage {
+  level: 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency'
+  logger?: string
+  data: unknown
 }
 
 /** A tool result, with the W3C trace id of the call that produced it. */
@@ -358,25 +374,33 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     args: Record<string, unknown>,
     options: CallToolOptions & { idempotent: boolean; retry?: Record<string, unknown> },
   ): Promise<Record<string, unknown>> {
-    const onProgress = options.onProgress
+    const { onProgress, onLog } = options
     const token = onProgress ? `tw-${Math.random().toString(36).slice(2)}` : undefined
-    const onMessage = onProgress
-      ? (message: JsonRpcMessage) => {
-          if (
-            !('method' in message) ||
-            message.method !== 'notifications/progress' ||
-            !isObject(message.params)
-          )
-            return
-          const p = message.params
-          if (p.progressToken !== token || typeof p.progress !== 'number') return
-          onProgress({
-            progress: p.progress,
-            ...(typeof p.total === 'number' ? { total: p.total } : {}),
-            ...(typeof p.message === 'string' ? { message: p.message } : {}),
-          })
-        }
-      : undefined
+    const onMessage =
+      onProgress || onLog
+        ? (message: JsonRpcMessage) => {
+            if (!('method' in message) || !isObject(message.params)) return
+            const p = message.params
+            if (message.method === 'notifications/message' && onLog && typeof p.level === 'string') {
+              onLog({
+                level: p.level as LogMessage['level'],
+                ...(typeof p.logger === 'string' ? { logger: p.logger } : {}),
+                data: p.data,
+              })
+              return
+            }
+            if (message.method !== 'notifications/progress' || !onProgress) return
+            if (p.progressToken !== token || typeof p.progress !== 'number') return
+            onProgress({
+              progress: p.progress,
+              ...(typeof p.total === 'number' ? { total: p.total } : {}),
+              ...(typeof p.message === 'string' ? { message: p.message } : {}),
+            })
+          }
+        : undefined
+    const meta: Record<string, unknown> = {}
+    if (token) meta.progressToken = token
+    if (onLog) meta[META_LOG_LEVEL] = options.logLevel ?? 'info'
     return this.#run(
       'tools/call',
       options.retry ? { name, arguments: args, ...options.retry } : { name, arguments: args },
@@ -385,7 +409,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         idempotent: options.idempotent,
         timeoutSeconds: options.timeoutSeconds,
         onMessage,
-        extraMeta: token ? { progressToken: token } : undefined,
+        extraMeta: token || onLog ? meta : undefined,
       },
     )
   }

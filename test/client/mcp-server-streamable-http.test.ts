@@ -272,3 +272,32 @@ describe('safe defaults', () => {
     await elsewhere.close()
   })
 })
+
+describe('server log messages', () => {
+  it.each([['modern'], ['legacy']] as const)(
+    "onLog receives a call's notifications/message (%s)",
+    async (protocolEra) => {
+      await using tools = await client(ours.url, { protocolEra }).connect()
+      const logs: unknown[] = []
+      const progress: number[] = []
+      const result = await tools.callTool(
+        'progress',
+        { steps: 2 },
+        {
+          onLog: (message) => logs.push(message),
+          onProgress: (p) => progress.push(p.progress),
+        },
+      )
+      expect(result.content).toEqual([{ type: 'text', text: 'did 2' }])
+      expect(logs).toEqual([{ level: 'info', data: { done: 2 } }])
+      expect(progress).toEqual([1, 2])
+    },
+  )
+
+  it('asks 2026-07-28 servers for its level: below it, nothing is sent', async () => {
+    await using tools = await client(ours.url, { protocolEra: 'modern' }).connect()
+    const logs: unknown[] = []
+    await tools.callTool('progress', { steps: 1 }, { onLog: (m) => logs.push(m), logLevel: 'warning' })
+    expect(logs).toEqual([])
+  })
+})
