@@ -8,6 +8,8 @@ export default defineConfig({
     alias: {
       'toolwire/server': fileURLToPath(new URL('./src/server/index.ts', import.meta.url)),
       'toolwire/client': fileURLToPath(new URL('./src/client/index.ts', import.meta.url)),
+      'toolwire/agent/testing': fileURLToPath(new URL('./src/agent/testing/index.ts', import.meta.url)),
+      'toolwire/agent': fileURLToPath(new URL('./src/agent/index.ts', import.meta.url)),
     },
   },
   test: {

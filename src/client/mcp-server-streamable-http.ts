@@ -48,6 +48,11 @@ export interface CallToolOptions {
   timeoutSeconds?: number
   /** Declare the call safe to repeat (overrides the tool's annotations for retries). */
   idempotent?: boolean
+  /**
+   * Make the call part of this W3C trace (32 hex digits), e.g. an agent run's, instead of the
+   * active OpenTelemetry span's or a new one. @default the active span's trace, else new
+   */
+  traceId?: string
 }
 
 /** A server log message (`notifications/message`). */
@@ -294,6 +299,13 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         result: undefined,
       })
     }
+    if (options.traceId !== undefined && !/^[0-9a-f]{32}$/.test(options.traceId)) {
+      throw new ToolwireError(
+        'TOOLWIRE_CONFIG',
+        `callTool option "traceId" must be 32 lowercase hex digits (a W3C trace id), got "${options.traceId}"`,
+        { site: this.#site },
+      )
+    }
     const annotations = known?.annotations
     const idempotent = options.idempotent ?? Boolean(annotations?.idempotentHint || annotations?.readOnlyHint)
     let result: Record<string, unknown>
@@ -408,6 +420,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         signal: options.signal,
         idempotent: options.idempotent,
         timeoutSeconds: options.timeoutSeconds,
+        traceId: options.traceId,
         onMessage,
         extraMeta: token || onLog ? meta : undefined,
       },
@@ -420,9 +433,10 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     params: Record<string, unknown>,
     options: Partial<Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent'>> & {
       timeoutSeconds?: number | undefined
+      traceId?: string | undefined
     },
   ): Promise<Record<string, unknown>> {
-    const trace = newTraceContext()
+    const trace = newTraceContext(options.traceId)
     const timeoutSeconds = options.timeoutSeconds ?? this.#o.requestSeconds
     if (!(timeoutSeconds > 0)) {
       throw new ToolwireError(

@@ -11,7 +11,9 @@ export interface TraceContext {
   traceparent: string
 }
 
-export function newTraceContext(): TraceContext {
+/** `join`: continue this W3C trace (an agent run's), with a new span id for the request. */
+export function newTraceContext(join?: string): TraceContext {
+  if (join) return { traceId: join, traceparent: `00-${join}-${newSpanId()}-01` }
   const active = trace.getSpanContext(context.active())
   if (active && isSpanContextValid(active)) {
     const flags = (active.traceFlags & 0xff).toString(16).padStart(2, '0')

@@ -1,0 +1,18 @@
+/** `toolwire/agent`: Agent and Runner over remote MCP servers and any OpenAI-compatible model. */
+export { Agent, type AgentOptions } from './agent.js'
+export { MaxTurnsExceededError, ModelConfigError, ModelError, RunCancelledError } from './errors.js'
+export type { AgentInputItem, ModelOutputItem, RunItem, Usage } from './items.js'
+export type {
+  FunctionToolSpec,
+  Model,
+  ModelRequest,
+  ModelResponse,
+  ModelSettings,
+  ModelStreamEvent,
+} from './model.js'
+export {
+  OpenAIChatCompletionsModel,
+  type OpenAIChatCompletionsModelOptions,
+} from './openai-chat-completions-model.js'
+export { Runner, type RunOptions, type RunResult, type RunStreamEvent, type StreamedRun } from './runner.js'
+export { type FunctionTool, tool } from './tool.js'

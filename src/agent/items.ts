@@ -1,0 +1,57 @@
+/** What a run is made of: the conversation items a model reads, and the run items a caller gets. */
+
+/** An input item of the conversation, as the model sees it (OpenAI Agents SDK naming). */
+export type AgentInputItem =
+  | { type: 'message'; role: 'user' | 'assistant' | 'system'; content: string }
+  | { type: 'function_call'; callId: string; name: string; arguments: string }
+  | { type: 'function_call_result'; callId: string; name: string; output: string }
+
+/** What the model produced in one response. */
+export type ModelOutputItem =
+  | { type: 'message'; role: 'assistant'; content: string }
+  | { type: 'function_call'; callId: string; name: string; arguments: string }
+
+/** Items a run adds, in order: what the agent said, the tools it called and their outputs. */
+export type RunItem =
+  | { type: 'message_output_item'; agent: string; content: string }
+  | {
+      type: 'tool_call_item'
+      agent: string
+      callId: string
+      /** The name the model used. */
+      name: string
+      /** The MCP server that owns the tool, when it is remote. */
+      server?: string
+      /** The tool's own name on that server. */
+      tool: string
+      arguments: string
+    }
+  | {
+      type: 'tool_call_output_item'
+      agent: string
+      callId: string
+      name: string
+      output: string
+      /** True when the output reports a failure (tool error, timeout, server unavailable). */
+      isError: boolean
+      /** The W3C trace id the tool server logged the call under. */
+      traceId?: string
+    }
+
+export interface Usage {
+  requests: number
+  inputTokens: number
+  outputTokens: number
+  totalTokens: number
+}
+
+export function emptyUsage(): Usage {
+  return { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 }
+}
+
+export function addUsage(total: Usage, more: Partial<Usage>): void {
+  total.requests += more.requests ?? 1
+  total.inputTokens += more.inputTokens ?? 0
+  total.outputTokens += more.outputTokens ?? 0
+  total.totalTokens += more.totalTokens ?? (more.inputTokens ?? 0) + (more.outputTokens ?? 0)
+}

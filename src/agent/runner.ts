@@ -1,0 +1,397 @@
+/**
+ * The run loop: ask the model, run the tools it calls (concurrently, capped), give it their
+ * outputs, until it answers without calling a tool. Tool failures become outputs the model can
+ * read; only the model failing, cancellation or `maxTurns` end a run early.
+ */
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { McpToolError } from '../protocol/errors.js'
+import { isObject } from '../protocol/jsonrpc.js'
+import { newTraceId } from '../protocol/trace-ids.js'
+import type { Agent } from './agent.js'
+import { MaxTurnsExceededError, RunCancelledError } from './errors.js'
+import {
+  type AgentInputItem,
+  addUsage,
+  emptyUsage,
+  type ModelOutputItem,
+  type RunItem,
+  type Usage,
+} from './items.js'
+import type { Model, ModelRequest, ModelResponse } from './model.js'
+import { OpenAIChatCompletionsModel } from './openai-chat-completions-model.js'
+import { describeFailure } from './tool-failures.js'
+import { type ToolRoute, type ToolTable, toolTable } from './tool-routing.js'
+
+export interface RunOptions {
+  /** Model calls the run may make. @default 10 */
+  maxTurns?: number
+  /** Cancels the run: the model call and tool calls in flight are aborted. */
+  signal?: AbortSignal
+  /** Your value, handed to local tools as `runContext`. */
+  context?: unknown
+  /** Tool calls of one turn run at once, at most this many. @default 8 */
+  maxConcurrentToolCalls?: number
+}
+
+export interface RunResult {
+  /** The agent's final answer. */
+  finalOutput: string
+  /** What the run added: messages, tool calls, tool outputs. */
+  newItems: RunItem[]
+  /** The model's raw responses, one per turn. */
+  rawResponses: unknown[]
+  usage: Usage
+  /** The W3C trace id of the run: the tool servers' log lines for its calls carry it. */
+  traceId: string
+  /** The whole conversation, to continue it: pass it as the next run's input with a new message. */
+  history: AgentInputItem[]
+}
+
+/** Events of `Runner.runStreamed`. */
+export type RunStreamEvent =
+  | { type: 'text_delta'; delta: string }
+  | { type: 'tool_called'; item: Extract<RunItem, { type: 'tool_call_item' }> }
+  | { type: 'tool_output'; item: Extract<RunItem, { type: 'tool_call_output_item' }> }
+  | { type: 'message'; item: Extract<RunItem, { type: 'message_output_item' }> }
+  | { type: 'run_done'; result: RunResult }
+
+export interface StreamedRun extends AsyncIterable<RunStreamEvent> {
+  /** Resolves with the result when the run ends (rejects as `Runner.run` would). */
+  readonly completed: Promise<RunResult>
+}
+
+const tracer = trace.getTracer('toolwire-agent')
+
+/** The model an agent names: a `Model`, or a model name for `OpenAIChatCompletionsModel`. */
+export function resolveModel(model: Model | string | undefined): Model {
+  if (model !== undefined && typeof model !== 'string') return model
+  return new OpenAIChatCompletionsModel(model === undefined ? {} : { model })
+}
+
+export const Runner = {
+  /**
+   * Runs an agent to its final answer.
+   *
+   * @example
+   * ```ts
+   * const result = await Runner.run(agent, 'What is the pipeline value for Q2?')
+   * console.log(result.finalOutput)
+   * ```
+   */
+  run(agent: Agent, input: string | readonly AgentInputItem[], options: RunOptions = {}): Promise<RunResult> {
+    return runLoop(agent, input, options)
+  },
+
+  /** Runs an agent, yielding text deltas, tool calls and outputs as they happen. */
+  runStreamed(
+    agent: Agent,
+    input: string | readonly AgentInputItem[],
+    options: RunOptions = {},
+  ): StreamedRun {
+    const queue: RunStreamEvent[] = []
+    let wake: (() => void) | undefined
+    let finished = false
+    const emit = (event: RunStreamEvent) => {
+      queue.push(event)
+      wake?.()
+    }
+    const completed = runLoop(agent, input, { ...options, emit }).finally(() => {
+      finished = true
+      wake?.()
+    })
+    completed.catch(() => {})
+    return {
+      completed,
+      async *[Symbol.asyncIterator]() {
+        while (true) {
+          const event = queue.shift()
+          if (event) {
+            yield event
+            continue
+          }
+          if (finished) {
+            await completed // rethrows a failed run to the iterating caller
+            return
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve
+          })
+          wake = undefined
+        }
+      },
+    }
+  },
+}
+
+async function runLoop(
+  agent: Agent,
+  input: string | readonly AgentInputItem[],
+  options: RunOptions & { emit?: (event: RunStreamEvent) => void },
+): Promise<RunResult> {
+  const emit = options.emit
+  const maxTurns = options.maxTurns ?? 10
+  const cap = options.maxConcurrentToolCalls ?? 8
+  // The model first: a missing key or model name fails before any tool server is touched.
+  const model = resolveModel(agent.model)
+  const history: AgentInputItem[] =
+    typeof input === 'string' ? [{ type: 'message', role: 'user', content: input }] : [...input]
+  const newItems: RunItem[] = []
+  const rawResponses: unknown[] = []
+  const usage = emptyUsage()
+  const signal = options.signal
+  const runSpan = tracer.startSpan(`invoke_agent ${agent.name}`, {
+    kind: SpanKind.INTERNAL,
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': agent.name },
+  })
+  const runContext = trace.setSpan(context.active(), runSpan)
+  const spanTrace = runSpan.spanContext().traceId
+  const traceId = runSpan.isRecording() ? spanTrace : newTraceId()
+  const cancelled = () => new RunCancelledError(signal?.reason, newItems)
+  try {
+    if (signal?.aborted) throw cancelled()
+    const table = await context.with(runContext, () => toolTable(agent, signal))
+    for (let turn = 1; turn <= maxTurns; turn++) {
+      if (signal?.aborted) throw cancelled()
+      const request: ModelRequest = {
+        instructions: agent.instructions,
+        input: history,
+        tools: table.specs,
+        settings: agent.modelSettings,
+        signal,
+      }
+      const response = await context
+        .with(runContext, () => callModel(model, request, emit))
+        .catch((error: unknown) => {
+          throw signal?.aborted ? cancelled() : error
+        })
+      rawResponses.push(response.raw ?? response)
+      addUsage(usage, response.usage)
+      const calls = response.output.filter(
+        (o): o is Extract<ModelOutputItem, { type: 'function_call' }> => o.type === 'function_call',
+      )
+      for (const item of response.output) {
+        if (item.type === 'message') {
+          history.push({ type: 'message', role: 'assistant', content: item.content })
+          if (calls.length > 0 && item.content) {
+            const message = { type: 'message_output_item' as const, agent: agent.name, content: item.content }
+            newItems.push(message)
+            emit?.({ type: 'message', item: message })
+          }
+        } else
+          history.push({
+            type: 'function_call',
+            callId: item.callId,
+            name: item.name,
+            arguments: item.arguments,
+          })
+      }
+      if (calls.length === 0) {
+        const finalOutput = response.output
+          .filter((o) => o.type === 'message')
+          .map((o) => o.content)
+          .join('\n')
+        const message = { type: 'message_output_item' as const, agent: agent.name, content: finalOutput }
+        newItems.push(message)
+        emit?.({ type: 'message', item: message })
+        runSpan.setStatus({ code: SpanStatusCode.OK })
+        const result: RunResult = { finalOutput, newItems, rawResponses, usage, traceId, history }
+        emit?.({ type: 'run_done', result })
+        return result
+      }
+      const outputs = await runTools(calls, {
+        agent,
+        table,
+        cap,
+        signal,
+        traceId,
+        runContext: options.context,
+        spanContext: runContext,
+        record: (item) => {
+          newItems.push(item)
+          if (item.type === 'tool_call_item') emit?.({ type: 'tool_called', item })
+          else if (item.type === 'tool_call_output_item') emit?.({ type: 'tool_output', item })
+        },
+      }).catch((error: unknown) => {
+        throw signal?.aborted ? cancelled() : error
+      })
+      if (signal?.aborted) throw cancelled()
+      for (const output of outputs) history.push(output)
+    }
+    throw new MaxTurnsExceededError(maxTurns, newItems)
+  } catch (error) {
+    runSpan.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : String(error),
+    })
+    throw error
+  } finally {
+    runSpan.end()
+  }
+}
+
+async function callModel(
+  model: Model,
+  request: ModelRequest,
+  emit: ((event: RunStreamEvent) => void) | undefined,
+): Promise<ModelResponse> {
+  return tracer.startActiveSpan(
+    `chat ${model.name}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model.name },
+    },
+    async (span) => {
+      try {
+        if (!emit) return await model.getResponse(request)
+        if (!model.getStreamedResponse) {
+          const response = await model.getResponse(request)
+          for (const item of response.output)
+            if (item.type === 'message' && item.content) emit({ type: 'text_delta', delta: item.content })
+          return response
+        }
+        for await (const event of model.getStreamedResponse(request)) {
+          if (event.type === 'text_delta') emit(event)
+          else return event.response
+        }
+        throw new Error(`model ${model.name} ended its stream without a response`)
+      } catch (error) {
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        })
+        throw error
+      } finally {
+        span.end()
+      }
+    },
+  )
+}
+
+interface ToolRun {
+  agent: Agent
+  table: ToolTable
+  cap: number
+  signal: AbortSignal | undefined
+  traceId: string
+  runContext: unknown
+  spanContext: ReturnType<typeof context.active>
+  record: (item: RunItem) => void
+}
+
+/** Runs one turn's tool calls, at most `cap` at once; outputs come back in call order. */
+async function runTools(
+  calls: Array<Extract<ModelOutputItem, { type: 'function_call' }>>,
+  run: ToolRun,
+): Promise<AgentInputItem[]> {
+  const outputs: AgentInputItem[] = new Array(calls.length)
+  let next = 0
+  const worker = async () => {
+    while (next < calls.length) {
+      const index = next++
+      const call = calls[index]!
+      const route = run.table.routes.get(call.name)
+      run.record({
+        type: 'tool_call_item',
+        agent: run.agent.name,
+        callId: call.callId,
+        name: call.name,
+        tool: route ? route.tool.name : call.name,
+        arguments: call.arguments,
+        ...(route?.kind === 'mcp' ? { server: route.server.name } : {}),
+      })
+      const span = tracer.startSpan(
+        `execute_tool ${call.name}`,
+        {
+          kind: SpanKind.INTERNAL,
+          attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': call.name },
+        },
+        run.spanContext,
+      )
+      const outcome = await context.with(trace.setSpan(run.spanContext, span), () =>
+        execute(call, route, run),
+      )
+      if (outcome.isError)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.output.slice(0, 200) })
+      span.end()
+      run.record({
+        type: 'tool_call_output_item',
+        agent: run.agent.name,
+        callId: call.callId,
+        name: call.name,
+        output: outcome.output,
+        isError: outcome.isError,
+        ...(outcome.traceId ? { traceId: outcome.traceId } : {}),
+      })
+      outputs[index] = {
+        type: 'function_call_result',
+        callId: call.callId,
+        name: call.name,
+        output: outcome.output,
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(run.cap, calls.length) }, worker))
+  return outputs
+}
+
+async function execute(
+  call: { name: string; arguments: string },
+  route: ToolRoute | undefined,
+  run: ToolRun,
+): Promise<{ output: string; isError: boolean; traceId?: string }> {
+  if (!route) {
+    return {
+      output: `Error: there is no tool named "${call.name}"; use one of: ${[...run.table.routes.keys()].join(', ')}`,
+      isError: true,
+    }
+  }
+  let args: unknown
+  try {
+    args = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments)
+  } catch (error) {
+    return {
+      output: `Error: the arguments of ${call.name} are not valid JSON (${(error as Error).message}); send a JSON object`,
+      isError: true,
+    }
+  }
+  if (!isObject(args))
+    return { output: `Error: the arguments of ${call.name} must be a JSON object`, isError: true }
+  try {
+    if (route.kind === 'local') {
+      const parsed = route.tool.parameters.safeParse(args)
+      if (!parsed.success) {
+        return {
+          output: `Error: invalid arguments for ${call.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+          isError: true,
+        }
+      }
+      const value = await route.tool.execute(parsed.data, { signal: run.signal, runContext: run.runContext })
+      return { output: typeof value === 'string' ? value : JSON.stringify(value ?? null), isError: false }
+    }
+    const result = await route.server.callTool(route.tool.name, args, {
+      ...(run.signal ? { signal: run.signal } : {}),
+      traceId: run.traceId,
+    })
+    const text = result.content
+      .map((block) => (block.type === 'text' ? block.text : JSON.stringify(block)))
+      .join('\n')
+    const output =
+      result.structuredContent !== undefined && !result.isError
+        ? JSON.stringify(result.structuredContent)
+        : text
+    return {
+      output: result.isError ? `Error from ${route.server.name}: ${output}` : output,
+      isError: result.isError === true,
+      traceId: result.traceId,
+    }
+  } catch (error) {
+    if (run.signal?.aborted) throw error
+    if (error instanceof McpToolError && error.result) {
+      return {
+        output: `Error from ${route.kind === 'mcp' ? route.server.name : 'tool'}: ${error.message}`,
+        isError: true,
+      }
+    }
+    return { output: describeFailure(error, call.name, route), isError: true }
+  }
+}
