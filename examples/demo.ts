@@ -6,15 +6,18 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Runner } from 'toolwire/agent'
 import { MCPServerStreamableHttp, type ToolCallResult } from 'toolwire/client'
 import { createServerLogger, hashApiKey, serve } from 'toolwire/server'
 import { analyticsServer } from './analytics/tools.js'
 import { crmServer } from './crm/tools.js'
 import { openDatabase } from './data/database.js'
 import { seed } from './data/seed.js'
+import { salesAgent } from './sales-agent.js'
 
 const started = performance.now()
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`
+const QUESTION = 'What is the current pipeline value for Q2, and which deals are most at risk?'
 const CRM_KEY = 'demo-crm-key'
 const ANALYTICS_KEY = 'demo-analytics-key'
 
@@ -85,12 +88,41 @@ try {
   await using analytics = await client('Analytics', analyticsRunning.url, ANALYTICS_KEY).connect()
   const tools = [...(await crm.listTools()), ...(await analytics.listTools())].map((t) => t.name)
   console.log(`Tools: ${tools.join(', ')}`)
-  console.log('Question: What is the current pipeline value for Q2, and which deals are most at risk?\n')
-  if (process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL) {
-    console.log(
-      '(A model is configured; the Agent/Runner that lets it answer is still to come: answering with direct tool calls.)\n',
-    )
+  console.log(`Question: ${QUESTION}\n`)
+  if (process.env.TOOLWIRE_MODEL && (process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL)) {
+    await answerWithAgent(crm, analytics)
+  } else await answerDirectly(crm, analytics)
+} finally {
+  await crmRunning.close()
+  await analyticsRunning.close()
+  await db.close()
+}
+
+/** A model is configured: the Sales Intelligence Agent answers, calling the tools it needs. */
+async function answerWithAgent(
+  crm: MCPServerStreamableHttp,
+  analytics: MCPServerStreamableHttp,
+): Promise<void> {
+  console.log(`Sales Intelligence Agent on ${process.env.TOOLWIRE_MODEL}:\n`)
+  const stream = Runner.runStreamed(salesAgent({ crm, analytics }), QUESTION)
+  for await (const event of stream) {
+    if (event.type === 'text_delta') process.stdout.write(event.delta)
+    else if (event.type === 'tool_called')
+      console.log(`  → ${event.item.server}: ${event.item.tool}(${event.item.arguments})`)
   }
+  const result = await stream.completed
+  traces.push(['agent run', result.traceId])
+  console.log(`\n\n(${result.usage.requests} model calls, ${result.usage.totalTokens} tokens)`)
+}
+
+/** No model: the calls the agent would make, and a readable answer from their results. */
+async function answerDirectly(
+  crm: MCPServerStreamableHttp,
+  analytics: MCPServerStreamableHttp,
+): Promise<void> {
+  console.log(
+    '(No model configured: set TOOLWIRE_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL to let the agent answer.)\n',
+  )
   const [summary, forecast, risky] = await Promise.all([
     crm
       .callTool('get_pipeline_summary', { quarter: 'Q2' })
@@ -117,20 +149,21 @@ try {
       `  #${deal.id} ${deal.name} — ${deal.company}, ${deal.stage}, ${usd(deal.amount)}: risk ${deal.risk} (${deal.days_in_stage} d in stage, ${deal.days_since_activity} d since activity, slipped ${deal.slipped_days} d)`,
     )
   }
-} finally {
-  await crmRunning.close()
-  await analyticsRunning.close()
-  await db.close()
 }
+
 // Closing flushed the request logs: show where each call's trace id landed.
 const logLines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean)
 console.log(`\nTrace ids, and the request log line each one has in ${logFile}:`)
+const logged = logLines.map((l) => JSON.parse(l) as Record<string, unknown>)
 for (const [what, traceId] of traces) {
-  const line = logLines
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .find((l) => l.traceId === traceId)
-  console.log(
-    `  ${what.padEnd(21)} ${traceId}  ${line ? `${line.name} ${line.rpcMethod} ${line.tool} ${line.outcome} ${line.durationMs} ms` : '(not logged)'}`,
-  )
+  const lines = logged.filter((l) => l.traceId === traceId && l.msg === 'mcp request')
+  const shown =
+    what === 'agent run'
+      ? lines
+          .filter((l) => l.tool)
+          .map((l) => `${l.name}:${l.tool}`)
+          .join(', ')
+      : lines.map((l) => `${l.name} ${l.rpcMethod} ${l.tool} ${l.outcome} ${l.durationMs} ms`)[0]
+  console.log(`  ${what.padEnd(21)} ${traceId}  ${shown || '(not logged)'}`)
 }
 console.log(`\nDone in ${elapsed()}.`)

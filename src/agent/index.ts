@@ -14,5 +14,12 @@ export {
   OpenAIChatCompletionsModel,
   type OpenAIChatCompletionsModelOptions,
 } from './openai-chat-completions-model.js'
-export { Runner, type RunOptions, type RunResult, type RunStreamEvent, type StreamedRun } from './runner.js'
+export {
+  Runner,
+  type RunOptions,
+  type RunResult,
+  type RunStreamEvent,
+  resolveModel,
+  type StreamedRun,
+} from './runner.js'
 export { type FunctionTool, tool } from './tool.js'

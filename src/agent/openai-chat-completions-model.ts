@@ -38,7 +38,8 @@ export class OpenAIChatCompletionsModel implements Model {
   readonly #client: OpenAI
 
   constructor(options: OpenAIChatCompletionsModelOptions = {}) {
-    const name = options.model ?? process.env.TOOLWIRE_MODEL
+    // Empty variables count as unset.
+    const name = options.model || process.env.TOOLWIRE_MODEL || undefined
     if (!name) {
       throw new ModelConfigError(
         'no model name: pass Agent({ model }) / OpenAIChatCompletionsModel({ model }) or set TOOLWIRE_MODEL (e.g. gpt-4o-mini)',
@@ -49,8 +50,8 @@ export class OpenAIChatCompletionsModel implements Model {
       this.#client = options.client
       return
     }
-    const baseURL = options.baseURL ?? process.env.OPENAI_BASE_URL
-    const apiKey = options.apiKey ?? process.env.OPENAI_API_KEY
+    const baseURL = options.baseURL || process.env.OPENAI_BASE_URL || undefined
+    const apiKey = options.apiKey || process.env.OPENAI_API_KEY || undefined
     if (!apiKey && !baseURL) {
       throw new ModelConfigError(
         'no OpenAI API key: set OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible endpoint (vLLM, Ollama, llama.cpp server)',

@@ -258,3 +258,65 @@ export async function benchCommand(url: string, flags: BenchFlags): Promise<numb
   }
   return errors === report.calls ? 1 : 0
 }
+
+export interface AgentFlags extends ClientFlags {
+  server: string[]
+  model?: string
+  instructions?: string
+  maxTurns: string
+}
+
+export async function agentCommand(question: string, flags: AgentFlags): Promise<number> {
+  const { Agent, Runner, resolveModel } = await import('../agent/index.js')
+  if (flags.server.length === 0) throw new UsageError('give at least one --server <url>')
+  const maxTurns = Number(flags.maxTurns)
+  if (!Number.isInteger(maxTurns) || maxTurns < 1)
+    throw new UsageError('--max-turns must be a positive integer')
+  // The model first: a missing key or model name is reported before any server is contacted.
+  const model = resolveModel(flags.model)
+  const servers = flags.server.map((url) => clientFor(url, flags))
+  try {
+    await Promise.all(servers.map((s) => s.connect()))
+    const agent = new Agent({
+      name: 'toolwire agent',
+      model,
+      mcpServers: servers,
+      ...(flags.instructions ? { instructions: flags.instructions } : {}),
+    })
+    const stream = Runner.runStreamed(agent, question, { maxTurns })
+    for await (const event of stream) {
+      if (flags.json) continue
+      if (event.type === 'text_delta') process.stdout.write(event.delta)
+      else if (event.type === 'tool_called') {
+        process.stderr.write(
+          `→ ${event.item.server ?? 'local'}: ${event.item.tool}(${event.item.arguments})\n`,
+        )
+      } else if (event.type === 'tool_output' && event.item.isError) {
+        process.stderr.write(`  ${event.item.output}\n`)
+      }
+    }
+    const result = await stream.completed
+    if (flags.json) {
+      print(
+        JSON.stringify(
+          {
+            finalOutput: result.finalOutput,
+            traceId: result.traceId,
+            usage: result.usage,
+            items: result.newItems,
+          },
+          null,
+          2,
+        ),
+      )
+    } else {
+      process.stdout.write('\n')
+      process.stderr.write(
+        `(trace ${result.traceId}, ${result.usage.requests} model calls, ${result.usage.totalTokens} tokens)\n`,
+      )
+    }
+    return 0
+  } finally {
+    await Promise.all(servers.map((s) => s.close()))
+  }
+}

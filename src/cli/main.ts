@@ -3,7 +3,15 @@
 import { Command, CommanderError } from 'commander'
 import { ToolwireError } from '../protocol/errors.js'
 import { type ClientFlags, withClientFlags, withJsonOutput } from './client-flags.js'
-import { type BenchFlags, benchCommand, callCommand, pingCommand, toolsCommand } from './commands.js'
+import {
+  type AgentFlags,
+  agentCommand,
+  type BenchFlags,
+  benchCommand,
+  callCommand,
+  pingCommand,
+  toolsCommand,
+} from './commands.js'
 import { UsageError } from './output.js'
 import { type ServeFlags, serveCommand } from './serve-command.js'
 
@@ -88,6 +96,26 @@ withJsonOutput(
       .option('--seconds <s>', 'stop after this long (≤ 300)', '30'),
   ),
 ).action(run((url: string, flags: BenchFlags) => benchCommand(url, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('agent')
+      .description(
+        'answer a question with an agent over MCP servers (OPENAI_API_KEY / OPENAI_BASE_URL, TOOLWIRE_MODEL)',
+      )
+      .argument('<question>')
+      .option(
+        '--server <url>',
+        'an MCP server the agent may use (repeatable)',
+        (v: string, p: string[]) => [...p, v],
+        [],
+      )
+      .option('--model <name>', 'model name (default: TOOLWIRE_MODEL)')
+      .option('--instructions <text>', 'the system prompt')
+      .option('--max-turns <n>', 'model calls at most', '10'),
+  ),
+).action(run((question: string, flags: AgentFlags) => agentCommand(question, flags)))
 
 try {
   await program.parseAsync(process.argv)

@@ -1,82 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { Agent, ModelError, OpenAIChatCompletionsModel, Runner } from '../../src/agent/index.js'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
 import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import { chatServer, completion, streamed } from '../support/chat-endpoint.js'
 import { listen, type TestHttpServer } from '../support/sdk-servers.js'
-
-interface ChatRequest {
-  model: string
-  messages: Array<Record<string, unknown>>
-  tools?: Array<{
-    type: string
-    function: { name: string; description: string; parameters: Record<string, unknown> }
-  }>
-  parallel_tool_calls?: boolean
-  stream?: boolean
-  stream_options?: unknown
-  temperature?: number
-}
-
-/** A local server speaking the Chat Completions wire format, answering from a script. */
-function chatServer() {
-  const requests: Array<{ body: ChatRequest; authorization: string | undefined }> = []
-  let script: Array<(body: ChatRequest, res: ServerResponse) => void> = []
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    let text = ''
-    req.on('data', (chunk) => (text += chunk))
-    req.on('end', () => {
-      const body = JSON.parse(text) as ChatRequest
-      requests.push({ body, authorization: req.headers.authorization })
-      const next = script.shift()
-      if (!next || req.url !== '/v1/chat/completions') {
-        res.writeHead(500).end()
-        return
-      }
-      next(body, res)
-    })
-  }
-  return {
-    requests,
-    handler,
-    set(steps: typeof script) {
-      script = steps
-      requests.length = 0
-    },
-  }
-}
-
-const completion =
-  (message: Record<string, unknown>, finish: string) => (_body: ChatRequest, res: ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({
-        id: 'chatcmpl-1',
-        object: 'chat.completion',
-        created: 1,
-        model: 'test-model',
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', refusal: null, ...message },
-            finish_reason: finish,
-            logprobs: null,
-          },
-        ],
-        usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
-      }),
-    )
-  }
-
-const streamed = (chunks: Array<Record<string, unknown>>) => (_body: ChatRequest, res: ServerResponse) => {
-  res.writeHead(200, { 'content-type': 'text/event-stream' })
-  for (const chunk of chunks) {
-    res.write(
-      `data: ${JSON.stringify({ id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1, model: 'test-model', ...chunk })}\n\n`,
-    )
-  }
-  res.end('data: [DONE]\n\n')
-}
 
 const chat = chatServer()
 let endpoint: TestHttpServer
@@ -230,17 +158,15 @@ describe('OpenAIChatCompletionsModel against a Chat Completions endpoint', () =>
   it('reports provider errors as ModelError with the status', async () => {
     chat.set([
       (_body, res) =>
-        res
-          .writeHead(401, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              error: {
-                message: 'Incorrect API key provided',
-                type: 'invalid_request_error',
-                code: 'invalid_api_key',
-              },
-            }),
-          ),
+        res.writeHead(401, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            error: {
+              message: 'Incorrect API key provided',
+              type: 'invalid_request_error',
+              code: 'invalid_api_key',
+            },
+          }),
+        ),
     ])
     const error = (await Runner.run(new Agent({ name: 'E', model: model() }), 'hi').catch(
       (e: unknown) => e,
