@@ -3,7 +3,7 @@
  * outputs, until it answers without calling a tool. Tool failures become outputs the model can
  * read; only the model failing, cancellation or `maxTurns` end a run early.
  */
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { McpToolError } from '../protocol/errors.js'
 import { isObject } from '../protocol/jsonrpc.js'
 import { newTraceId } from '../protocol/trace-ids.js'

@@ -30,7 +30,7 @@ function safe(text: string): string {
   return text.replace(/[^A-Za-z0-9_-]/g, '_')
 }
 
-function fit(name: string): string {
+function withinLimit(name: string): string {
   if (name.length <= MAX_NAME) return name
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8)
   return `${name.slice(0, MAX_NAME - 9)}_${hash}`
@@ -55,8 +55,8 @@ export async function toolTable(agent: Agent, signal?: AbortSignal): Promise<Too
   const specs: FunctionToolSpec[] = []
   const routes = new Map<string, ToolRoute>()
   const add = (name: string, spec: Omit<FunctionToolSpec, 'name'>, route: ToolRoute) => {
-    let unique = fit(name)
-    for (let n = 2; routes.has(unique); n++) unique = fit(`${name}_${n}`)
+    let unique = withinLimit(name)
+    for (let n = 2; routes.has(unique); n++) unique = withinLimit(`${name}_${n}`)
     specs.push({ name: unique, ...spec })
     routes.set(unique, route)
   }

@@ -23,7 +23,7 @@ const program = new Command('toolwire')
 
 let exitCode = 0
 const run =
-  <A extends unknown[]>(action: (...args: A) => Promise<number | undefined | void>) =>
+  <A extends unknown[]>(action: (...args: A) => Promise<number | undefined> | Promise<void>) =>
   async (...args: A) => {
     exitCode = (await action(...args)) ?? 0
   }
