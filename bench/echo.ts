@@ -132,7 +132,7 @@ const pairings: Pairing[] = [
   },
   {
     key: 'toolwire_production_server',
-    label: '(i) toolwire ↔ toolwire server with JWT auth + rate limit + logs',
+    label: '(i) toolwire ↔ toolwire server with JWT auth + rate limit + logs + metrics',
     server: 'toolwire-production',
     client: async (target) => {
       const [url, token] = target.split(' ')
@@ -356,7 +356,7 @@ async function run(): Promise<void> {
     `\ntoolwire↔toolwire: ${(results.toolwire!.rps / limit.rps).toFixed(2)}× the bare limit, ${(results.toolwire!.rps / sdkRps).toFixed(1)}× the faster SDK pairing; sequential p50 ${(results.toolwire!.p50_us / limit.p50_us).toFixed(2)}× the limit's`,
   )
   console.log(
-    `production server options (JWT auth, rate limit, request logs): ${(results.toolwire_production_server!.rps / results.toolwire!.rps).toFixed(2)}× the plain server's throughput`,
+    `production server options (JWT auth, rate limit, request logs, metrics): ${(results.toolwire_production_server!.rps / results.toolwire!.rps).toFixed(2)}× the plain server's throughput`,
   )
   const production = results.toolwire_production_client!.rps / results.toolwire_plain_client!.rps
   console.log(
