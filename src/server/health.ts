@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { sendJson } from '../transport/http-handler.js'
+import { pathOf } from '../transport/request-checks.js'
 
 /** A readiness check: resolves when ready, throws (or times out) when not. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown> | unknown
@@ -84,9 +85,7 @@ export function healthEndpoints(
 
   return {
     handle(req, res) {
-      const url = req.url ?? '/'
-      const q = url.indexOf('?')
-      const target = q === -1 ? url : url.slice(0, q)
+      const target = pathOf(req.url)
       if (target !== path && target !== readyPath) return false
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end()

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import { type McpHttpHandler, sendJson } from '../transport/http-handler.js'
+import { pathOf } from '../transport/request-checks.js'
 import { PROTECTED_RESOURCE_PATH, publicOrigin } from './auth.js'
 import { serveOptionsFromEnv } from './env.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
@@ -128,7 +129,7 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (health?.handle(req, res)) return
-    if (metrics && req.method === 'GET' && pathOnly(req.url) === metrics.path) {
+    if (metrics && req.method === 'GET' && pathOf(req.url) === metrics.path) {
       metrics.render().then(
         ({ contentType, body }) => {
           res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body)
@@ -157,7 +158,7 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       })
       return
     }
-    if (pathOnly(req.url) === path) return handler(req, res)
+    if (pathOf(req.url) === path) return handler(req, res)
     sendJson(res, {
       status: 404,
       body: errorResponse(null, {
@@ -251,10 +252,4 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     close,
     [Symbol.asyncDispose]: close,
   }
-}
-
-function pathOnly(url: string | undefined): string {
-  if (!url) return '/'
-  const q = url.indexOf('?')
-  return q === -1 ? url : url.slice(0, q)
 }

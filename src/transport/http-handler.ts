@@ -32,7 +32,7 @@ import { HttpExchange } from './http-exchange.js'
 import { ListenStreams } from './listen-streams.js'
 import { secretRedactor } from './redact.js'
 import { parseEventId } from './replayable-stream.js'
-import { acceptsBoth, checkModernHeaders, HttpRejection, header, readJson } from './request-checks.js'
+import { acceptsBoth, checkModernHeaders, HttpRejection, header, pathOf, readJson } from './request-checks.js'
 import { type LegacySession, SessionStore } from './sessions.js'
 import { SSE_HEADERS } from './sse.js'
 import {
@@ -672,11 +672,4 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     listens.close()
   }
   return handler
-}
-
-/** The path of a request URL, without its query (which may carry secrets). */
-function pathOf(url: string | undefined): string {
-  if (!url) return '/'
-  const q = url.indexOf('?')
-  return q === -1 ? url : url.slice(0, q)
 }

@@ -28,6 +28,13 @@ export class HttpRejection extends Error {
   }
 }
 
+/** The path of a request URL, without its query (which may carry secrets). */
+export function pathOf(url: string | undefined): string {
+  if (!url) return '/'
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
 export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name]
   return Array.isArray(value) ? value[0] : value
