@@ -1,6 +1,9 @@
 /** The pino logger `serve()` makes when given a `logLevel` instead of a logger. */
+
+import { hostname } from 'node:os'
 import { type DestinationStream, destination, type Logger, pino, stdTimeFunctions } from 'pino'
 import { ToolwireConfigError } from '../protocol/errors.js'
+import { ACCESS_LINE, accessLineWriter } from '../transport/access-line.js'
 
 export const LOG_LEVEL_NAMES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type ServerLogLevel = (typeof LOG_LEVEL_NAMES)[number]
@@ -60,13 +63,7 @@ export function createServerLogger(options: ServerLoggerOptions = {}): Logger {
   if (!(flushSeconds > 0)) {
     throw new ToolwireConfigError(`logger: "flushIntervalSeconds" must be > 0, got ${flushSeconds}`)
   }
-  return pino(
-    {
-      level,
-      ...(options.name ? { name: options.name } : {}),
-      redact: { paths: [...REDACT_PATHS, ...(options.redactPaths ?? [])], censor: '[Redacted]' },
-      timestamp: stdTimeFunctions.isoTime,
-    },
+  const stream =
     typeof options.destination === 'object'
       ? options.destination
       : destination({
@@ -76,6 +73,25 @@ export function createServerLogger(options: ServerLoggerOptions = {}): Logger {
           sync: true,
           minLength: bufferBytes,
           periodicFlush: bufferBytes > 0 ? flushSeconds * 1000 : 0,
-        }),
+        })
+  const logger = pino(
+    {
+      level,
+      ...(options.name ? { name: options.name } : {}),
+      redact: { paths: [...REDACT_PATHS, ...(options.redactPaths ?? [])], censor: '[Redacted]' },
+      timestamp: stdTimeFunctions.isoTime,
+    },
+    stream,
   )
+  // The request line's fields hold no headers or cookies: with only the default redaction
+  // paths, it can skip pino's generic serializer (same line, same stream).
+  if (!options.redactPaths?.length) {
+    const bindings = {
+      pid: process.pid,
+      hostname: hostname(),
+      ...(options.name ? { name: options.name } : {}),
+    }
+    Object.defineProperty(logger, ACCESS_LINE, { value: accessLineWriter(stream, bindings) })
+  }
+  return logger
 }

@@ -199,4 +199,34 @@ describe('request logs with trace ids', () => {
       }),
     )
   })
+
+  it('createServerLogger writes request lines exactly as pino would (same keys, order, escaping)', async () => {
+    const written: string[] = []
+    const logger = createServerLogger({
+      level: 'info',
+      name: 'crm',
+      destination: { write: (t: string) => void written.push(t) },
+    })
+    expect(Symbol.for('toolwire.accessLine') in logger).toBe(true) // the fast path is the one tested
+    await using running = await serve(tracedServer([]), { port: 0, env: false, logger })
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      clientInfo: { name: 'agent "quoted" ✓', version: '1' },
+    }).connect()
+    await client.callTool('echo', { text: 'x' })
+    const fast = written.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.tool === 'echo')!
+    // The same fields through pino itself.
+    const viaPino: string[] = []
+    const reference = pino(
+      { level: 'info', name: 'crm', timestamp: pino.stdTimeFunctions.isoTime },
+      { write: (t: string) => void viaPino.push(t) },
+    )
+    const { level: _l, time: _t, pid: _p, hostname: _h, name: _n, msg: _m, ...fields } = fast
+    reference.info(fields, 'mcp request')
+    const expected = JSON.parse(viaPino[0]!) as Record<string, unknown>
+    expect(Object.keys(fast)).toEqual(Object.keys(expected))
+    expect({ ...fast, time: 0 }).toEqual({ ...expected, time: 0 })
+    expect(fast.client).toBe('agent "quoted" ✓')
+    expect(typeof fast.time).toBe('string')
+  })
 })
