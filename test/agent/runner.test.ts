@@ -256,8 +256,19 @@ describe('Runner over two MCP servers', () => {
   })
 
   it('a server going down mid-run: the breaker opens and the run still ends with an answer', async () => {
+    // A local tool stops the CRM server between turns, so the order of events is fixed.
+    const stopCrm = tool({
+      name: 'stop_crm',
+      description: 'test only',
+      parameters: z.object({}),
+      execute: async () => {
+        await running.crm.close()
+        return 'stopped'
+      },
+    })
     const model = new ScriptedModel([
       { toolCalls: [{ name: 'get_pipeline_summary', arguments: { quarter: 'Q2' } }] },
+      { toolCalls: [{ name: 'stop_crm', arguments: {} }] },
       { toolCalls: [{ name: 'get_pipeline_summary', arguments: { quarter: 'Q3' } }] },
       {
         toolCalls: [
@@ -267,24 +278,28 @@ describe('Runner over two MCP servers', () => {
       },
       (request) => ({
         answer: `Partial: ${lastOutputs(request)
+          .slice(-2)
           .map((o) => o.output)
           .join(' / ')}`,
       }),
     ])
-    const agent = new Agent({ name: 'Resilient', model, mcpServers: [clients.crm, clients.analytics] })
-    let turns = 0
-    const stream = Runner.runStreamed(agent, 'Q2 to Q4?')
-    for await (const event of stream) {
-      if (event.type === 'tool_output' && ++turns === 1) await running.crm.close() // CRM dies after the first call
-    }
-    const result = await stream.completed
+    const agent = new Agent({
+      name: 'Resilient',
+      model,
+      mcpServers: [clients.crm, clients.analytics],
+      tools: [stopCrm],
+    })
+    const result = await Runner.run(agent, 'Q2 to Q4?')
     const outputs = result.newItems.filter((i) => i.type === 'tool_call_output_item').map((i) => i.output)
     expect(outputs[0]).toContain('openValue')
-    expect(outputs[1]).toMatch(/^Error: CRM Tools is unreachable/)
-    expect(outputs[2]).toMatch(/^Error: CRM Tools is unavailable \(circuit open, retry in \d+ s\)/)
-    expect(outputs[3]).toContain('forecast')
-    expect(outputs[1]).not.toContain('[CRM Tools at')
-    expect(result.finalOutput).toContain('Error: CRM Tools is unavailable (circuit open')
+    expect(outputs[1]).toBe('stopped')
+    expect(outputs[2]).toMatch(/^Error: CRM Tools is unreachable/)
+    expect(outputs[2]).not.toContain('[CRM Tools at')
+    expect(outputs[3]).toMatch(/^Error: CRM Tools is unavailable \(circuit open, retry in \d+ s\)/)
+    expect(outputs[4]).toContain('forecast')
+    expect(result.finalOutput).toMatch(
+      /^Partial: Error: CRM Tools is unavailable \(circuit open.* \/ \{"quarter":"Q4","forecast":900000\}$/,
+    )
   })
 
   it('cancellation aborts the model call or the tool calls in flight', async () => {
