@@ -181,7 +181,11 @@ export class ToolServer implements Dispatcher {
       'resources/unsubscribe': (params, exchange) => this.#subscribe(params, exchange, false),
       'prompts/list': (params) => this.#page('prompts', this.#prompts.list(), params),
       'prompts/get': (params, exchange, request) =>
-        this.#prompts.get(params, createToolContext(exchange, request)) as Promise<Record<string, unknown>>,
+        this.#withInputs(
+          `prompts/get ${String(params.name)}`,
+          { params, exchange, request },
+          (ctx) => this.#prompts.get(params, ctx) as Promise<Record<string, unknown>>,
+        ),
       'completion/complete': (params) => this.#complete(params),
     }
   }
@@ -278,10 +282,13 @@ export class ToolServer implements Dispatcher {
   ): Promise<Record<string, unknown>> {
     if (typeof params.uri !== 'string')
       throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
+    const uri = params.uri
     try {
-      const result = await this.#resources.read(params.uri, createToolContext(exchange, request))
-      // 2026-07-28 read results carry cache hints, like list results (SEP-2549).
-      return exchange.era === 'modern' ? { ...result, ...this.#cache } : (result as Record<string, unknown>)
+      return await this.#withInputs(`resources/read ${uri}`, { params, exchange, request }, async (ctx) => {
+        const result = await this.#resources.read(uri, ctx)
+        // 2026-07-28 read results carry cache hints, like list results (SEP-2549).
+        return exchange.era === 'modern' ? { ...result, ...this.#cache } : (result as Record<string, unknown>)
+      })
     } catch (error) {
       // 2025 revisions answer an unknown resource with -32002; 2026-07-28 with -32602 (SEP-2164).
       if (exchange.era === 'modern' && error instanceof RpcError && error.code === RESOURCE_NOT_FOUND) {
@@ -475,20 +482,48 @@ export class ToolServer implements Dispatcher {
         true,
       ) as Record<string, unknown>
     }
-    let answers: Record<string, Record<string, unknown>> | undefined
-    const binding = { target: `tools/call ${params.name}`, subject: exchange.identity?.subject ?? '' }
-    if (exchange.era === 'modern')
-      answers = answersOf(params, this.#requestState.decode(params.requestState, binding))
+    return this.#withInputs(
+      `tools/call ${params.name}`,
+      { params, exchange, request },
+      async (ctx) => (await runTool(tool, parsed.data, { exchange, ctx })) as Record<string, unknown>,
+    )
+  }
+
+  /**
+   * Runs a handler that may ask the client (`ctx.sample`, `ctx.elicit`, `ctx.roots`). On
+   * 2026-07-28, answers from earlier rounds come in (`inputResponses`, signed `requestState`),
+   * and a question without an answer ends the round with `input_required` (SEP-2322: tools,
+   * prompts and resource reads alike).
+   */
+  async #withInputs(
+    target: string,
+    call: { params: Params; exchange: Exchange; request: JsonRpcRequest },
+    run: (ctx: CallContext) => Promise<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>> {
+    const { params, exchange, request } = call
+    const binding = { target, subject: exchange.identity?.subject ?? '' }
+    const answers =
+      exchange.era === 'modern'
+        ? answersOf(params, this.#requestState.decode(params.requestState, binding))
+        : undefined
     const ctx = createToolContext(exchange, request, answers)
-    const result = await runTool(tool, parsed.data, { exchange, ctx })
-    const pending = ctx.pendingInput
-    if (!pending) return result as Record<string, unknown>
-    // 2026-07-28: the handler asked something not answered yet; the client answers and retries.
-    return {
-      resultType: 'input_required',
-      inputRequests: { [pending.key]: pending.request },
-      requestState: this.#requestState.encode({ ...binding, answers: ctx.answers }),
+    let result: Record<string, unknown> | undefined
+    let failure: unknown
+    try {
+      result = await run(ctx)
+    } catch (error) {
+      failure = error
     }
+    const pending = ctx.pendingInput
+    if (pending) {
+      return {
+        resultType: 'input_required',
+        inputRequests: { [pending.key]: pending.request },
+        requestState: this.#requestState.encode({ ...binding, answers: ctx.answers }),
+      }
+    }
+    if (failure !== undefined) throw failure
+    return result!
   }
 }
 

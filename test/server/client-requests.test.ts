@@ -30,6 +30,20 @@ function askingServer() {
     .tool('where', { input: z.object({}) }, async (_args, ctx) =>
       (await ctx.roots()).map((root) => root.uri).join(','),
     )
+    .prompt('greeting', { description: 'Asks the user their name first' }, async (_args, ctx) => {
+      const answer = await ctx.elicit('Your name?', {
+        type: 'object',
+        properties: { name: { type: 'string' } },
+      })
+      return `Write a greeting for ${String(answer.content?.name ?? 'someone')}.`
+    })
+    .resource('vault://note', { mimeType: 'text/plain' }, async (_uri, ctx) => {
+      const answer = await ctx.elicit('Unlock the note?', {
+        type: 'object',
+        properties: { ok: { type: 'boolean' } },
+      })
+      return answer.action === 'accept' ? 'the note' : 'locked'
+    })
     .tool('long_report', { input: z.object({}) }, async (_args, ctx) => {
       ctx.progress(1, { total: 3, message: 'started' })
       const resumable = ctx.closeStream()
@@ -248,6 +262,17 @@ describe('SDK v2 Client answering toolwire tools', () => {
     }
     // The SDK applies schema defaults itself on both eras (or toolwire's server sees what it sent).
     expect(confirmed.content[0]?.text).toMatch(/^accept \{"amount":3/)
+    // Prompts and resource reads ask the same way (2026-07-28: SEP-2322 covers them too).
+    client.setRequestHandler('elicitation/create', async (request) => ({
+      action: 'accept',
+      content: request.params.message === 'Your name?' ? { name: 'Ada' } : { ok: true },
+    }))
+    expect(await client.getPrompt({ name: 'greeting' })).toMatchObject({
+      messages: [{ content: { type: 'text', text: 'Write a greeting for Ada.' } }],
+    })
+    expect(await client.readResource({ uri: 'vault://note' })).toMatchObject({
+      contents: [{ text: 'the note' }],
+    })
     await client.close()
   })
 })
