@@ -5,13 +5,7 @@
 import { z } from 'zod'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
-import type {
-  CallToolResult,
-  Implementation,
-  ServerCapabilities,
-  Tool,
-  ToolAnnotations,
-} from '../protocol/types.js'
+import type { Implementation, ServerCapabilities, Tool, ToolAnnotations } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 import type { Dispatcher, Exchange } from '../transport/dispatcher.js'
 import { type ParamHeader, scanParamHeaders } from '../transport/header-values.js'
@@ -21,6 +15,7 @@ import { type AuthOptions, authenticator } from './auth.js'
 import { complete, parseCompletionRequest } from './completions.js'
 import { answersOf, RequestStateCodec } from './input-requests.js'
 import type { ServerMetrics } from './metrics.js'
+import { decodeCursor, encodeCursor } from './pagination.js'
 import { type PromptDefinition, type PromptHandler, PromptRegistry } from './prompts.js'
 import { type RateLimitOptions, rateLimiter } from './rate-limit.js'
 import {
@@ -31,6 +26,7 @@ import {
   type ResourceTemplateDefinition,
   type TemplateReader,
 } from './resources.js'
+import { type RegisteredTool, runTool } from './tool-call.js'
 import {
   type CallContext,
   createToolContext,
@@ -38,7 +34,7 @@ import {
   type LogLevel,
   type ToolContext,
 } from './tool-context.js'
-import { describeIssues, ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
+import { describeIssues, type ToolReturn, textResult } from './tool-result.js'
 
 export interface ToolServerOptions {
   /** Server name reported to clients. */
@@ -97,16 +93,6 @@ export type ToolHandler<I extends z.ZodObject> = (
   args: z.output<I>,
   ctx: ToolContext,
 ) => Promise<ToolReturn> | ToolReturn
-
-interface RegisteredTool {
-  definition: Tool
-  input: z.ZodObject
-  output: z.ZodType | undefined
-  handler: (args: unknown, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
-  paramHeaders: readonly ParamHeader[]
-  timeoutSeconds: number | undefined
-  scopes: readonly string[] | undefined
-}
 
 type Params = Record<string, unknown>
 type MethodHandler = (
@@ -525,63 +511,6 @@ export class ToolServer implements Dispatcher {
     if (failure !== undefined) throw failure
     return result!
   }
-}
-
-async function runTool(
-  tool: RegisteredTool,
-  args: unknown,
-  { exchange, ctx }: { exchange: Exchange; ctx: CallContext },
-): Promise<CallToolResult> {
-  const name = tool.definition.name
-  const seconds = tool.timeoutSeconds
-  let timer: NodeJS.Timeout | undefined
-  const timedOut = () => textResult(`Tool '${name}' timed out after ${seconds} s (timeoutSeconds)`, true)
-  try {
-    const running = Promise.resolve(tool.handler(args, ctx))
-    // The answer does not wait for a handler that ignores its aborted signal.
-    const value =
-      seconds === undefined
-        ? await running
-        : await Promise.race([
-            running,
-            new Promise<typeof TIMED_OUT>((resolve) => {
-              timer = setTimeout(() => {
-                exchange.abort(new Error(`tool ${name} timed out after ${seconds} s`))
-                resolve(TIMED_OUT)
-              }, seconds * 1000)
-            }),
-          ])
-    if (value === TIMED_OUT) {
-      running.catch(() => {})
-      return timedOut()
-    }
-    if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
-    return toCallToolResult(value, tool.output, name)
-  } catch (error) {
-    if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
-    // Only the message travels: stack traces stay on the server.
-    const message = error instanceof Error ? error.message : String(error)
-    return textResult(error instanceof ToolError ? message : `Tool '${name}' failed: ${message}`, true)
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-const TIMED_OUT: unique symbol = Symbol('timed out')
-
-const CURSOR_PREFIX = 'offset:'
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${offset}`).toString('base64url')
-}
-
-function decodeCursor(cursor: unknown): number {
-  if (cursor === undefined) return 0
-  const text = typeof cursor === 'string' ? Buffer.from(cursor, 'base64url').toString() : ''
-  const offset = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : Number.NaN
-  if (!Number.isInteger(offset) || offset < 0)
-    throw new RpcError(ErrorCode.InvalidParams, 'params.cursor is not a valid cursor')
-  return offset
 }
 
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -1,0 +1,61 @@
+/** One tool call: run the handler with its timeout and turn what it returns or throws into a result. */
+import type { z } from 'zod'
+import type { CallToolResult, Tool } from '../protocol/types.js'
+import type { Exchange } from '../transport/dispatcher.js'
+import type { ParamHeader } from '../transport/header-values.js'
+import type { CallContext, ToolContext } from './tool-context.js'
+import { ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
+
+/** A tool as the server keeps it. */
+export interface RegisteredTool {
+  definition: Tool
+  input: z.ZodObject
+  output: z.ZodType | undefined
+  handler: (args: unknown, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
+  paramHeaders: readonly ParamHeader[]
+  timeoutSeconds: number | undefined
+  scopes: readonly string[] | undefined
+}
+
+/** Runs a tool's handler: per-tool timeout, cancellation, errors as `isError` results. */
+export async function runTool(
+  tool: RegisteredTool,
+  args: unknown,
+  { exchange, ctx }: { exchange: Exchange; ctx: CallContext },
+): Promise<CallToolResult> {
+  const name = tool.definition.name
+  const seconds = tool.timeoutSeconds
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = () => textResult(`Tool '${name}' timed out after ${seconds} s (timeoutSeconds)`, true)
+  try {
+    const running = Promise.resolve(tool.handler(args, ctx))
+    // The answer does not wait for a handler that ignores its aborted signal.
+    const value =
+      seconds === undefined
+        ? await running
+        : await Promise.race([
+            running,
+            new Promise<typeof TIMED_OUT>((resolve) => {
+              timer = setTimeout(() => {
+                exchange.abort(new Error(`tool ${name} timed out after ${seconds} s`))
+                resolve(TIMED_OUT)
+              }, seconds * 1000)
+            }),
+          ])
+    if (value === TIMED_OUT) {
+      running.catch(() => {})
+      return timedOut()
+    }
+    if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
+    return toCallToolResult(value, tool.output, name)
+  } catch (error) {
+    if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
+    // Only the message travels: stack traces stay on the server.
+    const message = error instanceof Error ? error.message : String(error)
+    return textResult(error instanceof ToolError ? message : `Tool '${name}' failed: ${message}`, true)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const TIMED_OUT: unique symbol = Symbol('timed out')
