@@ -2,6 +2,7 @@
  * Answers to what a server asks this client mid-call (2025-era sessions): sampling, elicitation
  * and roots. Each has a handler in the options; declaring a handler declares the capability.
  */
+import { type ErrorSite, McpProtocolError } from '../protocol/errors.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
 import type {
   ClientCapabilities,
@@ -77,4 +78,41 @@ export function withDefaults(
     }
   }
   return { ...result, content: content as ElicitResult['content'] }
+}
+
+/**
+ * Answers a 2026-07-28 `input_required` result with the handlers; returns the params to add to
+ * the retried request (`inputResponses`, and the server's `requestState` byte for byte).
+ */
+export async function answerInputRequired(
+  handlers: ClientRequestHandlers,
+  result: Record<string, unknown>,
+  context: { what: string; site: ErrorSite },
+): Promise<Record<string, unknown>> {
+  const requests = isObject(result.inputRequests) ? result.inputRequests : {}
+  const inputResponses: Record<string, unknown> = {}
+  for (const [key, request] of Object.entries(requests)) {
+    if (!isObject(request) || typeof request.method !== 'string') {
+      throw new McpProtocolError(`${context.what}: inputRequests.${key} has no method`, context.site)
+    }
+    const params = isObject(request.params) ? request.params : {}
+    try {
+      inputResponses[key] = await answerServerRequest(handlers, {
+        jsonrpc: '2.0',
+        id: key,
+        method: request.method,
+        params,
+      })
+    } catch (error) {
+      throw new McpProtocolError(
+        `${context.what} asked for ${request.method}, which this client could not answer: ${error instanceof Error ? error.message : String(error)} (options.handlers)`,
+        context.site,
+        { cause: error },
+      )
+    }
+  }
+  return {
+    inputResponses,
+    ...(typeof result.requestState === 'string' ? { requestState: result.requestState } : {}),
+  }
 }

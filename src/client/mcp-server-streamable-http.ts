@@ -9,17 +9,21 @@ import {
   McpToolError,
   ToolwireError,
 } from '../protocol/errors.js'
-import { isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
 import type { CallToolResult, Implementation, ServerDescription, Tool } from '../protocol/types.js'
-import { META_LOG_LEVEL } from '../protocol/versions.js'
 import { CallSignal } from '../transport/call-signal.js'
 import { ClientSession } from '../transport/client-session.js'
 import { HttpWire } from '../transport/http-client.js'
 import { withAuth } from './auth.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
 import type { Call, Send } from './call.js'
+import { callNotifications } from './call-notifications.js'
 import { listenForToolChanges } from './change-listener.js'
-import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
+import {
+  answerInputRequired,
+  answerServerRequest,
+  type ClientRequestHandlers,
+  capabilitiesOf,
+} from './client-requests.js'
 import { acquireDispatcher } from './dispatchers.js'
 import {
   type MCPServerStreamableHttpOptions,
@@ -326,7 +330,10 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
           this.#site,
         )
       }
-      const retry = await this.#answerInputRequests(name, result)
+      const retry = await answerInputRequired(this.#handlers, result, {
+        what: `tools/call ${name}`,
+        site: this.#site,
+      })
       result = await this.#callOnce(name, args, { ...options, idempotent, retry })
     }
     if (result.resultType !== undefined && result.resultType !== 'complete') {
@@ -348,71 +355,12 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     return toolResult
   }
 
-  /** Fulfils an `input_required` result's requests with `options.handlers`; the retry's extra params. */
-  async #answerInputRequests(
-    name: string,
-    result: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> {
-    const requests = isObject(result.inputRequests) ? result.inputRequests : {}
-    const inputResponses: Record<string, unknown> = {}
-    for (const [key, request] of Object.entries(requests)) {
-      if (!isObject(request) || typeof request.method !== 'string') {
-        throw new McpProtocolError(`tools/call ${name}: inputRequests.${key} has no method`, this.#site)
-      }
-      const params = isObject(request.params) ? request.params : {}
-      try {
-        inputResponses[key] = await answerServerRequest(this.#handlers, {
-          jsonrpc: '2.0',
-          id: key,
-          method: request.method,
-          params,
-        })
-      } catch (error) {
-        throw new McpProtocolError(
-          `tools/call ${name} asked for ${request.method}, which this client could not answer: ${error instanceof Error ? error.message : String(error)} (options.handlers)`,
-          this.#site,
-          { cause: error },
-        )
-      }
-    }
-    return {
-      inputResponses,
-      ...(typeof result.requestState === 'string' ? { requestState: result.requestState } : {}),
-    }
-  }
-
   #callOnce(
     name: string,
     args: Record<string, unknown>,
     options: CallToolOptions & { idempotent: boolean; retry?: Record<string, unknown> },
   ): Promise<Record<string, unknown>> {
-    const { onProgress, onLog } = options
-    const token = onProgress ? `tw-${Math.random().toString(36).slice(2)}` : undefined
-    const onMessage =
-      onProgress || onLog
-        ? (message: JsonRpcMessage) => {
-            if (!('method' in message) || !isObject(message.params)) return
-            const p = message.params
-            if (message.method === 'notifications/message' && onLog && typeof p.level === 'string') {
-              onLog({
-                level: p.level as LogMessage['level'],
-                ...(typeof p.logger === 'string' ? { logger: p.logger } : {}),
-                data: p.data,
-              })
-              return
-            }
-            if (message.method !== 'notifications/progress' || !onProgress) return
-            if (p.progressToken !== token || typeof p.progress !== 'number') return
-            onProgress({
-              progress: p.progress,
-              ...(typeof p.total === 'number' ? { total: p.total } : {}),
-              ...(typeof p.message === 'string' ? { message: p.message } : {}),
-            })
-          }
-        : undefined
-    const meta: Record<string, unknown> = {}
-    if (token) meta.progressToken = token
-    if (onLog) meta[META_LOG_LEVEL] = options.logLevel ?? 'info'
+    const { onMessage, meta } = callNotifications(options)
     return this.#run(
       'tools/call',
       options.retry ? { name, arguments: args, ...options.retry } : { name, arguments: args },
@@ -422,7 +370,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         timeoutSeconds: options.timeoutSeconds,
         traceId: options.traceId,
         onMessage,
-        extraMeta: token || onLog ? meta : undefined,
+        extraMeta: meta,
       },
     )
   }
