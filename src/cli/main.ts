@@ -22,9 +22,14 @@ const program = new Command('toolwire')
   .exitOverride()
 
 let exitCode = 0
+/** The command being run: its help is what a usage error prints. */
+let current: Command = program
 const run =
   <A extends unknown[]>(action: (...args: A) => Promise<number | undefined> | Promise<void>) =>
   async (...args: A) => {
+    // Commander passes the command itself last.
+    const command = args.at(-1)
+    if (command instanceof Command) current = command
     exitCode = (await action(...args)) ?? 0
   }
 
@@ -127,7 +132,7 @@ try {
     process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2
   } else if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n\n`)
-    program.outputHelp({ error: true })
+    current.outputHelp({ error: true })
     process.exitCode = 2
   } else {
     process.stderr.write(

@@ -135,6 +135,9 @@ describe('toolwire CLI', () => {
       const outcome = await toolwire(args)
       expect(outcome.code, args.join(' ')).toBe(2)
       expect(outcome.stderr, args.join(' ')).toMatch(/error: .+[\s\S]*Usage: toolwire/)
+      // A mistake in a command's arguments shows that command's help.
+      if (args[0] !== 'frobnicate')
+        expect(outcome.stderr, args.join(' ')).toContain(`Usage: toolwire ${args[0]}`)
     }
   })
 
