@@ -239,7 +239,15 @@ export class ToolServer implements Dispatcher {
     return this.#changed('notifications/prompts/list_changed')
   }
 
-  /** Tells the 2025-era sessions subscribed to `uri` (`resources/subscribe`) that it changed. */
+  hasResources(): boolean {
+    return this.#resources.size > 0
+  }
+
+  /**
+   * Tells the clients subscribed to `uri` that it changed: 2025-era sessions that sent
+   * `resources/subscribe`, and 2026-07-28 `subscriptions/listen` streams naming it in
+   * `resourceSubscriptions`. Returns how many were told.
+   */
   resourceUpdated(uri: string): number {
     let sent = 0
     for (const h of this.#handlers) sent += h.resourceUpdated(uri)

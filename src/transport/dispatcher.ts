@@ -58,6 +58,8 @@ export interface Dispatcher {
   paramHeaders(toolName: string): readonly ParamHeader[] | undefined
   /** Scopes a caller needs for a tool (checked when the server authenticates requests). */
   requiredScopes?(toolName: string): readonly string[] | undefined
+  /** Whether the server has resources (so `subscriptions/listen` honours `resourceSubscriptions`). */
+  hasResources?(): boolean
   /** The `subscriptions/listen` filters this server can deliver (2026-07-28). */
   readonly listenable?: readonly ListenFilterKey[]
 }

@@ -93,7 +93,10 @@ export interface McpHttpHandler {
   (req: IncomingMessage, res: ServerResponse): void
   /** Sends a notification to every 2025-era GET stream and every matching `subscriptions/listen` stream. */
   broadcast(notification: JsonRpcNotification): number
-  /** Sends `notifications/resources/updated` to the 2025-era sessions subscribed to `uri`. */
+  /**
+   * Sends `notifications/resources/updated` to the 2025-era sessions subscribed to `uri` and to
+   * the 2026-07-28 `subscriptions/listen` streams whose `resourceSubscriptions` name it.
+   */
   resourceUpdated(uri: string): number
   /** Requests being answered now. */
   readonly inFlightCount: number
@@ -385,6 +388,8 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         return void listens.open(res, {
           filter: classified.message.params?.notifications,
           deliverable: dispatcher.listenable ?? [],
+          resources: dispatcher.hasResources?.() ?? false,
+          requestId: classified.message.id,
         })
       }
       admission.checkScopes(req, classified.message)
@@ -547,7 +552,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     sessions.broadcast(
       { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } },
       (session) => session.subscriptions.has(uri),
-    )
+    ) + listens.resourceUpdated(uri)
   Object.defineProperty(handler, 'sessionCount', { get: () => sessions.size })
   Object.defineProperty(handler, 'inFlightCount', { get: () => inFlight })
   Object.defineProperty(handler, 'listenerCount', { get: () => sessions.streamCount + listens.size })

@@ -213,4 +213,30 @@ describe('resources, prompts and completions, both eras', () => {
     await subscribed.close()
     await other.close()
   })
+
+  it('2026-07-28: subscriptions/listen carries resourceSubscriptions and ends gracefully on close', async () => {
+    const server = crmServer()
+    const live = await serve(server, { port: 0, env: false })
+    const client = new V2Client(
+      { name: 'sdk-v2', version: '2' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    )
+    const updates: string[] = []
+    client.setNotificationHandler('notifications/resources/updated', (n) => void updates.push(n.params.uri))
+    await client.connect(new V2Transport(new URL(live.url)))
+    const subscription = await client.listen({
+      resourceSubscriptions: ['crm://customers/c-100'],
+      resourcesListChanged: true,
+    })
+    expect(subscription.honoredFilter).toEqual({
+      resourceSubscriptions: ['crm://customers/c-100'],
+      resourcesListChanged: true,
+    })
+    expect(server.resourceUpdated('crm://customers/c-100')).toBe(1)
+    expect(server.resourceUpdated('crm://customers/c-101')).toBe(0)
+    await expect.poll(() => updates).toEqual(['crm://customers/c-100'])
+    await live.close()
+    expect(await subscription.closed).toBe('graceful')
+    await client.close()
+  })
 })

@@ -26,12 +26,20 @@ describe('subscriptions/listen (2026-07-28)', () => {
       {
         jsonrpc: '2.0',
         method: 'notifications/subscriptions/acknowledged',
-        params: { notifications: { toolsListChanged: true } },
+        // Every event of the stream names the listen request (its JSON-RPC id) it belongs to.
+        params: {
+          notifications: { toolsListChanged: true },
+          _meta: { 'io.modelcontextprotocol/subscriptionId': 1 },
+        },
       },
     ])
     server.tool('late', { input: z.object({}) }, () => 'late')
     expect(sseMessages(String((await chunks.next()).value))).toEqual([
-      { jsonrpc: '2.0', method: 'notifications/tools/list_changed' },
+      {
+        jsonrpc: '2.0',
+        method: 'notifications/tools/list_changed',
+        params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 1 } },
+      },
     ])
     res.body.destroy()
   })
