@@ -182,6 +182,29 @@ describe('tools that ask the client (2025-era sessions)', () => {
       message: expect.stringContaining('params.requestState is not valid'),
     })
     expect((await retry(state, 'confirm')).json.error?.message).toContain('belongs to another call')
+    const badResponses = await send(
+      running.url,
+      modern(
+        'tools/call',
+        { name: 'summarize', arguments: { text: 'x' }, inputResponses: 'yes' },
+        {},
+        capabilities,
+      ),
+    )
+    expect(badResponses.json.error).toMatchObject({
+      code: -32602,
+      message: 'params.inputResponses must be an object keyed by input request',
+    })
+    const badEntry = await send(
+      running.url,
+      modern(
+        'tools/call',
+        { name: 'summarize', arguments: { text: 'x' }, inputResponses: { 'sampling-1': 7 } },
+        {},
+        capabilities,
+      ),
+    )
+    expect(badEntry.json.error?.message).toBe('params.inputResponses.sampling-1 must be a result object')
     const noCapability = await send(
       running.url,
       modern('tools/call', { name: 'summarize', arguments: { text: 'x' } }),

@@ -172,6 +172,20 @@ describe('resources, prompts and completions, both eras', () => {
     }
     const raw = await send(running.url, modern('resources/read', {}))
     expect(raw.status).toBe(400) // no Mcp-Name header source: params.uri missing
+    // resources/subscribe is 2025-only: a 2026-07-28 request is told to use subscriptions/listen.
+    const subscribe = await send(running.url, modern('resources/subscribe', { uri: 'crm://schema' }))
+    expect(subscribe.json.error?.message).toMatch(/needs a 2025-era session .* subscriptions\/listen/)
+    const noTemplate = await send(
+      running.url,
+      modern('completion/complete', {
+        ref: { type: 'ref/resource', uri: 'crm://nope/{x}' },
+        argument: { name: 'x', value: '' },
+      }),
+    )
+    expect(noTemplate.json.error).toMatchObject({
+      code: -32602,
+      message: 'Unknown resource template: crm://nope/{x}',
+    })
     const noRef = await send(
       running.url,
       modern('completion/complete', { argument: { name: 'a', value: '' } }),
