@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashApiKey, type RunningServer, serve } from '../../src/server/index.js'
 import { chatServer, streamed } from '../support/chat-endpoint.js'
+import { runTs } from '../support/child.js'
 import { echoServer } from '../support/echo-server.js'
 import { listen, type TestHttpServer } from '../support/sdk-servers.js'
 
@@ -50,25 +50,10 @@ const answer = (text: string) =>
     { choices: [], usage: { prompt_tokens: 40, completion_tokens: 12, total_tokens: 52 } },
   ])
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', ...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
-
 describe('with an OpenAI-compatible model endpoint', () => {
   it('toolwire agent: answers over an MCP server, tool calls on stderr', async () => {
     chat.set([callTools([{ name: 'sum', arguments: { a: 2, b: 3 } }]), answer('The sum is 5.')])
-    const outcome = await run(
+    const outcome = await runTs(
       ['src/cli/main.ts', 'agent', '--server', tools.url, '--token-env', 'AGENT_KEY', 'What is 2 + 3?'],
       {
         OPENAI_BASE_URL: endpoint.url,
@@ -90,7 +75,7 @@ describe('with an OpenAI-compatible model endpoint', () => {
   })
 
   it('toolwire agent: no model configured is a clear error, before any server is contacted', async () => {
-    const outcome = await run(['src/cli/main.ts', 'agent', '--server', 'http://127.0.0.1:1/mcp', 'hi'], {
+    const outcome = await runTs(['src/cli/main.ts', 'agent', '--server', 'http://127.0.0.1:1/mcp', 'hi'], {
       OPENAI_BASE_URL: '',
       OPENAI_API_KEY: '',
       TOOLWIRE_MODEL: '',
@@ -108,7 +93,7 @@ describe('with an OpenAI-compatible model endpoint', () => {
       ]),
       answer('Q2 open pipeline: $185M; most at risk: three deals.'),
     ])
-    const outcome = await run(['examples/demo.ts'], {
+    const outcome = await runTs(['examples/demo.ts'], {
       OPENAI_BASE_URL: endpoint.url,
       TOOLWIRE_MODEL: 'test-model',
       DATABASE_URL: '',

@@ -1,8 +1,9 @@
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashApiKey, type RunningServer, serve } from '../../src/server/index.js'
+import { runTs } from '../support/child.js'
 import { echoServer } from '../support/echo-server.js'
 
 const KEY = 'cli-test-key'
@@ -17,23 +18,9 @@ beforeAll(async () => {
 })
 afterAll(() => running.close())
 
-interface Outcome {
-  code: number
-  stdout: string
-  stderr: string
-}
-
 /** Runs `toolwire …` as a child process, the way a user does. */
-function toolwire(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { env: { ...process.env, CLI_TEST_TOKEN: KEY, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
+function toolwire(args: string[], env: Record<string, string> = {}) {
+  return runTs(['src/cli/main.ts', ...args], { CLI_TEST_TOKEN: KEY, ...env }, 30_000)
 }
 
 const auth = ['--token-env', 'CLI_TEST_TOKEN']
