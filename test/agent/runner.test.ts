@@ -419,4 +419,28 @@ describe('Runner over two MCP servers', () => {
       if (saved.model !== undefined) process.env.TOOLWIRE_MODEL = saved.model
     }
   })
+
+  it("continues a conversation from the previous run's history", async () => {
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: 'forecast', arguments: { quarter: 'Q2' } }] },
+      { answer: 'Q2 forecast: 900k.' },
+      { answer: 'Same as before: 900k.' },
+    ])
+    const agent = new Agent({ name: 'Chat', model, mcpServers: [clients.analytics] })
+    const first = await Runner.run(agent, 'Forecast Q2?')
+    const second = await Runner.run(agent, [
+      ...first.history,
+      { type: 'message', role: 'user', content: 'And again?' },
+    ])
+    expect(second.finalOutput).toBe('Same as before: 900k.')
+    expect(
+      model.requests[2]!.input.map((i) => (i.type === 'message' ? `${i.role}:${i.content}` : i.type)),
+    ).toEqual([
+      'user:Forecast Q2?',
+      'function_call',
+      'function_call_result',
+      'assistant:Q2 forecast: 900k.',
+      'user:And again?',
+    ])
+  })
 })
