@@ -6,6 +6,18 @@ import { percentile, progressBar, table, UsageError } from './output.js'
 
 const print = (text: string) => process.stdout.write(`${text}\n`)
 
+/** A flag's JSON object value; a UsageError (`what: why`) otherwise. */
+function jsonObject(text: string, what: string): Record<string, unknown> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(`${what}: ${(error as Error).message}`)
+  }
+  if (!isObject(parsed)) throw new UsageError(`${what}: not an object`)
+  return parsed
+}
+
 /** `name: type` for each argument; `?` marks optional ones. */
 function describeArguments(tool: Tool): string {
   const schema = tool.inputSchema as { properties?: Record<string, unknown>; required?: string[] }
@@ -88,13 +100,7 @@ export async function callCommand(
   if (malformed !== undefined) throw new UsageError(`arguments look like key=value, got "${malformed}"`)
   let args: Record<string, unknown> | undefined
   if (typeof flags.json === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(flags.json)
-      if (!isObject(parsed)) throw new Error('not an object')
-      args = parsed
-    } catch (error) {
-      throw new UsageError(`--json must be a JSON object of arguments: ${(error as Error).message}`)
-    }
+    args = jsonObject(flags.json, '--json must be a JSON object of arguments')
     if (pairs.length > 0) throw new UsageError('give arguments as key=value pairs or as --json, not both')
   }
   await using client = await clientFor(url, flags, { retries: 0 }).connect()
@@ -195,13 +201,7 @@ export async function benchCommand(url: string, flags: BenchFlags): Promise<numb
   if (!(seconds > 0 && seconds <= 300)) throw new UsageError('--seconds must be > 0 and ≤ 300')
   let args: Record<string, unknown> = {}
   if (flags.args) {
-    try {
-      const parsed: unknown = JSON.parse(flags.args)
-      if (!isObject(parsed)) throw new Error('not an object')
-      args = parsed
-    } catch (error) {
-      throw new UsageError(`--args must be a JSON object: ${(error as Error).message}`)
-    }
+    args = jsonObject(flags.args, '--args must be a JSON object')
   }
   await using client = await clientFor(url, flags, { retries: 0 }).connect()
   const tools = await client.listTools()

@@ -43,7 +43,7 @@ program
   .option('--path <path>', 'endpoint path (TOOLWIRE_PATH)')
   .option('--log-level <level>', 'request logs: info, warn, … silent', 'info')
   .option(
-    '--api-key <id:sha256>',
+    '--api-key <id:sha256[:scopes]>',
     'accept an API key by its SHA-256 (repeatable)',
     (v: string, p: string[]) => [...p, v],
     [],

@@ -1,6 +1,7 @@
 /** `toolwire serve <module>`: serve the ToolServer a module exports. */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { parseApiKeyEntry } from '../server/auth.js'
 import { LOG_LEVEL_NAMES, type ServerLogLevel } from '../server/logging.js'
 import type { ServeOptions } from '../server/serve.js'
 import { serve } from '../server/serve.js'
@@ -62,11 +63,13 @@ export async function serveCommand(module: string, flags: ServeFlags): Promise<v
   if (flags.apiKey && flags.apiKey.length > 0) {
     options.auth = {
       apiKeys: flags.apiKey.map((entry) => {
-        const [id, sha256] = entry.split(':')
-        if (!id || !sha256 || !/^[0-9a-f]{64}$/i.test(sha256)) {
-          throw new UsageError(`--api-key must be id:sha256-hex (the SHA-256 of the key), got "${entry}"`)
+        const parsed = parseApiKeyEntry(entry)
+        if (!parsed) {
+          throw new UsageError(
+            `--api-key must be id:sha256-hex[:scopes] (the SHA-256 of the key), got "${entry}"`,
+          )
         }
-        return { id, sha256: sha256.toLowerCase() }
+        return parsed
       }),
     }
   }

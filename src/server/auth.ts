@@ -136,6 +136,20 @@ function jwtAuthenticator(options: JwtOptions): (req: IncomingMessage) => Promis
   }
 }
 
+/**
+ * Parses `id:sha256-hex[:scope scope…]` (the environment's and the CLI's way to configure an
+ * API key); undefined when malformed.
+ */
+export function parseApiKeyEntry(entry: string): ApiKeyEntry | undefined {
+  const [id, sha256, scopes] = entry.split(':')
+  if (!id || !sha256 || !/^[0-9a-f]{64}$/i.test(sha256)) return undefined
+  return {
+    id,
+    sha256: sha256.toLowerCase(),
+    ...(scopes ? { scopes: scopes.split(/\s+/).filter(Boolean) } : {}),
+  }
+}
+
 /** The hash to store for an API key. */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex')

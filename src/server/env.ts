@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { ToolwireConfigError } from '../protocol/errors.js'
-import type { ApiKeyEntry, AuthOptions } from './auth.js'
+import { type ApiKeyEntry, type AuthOptions, parseApiKeyEntry } from './auth.js'
 import { LOG_LEVEL_NAMES, type ServerLogLevel } from './logging.js'
 import type { ServeOptions } from './serve.js'
 
@@ -194,15 +194,11 @@ function authFromEnv(read: EnvReader): AuthOptions | undefined {
 }
 
 function parseApiKey(entry: string): ApiKeyEntry {
-  const [id, sha256, scopes] = entry.split(':')
-  if (!id || !sha256 || !/^[0-9a-f]{64}$/i.test(sha256)) {
+  const parsed = parseApiKeyEntry(entry)
+  if (!parsed) {
     throw new ToolwireConfigError(
-      `environment variable TOOLWIRE_AUTH_API_KEYS: entry "${id ?? ''}:…" must be id:sha256-hex[:scopes] (sha256-hex = hashApiKey(key), or: printf %s KEY | sha256sum)`,
+      `environment variable TOOLWIRE_AUTH_API_KEYS: entry "${entry.split(':')[0] ?? ''}:…" must be id:sha256-hex[:scopes] (sha256-hex = hashApiKey(key), or: printf %s KEY | sha256sum)`,
     )
   }
-  return {
-    id,
-    sha256: sha256.toLowerCase(),
-    ...(scopes ? { scopes: scopes.split(/\s+/).filter(Boolean) } : {}),
-  }
+  return parsed
 }

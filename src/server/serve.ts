@@ -94,11 +94,11 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as ServeOptions
   const options: ServeOptions =
     given.env === false ? defined : { ...serveOptionsFromEnv(given.env ?? process.env), ...defined }
-  const ownLogger =
-    !options.logger && options.logLevel && options.logLevel !== 'silent'
+  const logger =
+    options.logger ??
+    (options.logLevel && options.logLevel !== 'silent'
       ? createServerLogger({ level: options.logLevel, name: server.info.name })
-      : undefined
-  const logger = options.logger ?? ownLogger
+      : undefined)
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 3000
   const path = options.path ?? '/mcp'

@@ -447,14 +447,7 @@ export class ToolServer implements Dispatcher {
 
   #listTools(params: Params): Record<string, unknown> {
     this.#toolList ??= [...this.#tools.values()].map((t) => t.definition)
-    const offset = decodeCursor(params.cursor)
-    const page = this.#toolList.slice(offset, offset + this.#pageSize)
-    const next = offset + this.#pageSize
-    return {
-      tools: page,
-      ...(next < this.#toolList.length ? { nextCursor: encodeCursor(next) } : {}),
-      ...this.#cache,
-    }
+    return this.#page('tools', this.#toolList, params)
   }
 
   async #callTool(

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http'
 import { ErrorCode, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
 import type { AuthOutcome, Identity, RateLimitDecision } from './dispatcher.js'
-import { HttpRejection } from './request-checks.js'
+import { HttpRejection, toolNameOf } from './request-checks.js'
 
 export interface AdmissionOptions {
   authenticate: ((req: IncomingMessage) => Promise<AuthOutcome> | AuthOutcome) | undefined
@@ -73,10 +73,7 @@ export class Admission {
     req: IncomingMessage,
     request: JsonRpcRequest,
   ): Record<string, string> | Promise<Record<string, string>> {
-    const tool =
-      request.method === 'tools/call' && typeof request.params?.name === 'string'
-        ? request.params.name
-        : undefined
+    const tool = toolNameOf(request)
     const decision = this.#o.rateLimit!(req, { identity: identityOf(req), tool })
     return decision instanceof Promise
       ? decision.then((decided) => admit(decided, request, tool))

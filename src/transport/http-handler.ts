@@ -27,7 +27,15 @@ import { HttpExchange } from './http-exchange.js'
 import { ListenStreams } from './listen-streams.js'
 import { secretRedactor } from './redact.js'
 import { parseEventId } from './replayable-stream.js'
-import { acceptsBoth, checkModernHeaders, HttpRejection, header, pathOf, readJson } from './request-checks.js'
+import {
+  acceptsBoth,
+  checkModernHeaders,
+  HttpRejection,
+  header,
+  pathOf,
+  readJson,
+  toolNameOf,
+} from './request-checks.js'
 import { recordAnswer } from './request-record.js'
 import { type LegacySession, SessionStore } from './sessions.js'
 import { SSE_HEADERS } from './sse.js'
@@ -472,10 +480,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
     })
     at.session?.inFlight.set(request.id, exchange)
     inFlight++
-    const tool =
-      request.method === 'tools/call' && typeof request.params?.name === 'string'
-        ? request.params.name
-        : undefined
+    const tool = toolNameOf(request)
     // Spans only when the app registered a tracer provider; logs only with info on.
     const traced: RequestSpan | undefined = tracingEnabled()
       ? startRequestSpan({

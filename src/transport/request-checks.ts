@@ -28,6 +28,13 @@ export class HttpRejection extends Error {
   }
 }
 
+/** The tool a `tools/call` request names (for rate limits, metrics, logs and spans). */
+export function toolNameOf(request: JsonRpcRequest): string | undefined {
+  return request.method === 'tools/call' && typeof request.params?.name === 'string'
+    ? request.params.name
+    : undefined
+}
+
 /** The path of a request URL, without its query (which may carry secrets). */
 export function pathOf(url: string | undefined): string {
   if (!url) return '/'
