@@ -147,6 +147,18 @@ async function runLoop(
   const spanTrace = runSpan.spanContext().traceId
   const traceId = runSpan.isRecording() ? spanTrace : newTraceId()
   const cancelled = () => new RunCancelledError(signal?.reason, newItems)
+  /** A failure caused by the run's own cancellation is reported as the cancellation. */
+  const rethrowAsCancelled = (error: unknown): never => {
+    throw signal?.aborted ? cancelled() : error
+  }
+  /** Keeps an item of the run and streams it. */
+  const record = (item: RunItem) => {
+    newItems.push(item)
+    if (!emit) return
+    if (item.type === 'tool_call_item') emit({ type: 'tool_called', item })
+    else if (item.type === 'tool_call_output_item') emit({ type: 'tool_output', item })
+    else emit({ type: 'message', item })
+  }
   try {
     if (signal?.aborted) throw cancelled()
     const table = await context.with(runContext, () => toolTable(agent, signal))
@@ -161,9 +173,7 @@ async function runLoop(
       }
       const response = await context
         .with(runContext, () => callModel(model, request, emit))
-        .catch((error: unknown) => {
-          throw signal?.aborted ? cancelled() : error
-        })
+        .catch(rethrowAsCancelled)
       rawResponses.push(response.raw ?? response)
       addUsage(usage, response.usage)
       const calls = response.output.filter(
@@ -173,9 +183,7 @@ async function runLoop(
         if (item.type === 'message') {
           history.push({ type: 'message', role: 'assistant', content: item.content })
           if (calls.length > 0 && item.content) {
-            const message = { type: 'message_output_item' as const, agent: agent.name, content: item.content }
-            newItems.push(message)
-            emit?.({ type: 'message', item: message })
+            record({ type: 'message_output_item', agent: agent.name, content: item.content })
           }
         } else
           history.push({
@@ -190,9 +198,7 @@ async function runLoop(
           .filter((o) => o.type === 'message')
           .map((o) => o.content)
           .join('\n')
-        const message = { type: 'message_output_item' as const, agent: agent.name, content: finalOutput }
-        newItems.push(message)
-        emit?.({ type: 'message', item: message })
+        record({ type: 'message_output_item', agent: agent.name, content: finalOutput })
         runSpan.setStatus({ code: SpanStatusCode.OK })
         const result: RunResult = { finalOutput, newItems, rawResponses, usage, traceId, history }
         emit?.({ type: 'run_done', result })
@@ -206,14 +212,8 @@ async function runLoop(
         traceId,
         runContext: options.context,
         spanContext: runContext,
-        record: (item) => {
-          newItems.push(item)
-          if (item.type === 'tool_call_item') emit?.({ type: 'tool_called', item })
-          else if (item.type === 'tool_call_output_item') emit?.({ type: 'tool_output', item })
-        },
-      }).catch((error: unknown) => {
-        throw signal?.aborted ? cancelled() : error
-      })
+        record,
+      }).catch(rethrowAsCancelled)
       if (signal?.aborted) throw cancelled()
       for (const output of outputs) history.push(output)
     }
