@@ -46,8 +46,10 @@ export interface ToolContext {
   /** Sends a log message to the caller (`notifications/message`), honouring its log level. */
   log(level: LogLevel, data: unknown, logger?: string): void
   /**
-   * Asks the client's model for a completion (`sampling/createMessage`). Needs a 2025-era
-   * session whose client declared `sampling`; otherwise throws a `ToolError` saying so.
+   * Asks the client's model for a completion (`sampling/createMessage`). Needs a client that
+   * declared `sampling`: asked on the call's stream in a 2025-era session, or by ending the round
+   * with `input_required` on 2026-07-28 (the handler then runs again with the answer); otherwise
+   * throws a `ToolError` saying so.
    */
   sample(params: CreateMessageRequestParams): Promise<CreateMessageResult>
   /**
@@ -162,35 +164,27 @@ export class CallContext implements ToolContext {
   #ask(method: keyof typeof NEEDS, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const exchange = this.#exchange
     const capability = NEEDS[method]
-    if (exchange.era === 'modern') {
-      const declared = exchange.meta?.[META_CLIENT_CAPABILITIES]
-      if (!isObject(declared) || !isObject(declared[capability])) {
-        return Promise.reject(
-          new ToolError(
-            `The client did not declare the ${capability} capability: it cannot answer ${method}`,
-          ),
-        )
-      }
-      // Questions are numbered in the order the handler asks them, the same on every round.
-      const key = `${capability}-${++this.#asked}`
-      const answer = this.#answers[key]
-      if (answer) return Promise.resolve(answer)
-      this.pendingInput ??= new InputRequired(key, { method, params })
-      return Promise.reject(this.pendingInput)
-    }
-    if (!exchange.session) {
+    const modern = exchange.era === 'modern'
+    if (!modern && !exchange.session) {
       return Promise.reject(
         new ToolError(
           `${method} needs a 2025-era session with the client (or a 2026-07-28 request); this stateless 2025-era request has none`,
         ),
       )
     }
-    if (!isObject(exchange.session.clientCapabilities[capability])) {
+    const declared = modern ? exchange.meta?.[META_CLIENT_CAPABILITIES] : exchange.session?.clientCapabilities
+    if (!isObject(declared) || !isObject(declared[capability])) {
       return Promise.reject(
         new ToolError(`The client did not declare the ${capability} capability: it cannot answer ${method}`),
       )
     }
-    return exchange.request(method, params)
+    if (!modern) return exchange.request(method, params)
+    // 2026-07-28: questions are numbered in the order the handler asks them, the same on every round.
+    const key = `${capability}-${++this.#asked}`
+    const answer = this.#answers[key]
+    if (answer) return Promise.resolve(answer)
+    this.pendingInput ??= new InputRequired(key, { method, params })
+    return Promise.reject(this.pendingInput)
   }
 
   log(level: LogLevel, data: unknown, logger?: string): void {
