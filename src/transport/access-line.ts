@@ -1,14 +1,41 @@
 /**
  * The request log line, written without pino's generic serializer when the logger allows it.
  * One line per request is the largest cost of a logging server (pino's `asJson` measured
- * ~3.5 µs per line, this ~2 µs); loggers made by `createServerLogger` carry a writer that
- * produces the same JSON line pino would (same keys, same order) into the same stream.
+ * ~3.5 µs per line); loggers made by `createServerLogger` carry a writer that produces the same
+ * JSON line pino would (same keys, same order) into the same stream, from a fixed schema: no
+ * field object per request, no key loop, the timestamp formatted once per millisecond.
  */
 
 /** Where a logger keeps its access-line writer (set by `createServerLogger`). */
 export const ACCESS_LINE: unique symbol = Symbol.for('toolwire.accessLine')
 
-export type AccessLineWriter = (fields: Record<string, unknown>, msg: string) => void
+/** One answered request, as its log line shows it (absent fields are left out). */
+export interface AccessEntry {
+  traceId: string
+  spanId: string
+  parentSpanId: string | undefined
+  era: 'modern' | 'legacy'
+  sessionId: string | undefined
+  rpcMethod: string
+  tool: string | undefined
+  outcome: string
+  rpcCode: number | undefined
+  status: number
+  durationMs: number
+  client: unknown
+  identity: string | undefined
+  remote: string | undefined
+  arguments: unknown
+}
+
+export type AccessLineWriter = (entry: AccessEntry) => void
+
+export const ACCESS_MESSAGE = 'mcp request'
+
+/** A writer through the logger's own `info` (any pino logger, custom serializers honoured). */
+export function loggedAccessLine(log: { info: (fields: object, msg: string) => void }): AccessLineWriter {
+  return (entry) => log.info(entry, ACCESS_MESSAGE)
+}
 
 const PLAIN = /^[\w.:/@ -]*$/
 
@@ -21,7 +48,7 @@ function value(v: unknown): string {
 
 /**
  * A writer for pino's default line shape at level `info`:
- * `{"level":30,"time":"<ISO>",<bindings>,<fields>,"msg":"…"}`.
+ * `{"level":30,"time":"<ISO>",<bindings>,<entry fields>,"msg":"mcp request"}`.
  */
 export function accessLineWriter(
   stream: { write(line: string): unknown },
@@ -30,12 +57,28 @@ export function accessLineWriter(
   let base = ''
   for (const [k, v] of Object.entries(bindings))
     if (v !== undefined) base += `,${JSON.stringify(k)}:${value(v)}`
-  return (fields, msg) => {
-    let line = `{"level":30,"time":"${new Date().toISOString()}"${base}`
-    for (const k in fields) {
-      const v = fields[k]
-      if (v !== undefined) line += `,"${k}":${value(v)}`
+  let lastMs = 0
+  let lastTime = ''
+  const end = `,"msg":${value(ACCESS_MESSAGE)}}\n`
+  return (e) => {
+    const now = Date.now()
+    if (now !== lastMs) {
+      lastMs = now
+      lastTime = new Date(now).toISOString()
     }
-    stream.write(`${line},"msg":${value(msg)}}\n`)
+    let line = `{"level":30,"time":"${lastTime}"${base},"traceId":${value(e.traceId)},"spanId":${value(e.spanId)}`
+    if (e.parentSpanId !== undefined) line += `,"parentSpanId":${value(e.parentSpanId)}`
+    line += `,"era":"${e.era}"`
+    if (e.sessionId !== undefined) line += `,"sessionId":${value(e.sessionId)}`
+    line += `,"rpcMethod":${value(e.rpcMethod)}`
+    if (e.tool !== undefined) line += `,"tool":${value(e.tool)}`
+    line += `,"outcome":${value(e.outcome)}`
+    if (e.rpcCode !== undefined) line += `,"rpcCode":${value(e.rpcCode)}`
+    line += `,"status":${value(e.status)},"durationMs":${value(e.durationMs)}`
+    if (e.client !== undefined) line += `,"client":${value(e.client)}`
+    if (e.identity !== undefined) line += `,"identity":${value(e.identity)}`
+    if (e.remote !== undefined) line += `,"remote":${value(e.remote)}`
+    if (e.arguments !== undefined) line += `,"arguments":${value(e.arguments)}`
+    stream.write(line + end)
   }
 }

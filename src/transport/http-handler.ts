@@ -20,7 +20,7 @@ import {
   successResponse,
 } from '../protocol/jsonrpc.js'
 import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION, META_CLIENT_INFO } from '../protocol/versions.js'
-import { ACCESS_LINE, type AccessLineWriter } from './access-line.js'
+import { ACCESS_LINE, type AccessLineWriter, loggedAccessLine } from './access-line.js'
 import { Admission, identityOf } from './admission.js'
 import type { AuthOutcome, Dispatcher, Identity, RateLimitDecision, RequestObserver } from './dispatcher.js'
 import { HttpExchange } from './http-exchange.js'
@@ -153,7 +153,11 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
   const requestLog =
     options.logger?.info && (options.logger.isLevelEnabled?.('info') ?? true) ? options.logger : undefined
   const fastLine = (requestLog as { [ACCESS_LINE]?: AccessLineWriter } | undefined)?.[ACCESS_LINE]
-  const writeRequestLine: AccessLineWriter = fastLine ?? ((fields, msg) => requestLog?.info?.(fields, msg))
+  const writeRequestLine: AccessLineWriter | undefined =
+    fastLine ??
+    (requestLog?.info
+      ? loggedAccessLine(requestLog as { info: (fields: object, msg: string) => void })
+      : undefined)
   const maxConcurrent = options.maxConcurrentRequests ?? Number.POSITIVE_INFINITY
   if (!(maxConcurrent >= 1)) {
     throw new ToolwireConfigError(
@@ -548,7 +552,7 @@ export function createHttpHandler(dispatcher: Dispatcher, options: HttpHandlerOp
         seconds: (performance.now() - started) / 1000,
         traced,
       },
-      { observer, writeLine: requestLog ? writeRequestLine : undefined, redactArguments },
+      { observer, writeLine: writeRequestLine, redactArguments },
     )
   }
 

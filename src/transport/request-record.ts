@@ -56,27 +56,24 @@ export function recordAnswer(record: AnsweredRecord, sinks: RecordSinks): void {
   })
   if (!sinks.writeLine) return
   const trace = exchange.trace
-  sinks.writeLine(
-    {
-      traceId: trace.traceId,
-      spanId: trace.spanId,
-      parentSpanId: trace.parentId,
-      era: record.era,
-      sessionId: record.sessionId,
-      rpcMethod: request.method,
-      tool,
-      outcome,
-      rpcCode: rpcError?.code,
-      status: record.status,
-      durationMs: Math.round(record.seconds * 1e6) / 1000,
-      client: isObject(record.clientInfo) ? record.clientInfo.name : undefined,
-      identity: exchange.identity?.subject,
-      remote: record.req.socket.remoteAddress,
-      arguments:
-        sinks.redactArguments && tool !== undefined
-          ? sinks.redactArguments(request.params?.arguments)
-          : undefined,
-    },
-    'mcp request',
-  )
+  sinks.writeLine({
+    traceId: trace.traceId,
+    spanId: trace.spanId,
+    parentSpanId: trace.parentId,
+    era: record.era,
+    sessionId: record.sessionId,
+    rpcMethod: request.method,
+    tool,
+    outcome,
+    rpcCode: rpcError?.code,
+    status: record.status,
+    durationMs: Math.round(record.seconds * 1e6) / 1000,
+    client: isObject(record.clientInfo) ? record.clientInfo.name : undefined,
+    identity: exchange.identity?.subject,
+    remote: record.req.socket.remoteAddress,
+    arguments:
+      sinks.redactArguments && tool !== undefined
+        ? sinks.redactArguments(request.params?.arguments)
+        : undefined,
+  })
 }
