@@ -9,6 +9,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import {
@@ -57,7 +58,34 @@ interface Figures {
   p99_us: number
   rps: number
   errors: number
+  /** Every call the client made (warm-up included), to divide the server's CPU time by. */
+  calls: number
+  /** The server process's CPU time (user + system) per call, from /proc; absent elsewhere. */
+  server_cpu_us?: number
 }
+
+/**
+ * Pairings compared as ratios (measured / baseline). Each pair is measured back to back in
+ * every round, in alternating order, and the median of the per-round ratios is reported: on a
+ * shared machine whose speed drifts over minutes, pairings measured far apart in time differ by
+ * more than the options under test cost.
+ */
+const RATIO_PAIRS = [
+  { measured: 'toolwire_production_server', baseline: 'toolwire' },
+  { measured: 'toolwire_production_client', baseline: 'toolwire_plain_client' },
+] as const
+
+/** CPU time (user + system) of a process so far, in µs; undefined off Linux. */
+function cpuMicros(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS
+  } catch {
+    return undefined
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100
 
 async function startServer(kind: ServerKind): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/servers.ts', kind], {
@@ -223,7 +251,7 @@ async function burst(
 }
 
 async function measure(call: () => Promise<unknown>): Promise<Figures> {
-  await burst(call, WARMUP_SECONDS)
+  const warm = await burst(call, WARMUP_SECONDS)
   for (let i = 0; i < WARMUP_CALLS; i++) await call()
   const latencies: number[] = []
   for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
@@ -233,7 +261,13 @@ async function measure(call: () => Promise<unknown>): Promise<Figures> {
   }
   latencies.sort((a, b) => a - b)
   const { done, errors, seconds } = await burst(call, THROUGHPUT_SECONDS)
-  return { p50_us: percentile(latencies, 50), p99_us: percentile(latencies, 99), rps: done / seconds, errors }
+  return {
+    p50_us: percentile(latencies, 50),
+    p99_us: percentile(latencies, 99),
+    rps: done / seconds,
+    errors,
+    calls: warm.done + warm.errors + WARMUP_CALLS + SEQUENTIAL_CALLS + done + errors,
+  }
 }
 
 /** Child mode: measure one pairing's client against a running server, print JSON. */
@@ -248,7 +282,8 @@ async function measureClient(key: string, url: string): Promise<void> {
   }
 }
 
-async function measureInChild(pairing: Pairing, url: string): Promise<Figures> {
+async function measureInChild(pairing: Pairing, server: ChildProcess, url: string): Promise<Figures> {
+  const cpuBefore = cpuMicros(server.pid)
   const quick = args.quick ? ['--quick'] : []
   const child = spawn(
     process.execPath,
@@ -270,7 +305,11 @@ async function measureInChild(pairing: Pairing, url: string): Promise<Figures> {
   })
   const [code] = (await once(child, 'exit')) as [number]
   if (code !== 0) throw new Error(`the ${pairing.key} client exited with ${code}`)
-  return JSON.parse(out.trim().split('\n').pop()!) as Figures
+  const figures = JSON.parse(out.trim().split('\n').pop()!) as Figures
+  const cpuAfter = cpuMicros(server.pid)
+  if (cpuBefore !== undefined && cpuAfter !== undefined)
+    figures.server_cpu_us = (cpuAfter - cpuBefore) / figures.calls
+  return figures
 }
 
 async function run(): Promise<void> {
@@ -278,10 +317,10 @@ async function run(): Promise<void> {
   const only = args.only?.split(',')
   const selected = pairings.filter((p) => !only || only.includes(p.key) || p.key === 'limit')
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const pairing of selected) {
+    for (const pairing of roundOrder(selected, round)) {
       const { url, child } = await startServer(pairing.server)
       try {
-        const figures = await measureInChild(pairing, url)
+        const figures = await measureInChild(pairing, child, url)
         rounds[pairing.key] = [...(rounds[pairing.key] ?? []), figures]
       } finally {
         child.kill()
@@ -291,8 +330,10 @@ async function run(): Promise<void> {
   }
   const results: Record<string, Figures> = {}
   for (const [key, figures] of Object.entries(rounds)) results[key] = median(figures)
+  const ratios = pairRatios(rounds)
   if (only) {
     for (const [key, f] of Object.entries(results)) console.log(key, JSON.stringify(f))
+    for (const [key, r] of Object.entries(ratios)) console.log(key, JSON.stringify(r))
     return
   }
   const limit = results.limit!
@@ -307,20 +348,16 @@ async function run(): Promise<void> {
       toolwire_vs_limit_rps: round(results.toolwire!.rps / limit.rps, 3),
       toolwire_vs_sdk_rps: round(results.toolwire!.rps / sdkRps, 3),
       toolwire_vs_limit_p50: round(results.toolwire!.p50_us / limit.p50_us, 3),
-      production_server_vs_plain_rps: round(
-        results.toolwire_production_server!.rps / results.toolwire!.rps,
-        3,
-      ),
-      production_vs_plain_client_rps: round(
-        results.toolwire_production_client!.rps / results.toolwire_plain_client!.rps,
-        3,
-      ),
+      production_server_vs_plain_rps: ratios.toolwire_production_server!.rps,
+      production_server_vs_plain_cpu: ratios.toolwire_production_server!.cpu ?? Number.NaN,
+      production_vs_plain_client_rps: ratios.toolwire_production_client!.rps,
     }
     for (const [key, f] of Object.entries(results)) {
       out[`${key}_rps`] = round(f.rps)
       out[`${key}_p50_us`] = round(f.p50_us)
       out[`${key}_p99_us`] = round(f.p99_us)
       out[`${key}_errors`] = f.errors
+      if (f.server_cpu_us !== undefined) out[`${key}_server_cpu_us`] = round(f.server_cpu_us, 1)
     }
     console.log(JSON.stringify(out, null, 2))
     return
@@ -334,6 +371,7 @@ async function run(): Promise<void> {
       f.rps.toFixed(0),
       (f.rps / limit.rps).toFixed(2),
       (f.p50_us / limit.p50_us).toFixed(2),
+      f.server_cpu_us === undefined ? '–' : f.server_cpu_us.toFixed(1),
       String(f.errors),
     ]
   })
@@ -344,6 +382,7 @@ async function run(): Promise<void> {
     `calls/s @${CONCURRENCY}`,
     'rps/limit',
     'p50/limit',
+    'server CPU µs/call',
     'errors',
   ]
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
@@ -355,16 +394,71 @@ async function run(): Promise<void> {
   console.log(
     `\ntoolwire↔toolwire: ${(results.toolwire!.rps / limit.rps).toFixed(2)}× the bare limit, ${(results.toolwire!.rps / sdkRps).toFixed(1)}× the faster SDK pairing; sequential p50 ${(results.toolwire!.p50_us / limit.p50_us).toFixed(2)}× the limit's`,
   )
+  const server = ratios.toolwire_production_server!
   console.log(
-    `production server options (JWT auth, rate limit, request logs, metrics): ${(results.toolwire_production_server!.rps / results.toolwire!.rps).toFixed(2)}× the plain server's throughput`,
+    `production server options (JWT auth, rate limit, request logs, metrics): ${server.rps.toFixed(2)}× the plain server's throughput (rounds: ${server.rounds.join(', ')})${server.cpu === undefined ? '' : `; ${server.cpu.toFixed(2)}× its server CPU per call`}`,
   )
-  const production = results.toolwire_production_client!.rps / results.toolwire_plain_client!.rps
+  const client = ratios.toolwire_production_client!
   console.log(
-    `production client options (auth, breaker, retries, tool cache, tracing): ${production.toFixed(2)}× the plain client's throughput`,
+    `production client options (auth, breaker, retries, tool cache, tracing): ${client.rps.toFixed(2)}× the plain client's throughput (rounds: ${client.rounds.join(', ')})`,
   )
   console.log(
-    `(medians of ${ROUNDS} interleaved rounds; each pairing: ${WARMUP_SECONDS} s concurrent warm-up + ${WARMUP_CALLS} sequential warm-up calls, then ${SEQUENTIAL_CALLS} sequential calls timed, then throughput over ${THROUGHPUT_SECONDS} s with ${CONCURRENCY} in flight)`,
+    `(medians of ${ROUNDS} interleaved rounds, ratios of pairings measured back to back; each pairing: ${WARMUP_SECONDS} s concurrent warm-up + ${WARMUP_CALLS} sequential warm-up calls, then ${SEQUENTIAL_CALLS} sequential calls timed, then throughput over ${THROUGHPUT_SECONDS} s with ${CONCURRENCY} in flight)`,
   )
+}
+
+/**
+ * The pairings of a round in order: each ratio pair back to back, measured pairing first in
+ * odd rounds and baseline first in even ones, so neither side always runs second.
+ */
+function roundOrder(selected: Pairing[], round: number): Pairing[] {
+  const order: Pairing[] = []
+  for (const pairing of selected) {
+    if (order.includes(pairing)) continue
+    const pair = RATIO_PAIRS.find((r) => r.measured === pairing.key || r.baseline === pairing.key)
+    const partner =
+      pair && selected.find((p) => p.key === (pair.measured === pairing.key ? pair.baseline : pair.measured))
+    if (!pair || !partner) {
+      order.push(pairing)
+      continue
+    }
+    const measured = pairing.key === pair.measured ? pairing : partner
+    const baseline = measured === pairing ? partner : pairing
+    order.push(...(round % 2 === 1 ? [baseline, measured] : [measured, baseline]))
+  }
+  return order
+}
+
+interface PairRatio {
+  /** Median of the per-round throughput ratios (measured / baseline). */
+  rps: number
+  /** Median of the per-round server CPU per call ratios (measured / baseline: 1 = no extra CPU). */
+  cpu: number | undefined
+  rounds: string[]
+}
+
+function pairRatios(rounds: Record<string, Figures[]>): Record<string, PairRatio> {
+  const out: Record<string, PairRatio> = {}
+  for (const { measured, baseline } of RATIO_PAIRS) {
+    const m = rounds[measured]
+    const b = rounds[baseline]
+    if (!m || !b) continue
+    const rps = m.map((f, i) => f.rps / b[i]!.rps)
+    const cpu = m.every((f, i) => f.server_cpu_us && b[i]!.server_cpu_us)
+      ? m.map((f, i) => f.server_cpu_us! / b[i]!.server_cpu_us!)
+      : undefined
+    out[measured] = {
+      rps: round(middle(rps), 3),
+      cpu: cpu && round(middle(cpu), 3),
+      rounds: rps.map((r) => r.toFixed(2)),
+    }
+  }
+  return out
+}
+
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
 }
 
 function median(figures: Figures[]): Figures {
@@ -377,6 +471,10 @@ function median(figures: Figures[]): Figures {
     p99_us: mid((f) => f.p99_us),
     rps: mid((f) => f.rps),
     errors: figures.reduce((sum, f) => sum + f.errors, 0),
+    calls: mid((f) => f.calls),
+    ...(figures.every((f) => f.server_cpu_us !== undefined)
+      ? { server_cpu_us: mid((f) => f.server_cpu_us!) }
+      : {}),
   }
 }
 
