@@ -3,7 +3,7 @@
  * MCP_CONFORMANCE_SCENARIO. Built only with toolwire's public API.
  *   npx tsx examples/conformance/client.ts http://localhost:3000/mcp
  */
-import { MCPServerStreamableHttp } from 'toolwire/client'
+import { MCPServerStreamableHttp, oauth } from 'toolwire/client'
 
 const url = process.argv[2]
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? 'initialize'
@@ -12,6 +12,10 @@ if (!url) {
   process.exit(2)
 }
 
+// Auth scenarios pass credentials in MCP_CONFORMANCE_CONTEXT (client_id, client_secret,
+// private_key_pem, signing_algorithm); the others never challenge, and oauth() stays idle.
+const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? '{}') as Record<string, string | undefined>
+
 const server = new MCPServerStreamableHttp({
   name: `conformance ${scenario}`,
   params: { url, timeout: 10, sseReadTimeout: 30 },
@@ -19,6 +23,23 @@ const server = new MCPServerStreamableHttp({
   // The suite's servers speak the 2025 revisions.
   protocolEra: 'legacy',
   clientInfo: { name: 'toolwire-conformance-client', version: '1.0.0' },
+  auth: oauth({
+    ...(context.client_id ? { clientId: context.client_id } : {}),
+    ...(context.client_secret ? { clientSecret: context.client_secret } : {}),
+    ...(context.private_key_pem ? { privateKey: context.private_key_pem } : {}),
+    ...(context.signing_algorithm ? { signingAlgorithm: context.signing_algorithm } : {}),
+    clientName: 'toolwire-conformance-client',
+    clientMetadataUrl: 'https://conformance-test.local/client-metadata.json',
+    redirectUrl: 'http://localhost:3000/callback',
+    // Headless: the suite's authorization server approves at once and redirects; follow it
+    // without a browser and hand back where it sent us.
+    authorize: async (url) => {
+      const res = await fetch(url, { redirect: 'manual' })
+      const location = res.headers.get('location')
+      if (!location) throw new Error(`the authorization endpoint answered ${res.status} without a redirect`)
+      return location
+    },
+  }),
   handlers: {
     // Accept with nothing filled in: toolwire applies the schema's defaults (SEP-1034).
     elicitation: () => ({ action: 'accept', content: {} }),

@@ -9,7 +9,7 @@ import { newTraceContext } from './trace.js'
 
 export interface ChangeListenerOptions {
   /** The bearer token for each (re)connection, when the client has `auth`. */
-  token: (() => Promise<string>) | undefined
+  token: (() => Promise<string | undefined>) | undefined
   backoff: { retryBackoffSecondsBase: number; retryBackoffSecondsMax: number }
   /** The tool list changed (or may have). */
   onChange: () => void
@@ -22,7 +22,8 @@ export function listenForToolChanges(session: ClientSession, options: ChangeList
     for (let failures = 0; !signal.aborted; ) {
       const headers: Record<string, string> = { traceparent: newTraceContext().traceparent }
       try {
-        if (options.token) headers.authorization = `Bearer ${await options.token()}`
+        const token = await options.token?.()
+        if (token !== undefined) headers.authorization = `Bearer ${token}`
         await session.subscribe(
           { toolsListChanged: true },
           {

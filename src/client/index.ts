@@ -35,8 +35,18 @@ export {
   MCPServerStreamableHttp,
   type ToolCallResult,
 } from './mcp-server-streamable-http.js'
+export {
+  type OAuthClientInformation,
+  type OAuthOptions,
+  type OAuthState,
+  type OAuthStore,
+  type OAuthTokens,
+  oauth,
+  type TokenEndpointAuthMethod,
+} from './oauth.js'
 export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
 export type { RetryEvent } from './retry.js'
+export type { AuthChallenge, GetTokenOptions } from './tokens.js'
 export {
   type AccessToken,
   type AuthOption,

@@ -1,5 +1,5 @@
 /** MCPServerStreamableHttp: the object an agent holds for one remote MCP tool server. */
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import {
@@ -109,6 +109,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   readonly #send: Send
   readonly #handlers: ClientRequestHandlers
   readonly #tokens: TokenSource | undefined
+  readonly #unauthenticatedIdentity = `unauthenticated-${randomUUID()}`
   readonly #breaker: CircuitBreaker | undefined
   readonly #cache: ToolListCache | undefined
   readonly #releaseDispatcher: (() => Promise<void>) | undefined
@@ -178,6 +179,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     })
     if (options.auth) {
       this.#tokens = new TokenSource(options.auth, {
+        resourceUrl: this.#site.url ?? String(options.params.url),
         skewSeconds: this.#o.tokenRefreshSkewSeconds,
         onRefresh: () => this.emit('tokenRefresh'),
       })
@@ -448,6 +450,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   /** Who we are to the server, for cache partitioning: a hash of the credentials, never the credentials. */
   async #identity(signal: AbortSignal | undefined): Promise<string> {
     const secret = this.#tokens ? await this.#tokens.get(signal) : (this.#o.headers.authorization ?? '')
+    // A provider still waiting for the server's challenge (OAuth): this client's own partition.
+    if (secret === undefined) return this.#unauthenticatedIdentity
     return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 32) : 'anonymous'
   }
 

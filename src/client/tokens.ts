@@ -11,9 +11,28 @@ export interface AccessToken {
   expiresAt?: number
 }
 
+/** The server's answer that asked for (other) credentials: a 401, or a 403 `insufficient_scope`. */
+export interface AuthChallenge {
+  status: 401 | 403
+  /** The `WWW-Authenticate` header, when the server sent one. */
+  wwwAuthenticate: string | undefined
+}
+
+export interface GetTokenOptions {
+  signal?: AbortSignal | undefined
+  /** Set when the server refused the previous attempt: what it asked for. */
+  challenge?: AuthChallenge | undefined
+  /** The MCP endpoint the token is for. */
+  resourceUrl: string
+}
+
 /** An object that hands out tokens and can be told one was refused. */
 export interface TokenProvider {
-  getToken(options: { signal?: AbortSignal | undefined }): Promise<string | AccessToken>
+  /**
+   * The token to send. `undefined` (only without a challenge) sends the request without one:
+   * providers that learn where to get a token from the server's 401 (OAuth discovery) start so.
+   */
+  getToken(options: GetTokenOptions): Promise<string | AccessToken | undefined>
   /** Called with a token the server refused (HTTP 401). */
   invalidate?(token: string): void
 }
@@ -30,10 +49,16 @@ export class TokenSource {
   readonly #skewMs: number
   readonly #onRefresh: () => void
   #current: AccessToken | undefined
-  #pending: Promise<AccessToken> | undefined
+  #pending: Promise<AccessToken | undefined> | undefined
 
-  constructor(auth: AuthOption, options: { skewSeconds: number; onRefresh: () => void }) {
+  readonly #resourceUrl: string
+
+  constructor(
+    auth: AuthOption,
+    options: { skewSeconds: number; onRefresh: () => void; resourceUrl: string },
+  ) {
     this.#provider = typeof auth === 'function' ? { getToken: async () => auth() } : auth
+    this.#resourceUrl = options.resourceUrl
     if (typeof this.#provider.getToken !== 'function') {
       throw new ToolwireConfigError('option "auth" must be a function or an object with getToken()')
     }
@@ -49,14 +74,18 @@ export class TokenSource {
     return undefined
   }
 
-  /** The token to send now. */
-  async get(signal?: AbortSignal): Promise<string> {
+  /**
+   * The token to send now; `undefined` when the provider waits for the server's challenge.
+   * With a challenge the provider is asked again (unless another caller already replaced the
+   * refused token), and must answer with a token.
+   */
+  async get(signal?: AbortSignal, challenge?: AuthChallenge): Promise<string | undefined> {
     const cached = this.peek()
     if (cached !== undefined) return cached
-    this.#pending ??= this.#fetch(signal).finally(() => {
+    this.#pending ??= this.#fetch(signal, challenge).finally(() => {
       this.#pending = undefined
     })
-    return (await this.#pending).token
+    return (await this.#pending)?.token
   }
 
   /** The server refused `token`: drop it (unless a newer one already replaced it). */
@@ -65,8 +94,12 @@ export class TokenSource {
     this.#provider.invalidate?.(token)
   }
 
-  async #fetch(signal?: AbortSignal): Promise<AccessToken> {
-    const value = await this.#provider.getToken({ signal })
+  async #fetch(
+    signal: AbortSignal | undefined,
+    challenge: AuthChallenge | undefined,
+  ): Promise<AccessToken | undefined> {
+    const value = await this.#provider.getToken({ signal, challenge, resourceUrl: this.#resourceUrl })
+    if (value === undefined && challenge === undefined) return undefined
     const token = typeof value === 'string' ? { token: value } : value
     if (!token || typeof token.token !== 'string' || token.token.length === 0) {
       throw new McpAuthError('the auth provider returned no token', {}, { status: 0 })

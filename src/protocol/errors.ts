@@ -81,8 +81,16 @@ export class McpHttpError extends ToolwireError {
   readonly status: number
   /** Seconds from a `Retry-After` header, when the server sent one. */
   readonly retryAfterSeconds: number | undefined
+  /** The `WWW-Authenticate` header of a 401 or 403 (the server's authorization challenge). */
+  readonly wwwAuthenticate: string | undefined
   constructor(
-    details: { status: number; method: string; detail?: string; retryAfterSeconds?: number },
+    details: {
+      status: number
+      method: string
+      detail?: string
+      retryAfterSeconds?: number
+      wwwAuthenticate?: string
+    },
     site: ErrorSite,
   ) {
     super(
@@ -92,6 +100,7 @@ export class McpHttpError extends ToolwireError {
     )
     this.status = details.status
     this.retryAfterSeconds = details.retryAfterSeconds
+    this.wwwAuthenticate = details.wwwAuthenticate
   }
 }
 

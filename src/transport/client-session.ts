@@ -453,12 +453,14 @@ export class ClientSession {
 
 function httpError(outcome: PostOutcome, method: string, site: HttpWire['site']): McpHttpError {
   const retryAfter = Number(outcome.headers['retry-after'])
+  const challenge = outcome.headers['www-authenticate']
   return new McpHttpError(
     {
       status: outcome.status,
       method,
       ...(outcome.status === 404 ? { detail: 'not found (wrong URL, or the session expired)' } : {}),
       ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+      ...(challenge ? { wwwAuthenticate: Array.isArray(challenge) ? challenge.join(', ') : challenge } : {}),
     },
     site,
   )
