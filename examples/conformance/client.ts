@@ -28,6 +28,15 @@ const server = new MCPServerStreamableHttp({
     ...(context.client_secret ? { clientSecret: context.client_secret } : {}),
     ...(context.private_key_pem ? { privateKey: context.private_key_pem } : {}),
     ...(context.signing_algorithm ? { signingAlgorithm: context.signing_algorithm } : {}),
+    ...(context.idp_token_endpoint && context.idp_id_token && context.idp_client_id
+      ? {
+          identityAssertion: {
+            tokenEndpoint: context.idp_token_endpoint,
+            idToken: context.idp_id_token,
+            clientId: context.idp_client_id,
+          },
+        }
+      : {}),
     clientName: 'toolwire-conformance-client',
     clientMetadataUrl: 'https://conformance-test.local/client-metadata.json',
     redirectUrl: 'http://localhost:3000/callback',

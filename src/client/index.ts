@@ -36,6 +36,8 @@ export {
   type ToolCallResult,
 } from './mcp-server-streamable-http.js'
 export {
+  type GrantType,
+  type IdentityAssertionOptions,
   type OAuthClientInformation,
   type OAuthOptions,
   type OAuthState,

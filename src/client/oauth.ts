@@ -14,6 +14,22 @@ import { type ErrorSite, McpAuthError, ToolwireConfigError } from '../protocol/e
 import type { AccessToken, AuthChallenge, GetTokenOptions, TokenProvider } from './tokens.js'
 import { type BearerChallenge, parseBearerChallenge } from './www-authenticate.js'
 
+export type GrantType = 'authorization_code' | 'client_credentials' | 'jwt_bearer'
+
+export interface IdentityAssertionOptions {
+  /** The identity provider's token endpoint (token exchange). */
+  tokenEndpoint: string
+  /** The user's OpenID Connect ID token, or a function returning a current one. */
+  idToken: string | (() => Promise<string> | string)
+  /** This client's id at the identity provider. */
+  clientId: string
+  /** Its secret there, sent with HTTP Basic, when the identity provider wants one. */
+  clientSecret?: string
+}
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+
 export type TokenEndpointAuthMethod =
   | 'client_secret_basic'
   | 'client_secret_post'
@@ -70,10 +86,17 @@ export interface OAuthOptions {
    */
   authorize?: (authorizationUrl: URL, context: { signal?: AbortSignal | undefined }) => Promise<string | URL>
   /**
-   * @default 'authorization_code' when `authorize` is given and the server supports it, else
-   * 'client_credentials'
+   * Enterprise-managed authorization (SEP-990, cross-app access): the user's ID token from the
+   * company's identity provider is exchanged there (RFC 8693) for an identity assertion
+   * (ID-JAG), which the MCP server's authorization server takes as a JWT bearer grant (RFC 7523).
+   * No browser; the client authenticates to the authorization server with `clientId`/`clientSecret`.
    */
-  grantType?: 'authorization_code' | 'client_credentials'
+  identityAssertion?: IdentityAssertionOptions
+  /**
+   * @default 'jwt_bearer' with `identityAssertion`; else 'authorization_code' when `authorize`
+   * is given and the server supports it; else 'client_credentials'
+   */
+  grantType?: GrantType
   /** Scopes to ask for. @default the challenge's `scope`, else the resource's `scopes_supported`, else none */
   scope?: string
   /** Ask for `offline_access` (a refresh token) when the server lists it, in the authorization code grant. @default true */
@@ -143,6 +166,15 @@ class OAuthProvider implements TokenProvider {
       if (value !== undefined && !URL.canParse(value))
         throw new ToolwireConfigError(`oauth: "${key}" is not a valid URL: ${value}`)
     }
+    if (options.identityAssertion) {
+      const idp = options.identityAssertion
+      if (!idp.tokenEndpoint || !URL.canParse(idp.tokenEndpoint))
+        throw new ToolwireConfigError(
+          `oauth: "identityAssertion.tokenEndpoint" is not a valid URL: ${idp.tokenEndpoint}`,
+        )
+      if (!idp.clientId) throw new ToolwireConfigError('oauth: "identityAssertion.clientId" is required')
+      if (!idp.idToken) throw new ToolwireConfigError('oauth: "identityAssertion.idToken" is required')
+    }
     if (options.clientSecret && !options.clientId)
       throw new ToolwireConfigError('oauth: "clientSecret" needs "clientId"')
     this.#o = options
@@ -161,8 +193,8 @@ class OAuthProvider implements TokenProvider {
       if (this.#discovery) {
         const refreshed = tokens?.refreshToken ? await this.#refresh(tokens, site, signal) : undefined
         if (refreshed) return refreshed
-        // Client credentials need nobody: a new token at once, the server being known.
-        if (this.#grantType(this.#discovery.server) === 'client_credentials')
+        // Grants without a user in the loop: a new token at once, the server being known.
+        if (this.#grantType(this.#discovery.server) !== 'authorization_code')
           return this.#obtain(this.#discovery, { scope: tokens?.scope, site, signal })
       }
       return undefined // learn where to get one from the server's 401
@@ -269,12 +301,11 @@ class OAuthProvider implements TokenProvider {
   }
 
   #scopeFor(discovery: Discovery, bearer: BearerChallenge, challenge: AuthChallenge): string | undefined {
-    let scopes = (this.#o.scope ?? bearer.scope ?? discovery.resourceScopes?.join(' ') ?? '')
-      .split(' ')
-      .filter(Boolean)
-    // Step-up keeps what was granted before and adds what the server asks for now.
-    if (challenge.status === 403 && this.#state.tokens?.scope)
-      scopes = [...new Set([...this.#state.tokens.scope.split(' '), ...scopes])]
+    const words = (text: string | undefined) => (text ?? '').split(' ').filter(Boolean)
+    let scopes = words(this.#o.scope ?? bearer.scope ?? discovery.resourceScopes?.join(' '))
+    // Step-up keeps what was asked before and adds what the server names now.
+    if (challenge.status === 403)
+      scopes = [...new Set([...words(this.#state.tokens?.scope), ...scopes, ...words(bearer.scope)])]
     if (
       this.#o.offlineAccess !== false &&
       this.#grantType(discovery.server) === 'authorization_code' &&
@@ -285,12 +316,13 @@ class OAuthProvider implements TokenProvider {
     return scopes.length > 0 ? scopes.join(' ') : undefined
   }
 
-  #grantType(server: AuthorizationServer): 'authorization_code' | 'client_credentials' {
+  #grantType(server: AuthorizationServer): GrantType {
     if (this.#o.grantType) return this.#o.grantType
+    if (this.#o.identityAssertion) return 'jwt_bearer'
     const grants = server.grantTypes ?? ['authorization_code']
-    return this.#o.authorize && grants.includes('authorization_code')
-      ? 'authorization_code'
-      : 'client_credentials'
+    if (this.#o.authorize && grants.includes('authorization_code')) return 'authorization_code'
+    // Client credentials need a confidential client; without one, the code flow explains what is missing.
+    return this.#o.clientSecret || this.#o.privateKey ? 'client_credentials' : 'authorization_code'
   }
 
   // --- the client ------------------------------------------------------------------------
@@ -360,7 +392,9 @@ class OAuthProvider implements TokenProvider {
         body: JSON.stringify({
           client_name: this.#o.clientName ?? 'toolwire',
           redirect_uris: this.#o.redirectUrl ? [this.#o.redirectUrl] : [],
-          grant_types: codeFlow ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
+          grant_types: codeFlow
+            ? ['authorization_code', 'refresh_token']
+            : [this.#grantType(server) === 'jwt_bearer' ? JWT_BEARER : 'client_credentials'],
           response_types: codeFlow ? ['code'] : [],
           token_endpoint_auth_method: method,
         }),
@@ -402,8 +436,13 @@ class OAuthProvider implements TokenProvider {
     const { server, resource } = discovery
     const client = await this.#client(server, at.site, at.signal)
     const form: Record<string, string> = { resource }
-    if (this.#grantType(server) === 'client_credentials') {
+    const grant = this.#grantType(server)
+    if (grant === 'client_credentials') {
       form.grant_type = 'client_credentials'
+      if (at.scope) form.scope = at.scope
+    } else if (grant === 'jwt_bearer') {
+      form.grant_type = JWT_BEARER
+      form.assertion = await this.#identityAssertion(discovery, at)
       if (at.scope) form.scope = at.scope
     } else {
       Object.assign(form, await this.#authorizationCode(discovery, client, at))
@@ -466,6 +505,40 @@ class OAuthProvider implements TokenProvider {
     }
   }
 
+  /** RFC 8693 token exchange at the identity provider: the user's ID token for an ID-JAG. */
+  async #identityAssertion(
+    { server, resource }: Discovery,
+    at: { scope: string | undefined; site: ErrorSite; signal?: AbortSignal | undefined },
+  ): Promise<string> {
+    const idp = this.#o.identityAssertion!
+    const idToken = typeof idp.idToken === 'function' ? await idp.idToken() : idp.idToken
+    const form = new URLSearchParams({
+      grant_type: TOKEN_EXCHANGE,
+      subject_token: idToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+      requested_token_type: 'urn:ietf:params:oauth:token-type:id-jag',
+      audience: server.issuer ?? new URL(server.tokenEndpoint).origin,
+      resource,
+      client_id: idp.clientId,
+    })
+    if (at.scope) form.set('scope', at.scope)
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
+    if (idp.clientSecret) headers.authorization = basic(idp.clientId, idp.clientSecret)
+    const { status, body } = await this.#post(
+      idp.tokenEndpoint,
+      { headers, body: form.toString() },
+      { site: at.site, what: 'token exchange', signal: at.signal },
+    )
+    if (status !== 200 || typeof body.access_token !== 'string') {
+      throw oauthError(
+        `the identity provider refused the token exchange (HTTP ${status})`,
+        { body, status },
+        at.site,
+      )
+    }
+    return body.access_token
+  }
+
   async #refresh(
     tokens: OAuthTokens,
     site: ErrorSite,
@@ -509,11 +582,9 @@ class OAuthProvider implements TokenProvider {
     const form = new URLSearchParams(at.form)
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
     switch (client.tokenEndpointAuthMethod) {
-      case 'client_secret_basic': {
-        const pair = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret ?? '')}`
-        headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`
+      case 'client_secret_basic':
+        headers.authorization = basic(client.clientId, client.clientSecret ?? '')
         break
-      }
       case 'client_secret_post':
         form.set('client_id', client.clientId)
         form.set('client_secret', client.clientSecret ?? '')
@@ -636,6 +707,11 @@ class OAuthProvider implements TokenProvider {
     }
     return { status, body }
   }
+}
+
+/** RFC 6749 §2.3.1: HTTP Basic with the form-encoded id and secret. */
+function basic(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`
 }
 
 function usable(tokens: OAuthTokens): boolean {

@@ -148,12 +148,14 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     ) {
       // RFC 9728: tells clients which authorization server issues tokens for this resource.
       const origin = publicOrigin(req)
+      const scopes = server.scopes()
       sendJson(res, {
         status: 200,
         body: {
           resource: `${origin}${path}`,
           authorization_servers: [jwt.issuer],
           bearer_methods_supported: ['header'],
+          ...(scopes.length > 0 ? { scopes_supported: scopes } : {}),
         },
       })
       return

@@ -399,6 +399,13 @@ export class ToolServer implements Dispatcher {
     return this.#tools.get(toolName)?.scopes
   }
 
+  /** Every scope some tool requires, sorted (the protected resource metadata's `scopes_supported`). */
+  scopes(): string[] {
+    const all = new Set<string>()
+    for (const tool of this.#tools.values()) for (const scope of tool.scopes ?? []) all.add(scope)
+    return [...all].sort()
+  }
+
   paramHeaders(toolName: string): readonly ParamHeader[] | undefined {
     const headers = this.#tools.get(toolName)?.paramHeaders
     return headers && headers.length > 0 ? headers : undefined

@@ -110,6 +110,8 @@ describe('JWT auth (JWKS)', () => {
       resource: running.url,
       authorization_servers: [ISSUER],
       bearer_methods_supported: ['header'],
+      // The scopes the server's tools require, so OAuth clients ask for them up front.
+      scopes_supported: ['crm.write'],
     })
   })
 

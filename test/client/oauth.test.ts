@@ -1,0 +1,270 @@
+/**
+ * oauth(): the toolwire client against a toolwire server in JWT mode (RFC 9728 metadata,
+ * 401/403 challenges) and a real local authorization server, all over loopback.
+ */
+import { createServer } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { MCPServerStreamableHttp, McpAuthError, type OAuthState, oauth } from '../../src/client/index.js'
+import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import {
+  type AuthorizationServerRequest,
+  startAuthorizationServer,
+  type TestAuthorizationServer,
+} from '../support/authorization-server.js'
+import { listen } from '../support/sdk-servers.js'
+
+const REDIRECT = 'http://127.0.0.1:8976/callback'
+
+let as: TestAuthorizationServer
+let running: RunningServer
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
+}
+
+/** A headless user: follows the authorization URL to its redirect, as a browser would. */
+const seen: URL[] = []
+async function approve(url: URL): Promise<string> {
+  seen.push(url)
+  const res = await fetch(url, { redirect: 'manual' })
+  return res.headers.get('location') ?? ''
+}
+
+const authorizeRequests = (): AuthorizationServerRequest[] =>
+  as.requests.filter((r) => r.path === '/authorize')
+
+beforeAll(async () => {
+  as = await startAuthorizationServer()
+  const port = await freePort()
+  const audience = `http://127.0.0.1:${port}/mcp`
+  running = await serve(
+    new ToolServer({ name: 'crm' })
+      .tool(
+        'whoami',
+        { input: z.object({}), scopes: ['crm.read'] },
+        (_a, ctx) => ctx.identity?.subject ?? 'nobody',
+      )
+      .tool('update_deal', { input: z.object({}), scopes: ['crm.write'] }, () => 'updated'),
+    { port, env: false, auth: { jwt: { jwksUrl: as.jwksUrl, issuer: as.issuer, audience } } },
+  )
+})
+
+afterAll(async () => {
+  await running?.close()
+  await as?.close()
+})
+
+describe('oauth(): MCP authorization against a real authorization server', () => {
+  it('authorization code + PKCE with dynamic registration, from the server 401 to a tool call', async () => {
+    as.requests.length = 0
+    seen.length = 0
+    const states: OAuthState[] = []
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth({
+        redirectUrl: REDIRECT,
+        authorize: approve,
+        store: { load: () => undefined, save: (s) => void states.push(s) },
+      }),
+    }).connect()
+    expect((await client.callTool('whoami', {})).content).toEqual([
+      { type: 'text', text: 'user-of-registered-1' },
+    ])
+    // Discovery, registration, one authorization, one code exchange.
+    // (the MCP server's own JWKS fetches left out)
+    expect(as.requests.map((r) => r.path).filter((p) => p !== '/jwks')).toEqual([
+      '/.well-known/oauth-authorization-server',
+      '/register',
+      '/authorize',
+      '/token',
+    ])
+    const authorize = seen[0]!.searchParams
+    expect(authorize.get('code_challenge_method')).toBe('S256')
+    expect(authorize.get('resource')).toBe(running.url)
+    expect(authorize.get('redirect_uri')).toBe(REDIRECT)
+    expect(authorize.get('client_id')).toBe('registered-1')
+    // The resource metadata lists the tools' scopes; offline_access is added (the authorization server offers it).
+    expect(authorize.get('scope')).toBe('crm.read crm.write offline_access')
+    const token = as.requests.find((r) => r.path === '/token')!.form
+    expect(token.get('resource')).toBe(running.url)
+    expect(token.get('code_verifier')).toMatch(/^[\w-]{43}$/)
+    // The store saw the registration and the tokens (a refresh token, since offline_access was granted).
+    expect(states.at(-1)).toMatchObject({
+      client: { clientId: 'registered-1', tokenEndpointAuthMethod: 'none' },
+    })
+    expect(states.at(-1)?.tokens?.refreshToken).toMatch(/^refresh-/)
+  })
+
+  it('steps up on 403 insufficient_scope: authorizes again with the scopes the server names, once', async () => {
+    as.requests.length = 0
+    seen.length = 0
+    as.settings.defaultScope = 'crm.read'
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      // Least privilege: ask for read only; writing needs a step-up.
+      auth: oauth({ redirectUrl: REDIRECT, authorize: approve, offlineAccess: false, scope: 'crm.read' }),
+    }).connect()
+    expect((await client.callTool('whoami', {})).isError).toBeFalsy()
+    expect((await client.callTool('update_deal', {})).content).toEqual([{ type: 'text', text: 'updated' }])
+    expect(seen.map((u) => u.searchParams.get('scope'))).toEqual(['crm.read', 'crm.read crm.write'])
+    // Later calls use the stepped-up token: no third authorization.
+    await client.callTool('update_deal', {})
+    expect(authorizeRequests()).toHaveLength(2)
+  })
+
+  it('refreshes with the refresh token when the access token runs out, without the user', async () => {
+    as.requests.length = 0
+    as.settings.expiresIn = 5 // inside the 30 s refresh skew: every call finds it due
+    try {
+      await using client = await new MCPServerStreamableHttp({
+        params: { url: running.url },
+        auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
+      }).connect()
+      await client.callTool('whoami', {})
+      await client.callTool('whoami', {})
+      expect(authorizeRequests()).toHaveLength(1)
+      expect(as.grants()).toContain('refresh_token')
+      expect(as.grants()[0]).toBe('authorization_code')
+    } finally {
+      as.settings.expiresIn = 3600
+    }
+  })
+
+  it('client credentials with a pre-registered secret: no user, HTTP Basic, scopes as configured', async () => {
+    as.requests.length = 0
+    as.settings.secretClients.set('nightly-report', 's3cret:with/odd chars')
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth({
+        clientId: 'nightly-report',
+        clientSecret: 's3cret:with/odd chars',
+        grantType: 'client_credentials',
+        scope: 'crm.read crm.write',
+      }),
+    }).connect()
+    expect((await client.callTool('update_deal', {})).content).toEqual([{ type: 'text', text: 'updated' }])
+    expect(authorizeRequests()).toHaveLength(0)
+    const token = as.requests.find((r) => r.path === '/token')!
+    expect(token.authorization).toMatch(/^Basic /)
+    expect(token.form.get('scope')).toBe('crm.read crm.write')
+    expect(token.form.get('client_secret')).toBeNull()
+    expect(as.requests.some((r) => r.path === '/register')).toBe(false)
+  })
+
+  it('a stored registration and token are reused by the next process: no new authorization', async () => {
+    let saved: OAuthState | undefined
+    const store = {
+      load: () => saved,
+      save: (state: OAuthState) => {
+        saved = state
+      },
+    }
+    {
+      await using first = await new MCPServerStreamableHttp({
+        params: { url: running.url },
+        auth: oauth({ redirectUrl: REDIRECT, authorize: approve, store }),
+      }).connect()
+      await first.callTool('whoami', {})
+    }
+    as.requests.length = 0
+    await using second = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth({ redirectUrl: REDIRECT, authorize: approve, store }),
+    }).connect()
+    await second.callTool('whoami', {})
+    expect(as.requests).toEqual([])
+  })
+
+  it('without a way to ask the user, the error says what to configure', async () => {
+    const client = new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth(),
+      maxRetryAttempts: 0,
+    })
+    const error = await client.connect().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(McpAuthError)
+    expect(String(error)).toMatch(
+      /needs a user to authorize this client: pass oauth\(\{ redirectUrl, authorize \}\)/,
+    )
+    await client.close()
+  })
+
+  it('a refused client secret fails with the authorization server error, no retry loop', async () => {
+    as.requests.length = 0
+    const client = new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth({ clientId: 'nightly-report', clientSecret: 'wrong', grantType: 'client_credentials' }),
+      maxRetryAttempts: 0,
+    })
+    const error = await client.connect().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(McpAuthError)
+    expect(String(error)).toMatch(
+      /token endpoint refused the client_credentials grant \(HTTP 401\): invalid_client \(unknown client\)/,
+    )
+    expect(as.grants()).toEqual(['client_credentials'])
+    await client.close()
+  })
+
+  it('refuses resource metadata made out for another server, before any authorization', async () => {
+    seen.length = 0
+    const evil = await listen((req, res) => {
+      if (req.url?.startsWith('/.well-known/oauth-protected-resource')) {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        return res.end(
+          JSON.stringify({
+            resource: 'https://elsewhere.example.com/mcp',
+            authorization_servers: [as.issuer],
+          }),
+        )
+      }
+      res
+        .writeHead(401, { 'www-authenticate': 'Bearer realm="mcp"', 'content-type': 'application/json' })
+        .end('{}')
+    })
+    try {
+      const client = new MCPServerStreamableHttp({
+        params: { url: evil.url },
+        auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
+        maxRetryAttempts: 0,
+      })
+      const error = await client.connect().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(McpAuthError)
+      expect(String(error)).toMatch(
+        /metadata is for https:\/\/elsewhere\.example\.com\/mcp, not http:\/\/127\.0\.0\.1:\d+\/mcp/,
+      )
+      expect(seen).toEqual([])
+      await client.close()
+    } finally {
+      await evil.close()
+    }
+  })
+
+  it('refuses an authorization response with the wrong state', async () => {
+    const client = new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth({
+        redirectUrl: REDIRECT,
+        authorize: async (url) => (await approve(url)).replace(/state=[^&]+/, 'state=forged'),
+      }),
+      maxRetryAttempts: 0,
+    })
+    await expect(client.connect()).rejects.toThrow(/wrong state/)
+    await client.close()
+  })
+
+  it('rejects bad options at construction, naming the option', () => {
+    expect(() => oauth({ authorize: approve })).toThrow('oauth: "authorize" needs "redirectUrl"')
+    expect(() => oauth({ redirectUrl: 'not a url', authorize: approve })).toThrow(
+      'oauth: "redirectUrl" is not a valid URL',
+    )
+    expect(() => oauth({ clientSecret: 'x' })).toThrow('oauth: "clientSecret" needs "clientId"')
+    expect(() =>
+      oauth({ identityAssertion: { tokenEndpoint: 'nope', idToken: 't', clientId: 'c' } }),
+    ).toThrow('oauth: "identityAssertion.tokenEndpoint" is not a valid URL')
+  })
+})
