@@ -1,11 +1,21 @@
 /** The flags every client command takes, turned into MCPServerStreamableHttp options. */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
+import { type OAuthOptions, oauth } from '../client/oauth.js'
+import { fileOAuthStore, loopbackAuthorization } from '../client/oauth-helpers.js'
+import type { AuthOption } from '../client/tokens.js'
 import { UsageError } from './output.js'
 
 export interface ClientFlags {
   header?: string[]
   tokenEnv?: string
+  oauth?: boolean
+  oauthClientId?: string
+  oauthClientSecretEnv?: string
+  oauthScope?: string
+  oauthStore?: string
   timeout?: string
   era?: string
   json?: boolean
@@ -16,6 +26,14 @@ export function withClientFlags(command: Command): Command {
   return command
     .option('-H, --header <name:value>', 'send a header with every request (repeatable)', collect, [])
     .option('--token-env <VAR>', 'send "Authorization: Bearer $VAR"')
+    .option('--oauth', 'MCP authorization in a browser (authorization code + PKCE, loopback redirect)')
+    .option('--oauth-client-id <id>', 'a pre-registered OAuth client (else dynamic registration)')
+    .option('--oauth-client-secret-env <VAR>', 'its secret, from $VAR (without --oauth: client credentials)')
+    .option('--oauth-scope <scopes>', 'OAuth scopes to ask for (space-separated)')
+    .option(
+      '--oauth-store <file>',
+      'where OAuth tokens are kept (default ~/.config/toolwire/oauth/<server>.json)',
+    )
     .option('--timeout <seconds>', 'per-request timeout, in seconds', '30')
     .option('--era <era>', 'protocol era: auto, modern (2026-07-28) or legacy (2025)', 'auto')
 }
@@ -29,11 +47,48 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value]
 }
 
-export function clientFor(
+/** The `auth` option from the `--oauth*` flags; undefined when none is given. */
+async function oauthFrom(url: URL, flags: ClientFlags): Promise<AuthOption | undefined> {
+  const any =
+    flags.oauth || flags.oauthClientId || flags.oauthClientSecretEnv || flags.oauthScope || flags.oauthStore
+  if (!any) return undefined
+  if (flags.tokenEnv) throw new UsageError('--token-env and --oauth* are two ways to authenticate: pick one')
+  let clientSecret: string | undefined
+  if (flags.oauthClientSecretEnv) {
+    clientSecret = process.env[flags.oauthClientSecretEnv]
+    if (!clientSecret)
+      throw new UsageError(
+        `--oauth-client-secret-env ${flags.oauthClientSecretEnv}: that environment variable is empty or unset`,
+      )
+    if (!flags.oauthClientId) throw new UsageError('--oauth-client-secret-env needs --oauth-client-id')
+  }
+  if (!flags.oauth && !clientSecret)
+    throw new UsageError(
+      '--oauth-* flags need --oauth (a browser) or --oauth-client-secret-env (client credentials)',
+    )
+  const configHome = process.env.XDG_CONFIG_HOME || join(homedir(), '.config')
+  const storePath =
+    flags.oauthStore ??
+    join(configHome, 'toolwire', 'oauth', `${encodeURIComponent(`${url.host}${url.pathname}`)}.json`)
+  const options: OAuthOptions = {
+    clientName: 'toolwire CLI',
+    store: fileOAuthStore(storePath),
+    ...(flags.oauthClientId ? { clientId: flags.oauthClientId } : {}),
+    ...(clientSecret ? { clientSecret } : {}),
+    ...(flags.oauthScope ? { scope: flags.oauthScope } : {}),
+  }
+  if (flags.oauth) {
+    const { redirectUrl, authorize } = await loopbackAuthorization()
+    return oauth({ ...options, redirectUrl, authorize })
+  }
+  return oauth({ ...options, grantType: 'client_credentials' })
+}
+
+export async function clientFor(
   url: string,
   flags: ClientFlags,
   extra: { retries?: number } = {},
-): MCPServerStreamableHttp {
+): Promise<MCPServerStreamableHttp> {
   const headers: Record<string, string> = {}
   for (const header of flags.header ?? []) {
     const colon = header.indexOf(':')
@@ -59,8 +114,10 @@ export function clientFor(
   } catch {
     throw new UsageError(`"${url}" is not a URL (e.g. http://127.0.0.1:3000/mcp)`)
   }
+  const auth = await oauthFrom(parsed, flags)
   return new MCPServerStreamableHttp({
     params: { url: parsed, headers, timeout: Math.min(timeout, 30), sseReadTimeout: Math.max(timeout, 30) },
+    ...(auth ? { auth } : {}),
     clientSessionTimeoutSeconds: timeout,
     maxRetryAttempts: extra.retries ?? 2,
     protocolEra: era as 'auto' | 'modern' | 'legacy',

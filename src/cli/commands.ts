@@ -45,7 +45,7 @@ function hints(tool: Tool): string {
 }
 
 export async function toolsCommand(url: string, flags: ClientFlags): Promise<void> {
-  await using client = await clientFor(url, flags).connect()
+  await using client = await (await clientFor(url, flags)).connect()
   const tools = await client.listTools()
   if (flags.json) {
     print(JSON.stringify(tools, null, 2))
@@ -103,7 +103,7 @@ export async function callCommand(
     args = jsonObject(flags.json, '--json must be a JSON object of arguments')
     if (pairs.length > 0) throw new UsageError('give arguments as key=value pairs or as --json, not both')
   }
-  await using client = await clientFor(url, flags, { retries: 0 }).connect()
+  await using client = await (await clientFor(url, flags, { retries: 0 })).connect()
   const tools = await client.listTools()
   const tool = tools.find((t) => t.name === name)
   if (!tool) {
@@ -134,7 +134,7 @@ export async function callCommand(
 export async function pingCommand(url: string, flags: ClientFlags): Promise<number> {
   const health = await fetchHealth(new URL('/health', url))
   const started = performance.now()
-  await using client = await clientFor(url, flags, { retries: 0 }).connect()
+  await using client = await (await clientFor(url, flags, { retries: 0 })).connect()
   const connectMs = performance.now() - started
   const pingStarted = performance.now()
   const tools = await client.listTools()
@@ -203,7 +203,7 @@ export async function benchCommand(url: string, flags: BenchFlags): Promise<numb
   if (flags.args) {
     args = jsonObject(flags.args, '--args must be a JSON object')
   }
-  await using client = await clientFor(url, flags, { retries: 0 }).connect()
+  await using client = await (await clientFor(url, flags, { retries: 0 })).connect()
   const tools = await client.listTools()
   if (!tools.some((t) => t.name === flags.tool)) {
     process.stderr.write(
@@ -274,7 +274,7 @@ export async function agentCommand(question: string, flags: AgentFlags): Promise
     throw new UsageError('--max-turns must be a positive integer')
   // The model first: a missing key or model name is reported before any server is contacted.
   const model = resolveModel(flags.model)
-  const servers = flags.server.map((url) => clientFor(url, flags))
+  const servers = await Promise.all(flags.server.map((url) => clientFor(url, flags)))
   try {
     await Promise.all(servers.map((s) => s.connect()))
     const agent = new Agent({

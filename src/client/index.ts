@@ -46,6 +46,12 @@ export {
   oauth,
   type TokenEndpointAuthMethod,
 } from './oauth.js'
+export {
+  fileOAuthStore,
+  type LoopbackAuthorization,
+  type LoopbackAuthorizationOptions,
+  loopbackAuthorization,
+} from './oauth-helpers.js'
 export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
 export type { RetryEvent } from './retry.js'
 export type { AuthChallenge, GetTokenOptions } from './tokens.js'

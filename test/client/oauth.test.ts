@@ -2,16 +2,27 @@
  * oauth(): the toolwire client against a toolwire server in JWT mode (RFC 9728 metadata,
  * 401/403 challenges) and a real local authorization server, all over loopback.
  */
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { MCPServerStreamableHttp, McpAuthError, type OAuthState, oauth } from '../../src/client/index.js'
+import {
+  fileOAuthStore,
+  loopbackAuthorization,
+  MCPServerStreamableHttp,
+  McpAuthError,
+  type OAuthState,
+  oauth,
+} from '../../src/client/index.js'
 import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
 import {
   type AuthorizationServerRequest,
   startAuthorizationServer,
   type TestAuthorizationServer,
 } from '../support/authorization-server.js'
+import { runTs } from '../support/child.js'
 import { listen } from '../support/sdk-servers.js'
 
 const REDIRECT = 'http://127.0.0.1:8976/callback'
@@ -266,5 +277,118 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
     expect(() =>
       oauth({ identityAssertion: { tokenEndpoint: 'nope', idToken: 't', clientId: 'c' } }),
     ).toThrow('oauth: "identityAssertion.tokenEndpoint" is not a valid URL')
+  })
+})
+
+describe("oauth() helpers for programs on a user's machine", () => {
+  it('loopbackAuthorization: opens the URL, catches the redirect on 127.0.0.1, answers the browser', async () => {
+    const pages: string[] = []
+    // The "browser": follows the authorization server's redirect to the loopback listener.
+    const loopback = await loopbackAuthorization({
+      open: async (url) => pages.push(await (await fetch(url)).text()),
+    })
+    try {
+      expect(loopback.redirectUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/)
+      await using client = await new MCPServerStreamableHttp({
+        params: { url: running.url },
+        auth: oauth({ ...loopback }),
+      }).connect()
+      expect((await client.callTool('whoami', {})).isError).toBeFalsy()
+      expect(pages).toEqual([expect.stringContaining('Authorized. You can close this tab.')])
+      // Anything else reaching the listener is turned away.
+      expect((await fetch(`${loopback.redirectUrl}?state=guess&code=x`)).status).toBe(404)
+    } finally {
+      await loopback.close()
+    }
+  })
+
+  it('loopbackAuthorization: a user who never comes back is a clear error after the timeout', async () => {
+    const loopback = await loopbackAuthorization({ open: () => {}, timeoutSeconds: 0.2 })
+    const client = new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth(loopback),
+      maxRetryAttempts: 0,
+    })
+    await expect(client.connect()).rejects.toThrow(
+      /no authorization arrived at http:\/\/127\.0\.0\.1:\d+\/callback within 0\.2 s/,
+    )
+    await client.close()
+    await loopback.close()
+  })
+
+  it('fileOAuthStore: a private file another process reuses; a corrupt one is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'toolwire-oauth-'))
+    const path = join(dir, 'nested', 'crm.json')
+    {
+      await using first = await new MCPServerStreamableHttp({
+        params: { url: running.url },
+        auth: oauth({ redirectUrl: REDIRECT, authorize: approve, store: fileOAuthStore(path) }),
+      }).connect()
+      await first.callTool('whoami', {})
+    }
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ client: { clientId: expect.any(String) } })
+    as.requests.length = 0
+    {
+      await using second = await new MCPServerStreamableHttp({
+        params: { url: running.url },
+        auth: oauth({ redirectUrl: REDIRECT, authorize: approve, store: fileOAuthStore(path) }),
+      }).connect()
+      await second.callTool('whoami', {})
+    }
+    expect(as.requests).toEqual([])
+    writeFileSync(path, 'not json')
+    expect(() => fileOAuthStore(path).load()).toThrow(
+      /crm\.json does not hold saved OAuth state \(not a JSON object\): delete it/,
+    )
+  })
+
+  it('the CLI: --oauth-client-id + --oauth-client-secret-env (client credentials) and --oauth (browser, loopback)', async () => {
+    as.settings.secretClients.set('cli-report', 'cli-secret')
+    const dir = mkdtempSync(join(tmpdir(), 'toolwire-cli-oauth-'))
+    const cc = await runTs(
+      [
+        'src/cli/main.ts',
+        'call',
+        running.url,
+        'update_deal',
+        '--oauth-client-id',
+        'cli-report',
+        '--oauth-client-secret-env',
+        'CRM_SECRET',
+        '--oauth-store',
+        join(dir, 'cc.json'),
+      ],
+      { CRM_SECRET: 'cli-secret' },
+    )
+    expect(cc).toMatchObject({ code: 0 })
+    expect(cc.stdout.trim()).toBe('updated')
+    // A "browser" ($BROWSER) that follows the authorization URL to the CLI's loopback listener.
+    const browser = join(dir, 'browser.mjs')
+    writeFileSync(browser, '#!/usr/bin/env node\nawait fetch(process.argv[2])\n')
+    chmodSync(browser, 0o755)
+    const code = await runTs(['src/cli/main.ts', 'call', running.url, 'whoami', '--oauth'], {
+      BROWSER: browser,
+      XDG_CONFIG_HOME: dir,
+    })
+    expect(code).toMatchObject({ code: 0 })
+    expect(code.stdout.trim()).toMatch(/^user-of-registered-\d+$/)
+    expect(code.stderr).toMatch(/Open this URL to authorize: http:\/\/127\.0\.0\.1:\d+\/authorize\?/)
+    expect(
+      statSync(
+        join(dir, 'toolwire', 'oauth', `${encodeURIComponent(new URL(running.url).host + '/mcp')}.json`),
+      ).isFile(),
+    ).toBe(true)
+    const misuse = await runTs([
+      'src/cli/main.ts',
+      'tools',
+      running.url,
+      '--oauth-client-secret-env',
+      'UNSET_VAR',
+    ])
+    expect(misuse.code).toBe(2)
+    expect(misuse.stderr).toMatch(
+      /--oauth-client-secret-env UNSET_VAR: that environment variable is empty or unset/,
+    )
   })
 })
