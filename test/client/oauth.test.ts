@@ -376,7 +376,7 @@ describe("oauth() helpers for programs on a user's machine", () => {
     expect(code.stderr).toMatch(/Open this URL to authorize: http:\/\/127\.0\.0\.1:\d+\/authorize\?/)
     expect(
       statSync(
-        join(dir, 'toolwire', 'oauth', `${encodeURIComponent(new URL(running.url).host + '/mcp')}.json`),
+        join(dir, 'toolwire', 'oauth', `${encodeURIComponent(`${new URL(running.url).host}/mcp`)}.json`),
       ).isFile(),
     ).toBe(true)
     const misuse = await runTs([
