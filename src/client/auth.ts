@@ -8,6 +8,7 @@
 import { type ErrorSite, McpAuthError, McpHttpError } from '../protocol/errors.js'
 import type { Call, Send } from './call.js'
 import type { AuthChallenge, TokenSource } from './tokens.js'
+import { parseBearerChallenge } from './www-authenticate.js'
 
 // `call.headers` is created afresh for each logical request, so setting the header in place is
 // safe, and each attempt (retry, refresh) sets it again: no copies on the hot path.
@@ -21,7 +22,7 @@ function withToken(call: Call, token: string | undefined): Call {
 function challengeOf(error: unknown): AuthChallenge | undefined {
   if (!(error instanceof McpHttpError)) return undefined
   if (error.status === 401) return { status: 401, wwwAuthenticate: error.wwwAuthenticate }
-  if (error.status === 403 && /error\s*=\s*"?insufficient_scope/i.test(error.wwwAuthenticate ?? ''))
+  if (error.status === 403 && parseBearerChallenge(error.wwwAuthenticate).error === 'insufficient_scope')
     return { status: 403, wwwAuthenticate: error.wwwAuthenticate }
   return undefined
 }

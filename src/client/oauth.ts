@@ -9,8 +9,9 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { importPKCS8, SignJWT } from 'jose'
-import { type Dispatcher, request } from 'undici'
+import type { Dispatcher } from 'undici'
 import { type ErrorSite, McpAuthError, ToolwireConfigError } from '../protocol/errors.js'
+import { basicAuthorization, type OAuthReply, oauthExchange } from './oauth-http.js'
 import type { AccessToken, AuthChallenge, GetTokenOptions, TokenProvider } from './tokens.js'
 import { type BearerChallenge, parseBearerChallenge } from './www-authenticate.js'
 
@@ -523,7 +524,7 @@ class OAuthProvider implements TokenProvider {
     })
     if (at.scope) form.set('scope', at.scope)
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
-    if (idp.clientSecret) headers.authorization = basic(idp.clientId, idp.clientSecret)
+    if (idp.clientSecret) headers.authorization = basicAuthorization(idp.clientId, idp.clientSecret)
     const { status, body } = await this.#post(
       idp.tokenEndpoint,
       { headers, body: form.toString() },
@@ -583,7 +584,7 @@ class OAuthProvider implements TokenProvider {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
     switch (client.tokenEndpointAuthMethod) {
       case 'client_secret_basic':
-        headers.authorization = basic(client.clientId, client.clientSecret ?? '')
+        headers.authorization = basicAuthorization(client.clientId, client.clientSecret ?? '')
         break
       case 'client_secret_post':
         form.set('client_id', client.clientId)
@@ -675,43 +676,23 @@ class OAuthProvider implements TokenProvider {
     url: string,
     message: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
     at: { site: ErrorSite; what: string; signal?: AbortSignal | undefined },
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const timeout = AbortSignal.timeout(this.#timeoutMs)
-    let status: number
-    let text: string
+  ): Promise<OAuthReply> {
     try {
-      const res = await request(url, {
-        method: message.method,
-        headers: { accept: 'application/json', ...message.headers },
-        ...(message.body === undefined ? {} : { body: message.body }),
-        signal: at.signal ? AbortSignal.any([at.signal, timeout]) : timeout,
-        ...(this.#o.dispatcher ? { dispatcher: this.#o.dispatcher } : {}),
+      return await oauthExchange(url, message, {
+        timeoutMs: this.#timeoutMs,
+        signal: at.signal,
+        dispatcher: this.#o.dispatcher,
       })
-      status = res.statusCode
-      text = await res.body.text()
     } catch (error) {
-      if (at.signal?.aborted) throw at.signal.reason
+      if (at.signal?.aborted) throw error
+      const timedOut = (error as Error).name === 'TimeoutError'
       throw new McpAuthError(
-        `the ${at.what} to ${url} failed: ${timeout.aborted ? `no answer within ${this.#timeoutMs / 1000} s` : (error as Error).message}`,
+        `the ${at.what} to ${url} failed: ${timedOut ? `no answer within ${this.#timeoutMs / 1000} s` : (error as Error).message}`,
         at.site,
         { status: 0, cause: error },
       )
     }
-    let body: Record<string, unknown> = {}
-    try {
-      const parsed: unknown = JSON.parse(text)
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-        body = parsed as Record<string, unknown>
-    } catch {
-      // Not JSON: callers see an empty body with the status.
-    }
-    return { status, body }
   }
-}
-
-/** RFC 6749 §2.3.1: HTTP Basic with the form-encoded id and secret. */
-function basic(id: string, secret: string): string {
-  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`
 }
 
 function usable(tokens: OAuthTokens): boolean {

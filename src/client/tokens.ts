@@ -2,8 +2,9 @@
  * Bearer tokens: a cached, single-flight token source over any provider, and the OAuth 2.0
  * client-credentials provider (`clientCredentials()`).
  */
-import { type Dispatcher, request } from 'undici'
+import type { Dispatcher } from 'undici'
 import { McpAuthError, ToolwireConfigError } from '../protocol/errors.js'
+import { basicAuthorization, oauthExchange } from './oauth-http.js'
 
 /** A token, optionally with its expiry (epoch milliseconds) so it is refreshed ahead of it. */
 export interface AccessToken {
@@ -170,38 +171,25 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       accept: 'application/json',
     }
     if ((options.authMethod ?? 'basic') === 'basic') {
-      const basic = `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`
-      headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`
+      headers.authorization = basicAuthorization(options.clientId, options.clientSecret)
     } else {
       form.set('client_id', options.clientId)
       form.set('client_secret', options.clientSecret)
     }
     let status: number
-    let text: string
+    let body: Record<string, unknown>
     try {
-      const res = await request(url, {
-        method: 'POST',
-        headers,
-        body: form.toString(),
-        signal: signal
-          ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
-          : AbortSignal.timeout(timeoutMs),
-        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      })
-      status = res.statusCode
-      text = await res.body.text()
+      ;({ status, body } = await oauthExchange(
+        url,
+        { method: 'POST', headers, body: form.toString() },
+        { timeoutMs, signal, dispatcher: options.dispatcher },
+      ))
     } catch (error) {
-      if (signal?.aborted) throw signal.reason
+      if (signal?.aborted) throw error
       throw new McpAuthError(`the token endpoint could not be reached: ${(error as Error).message}`, site, {
         status: 0,
         cause: error,
       })
-    }
-    let body: Record<string, unknown> = {}
-    try {
-      body = JSON.parse(text) as Record<string, unknown>
-    } catch {
-      // Reported below with the status.
     }
     if (status !== 200 || typeof body.access_token !== 'string') {
       const oauthError = typeof body.error === 'string' ? body.error : undefined
