@@ -51,6 +51,7 @@ export class TokenSource {
   readonly #onRefresh: () => void
   #current: AccessToken | undefined
   #pending: Promise<AccessToken | undefined> | undefined
+  #pendingAnswersChallenge = false
 
   readonly #resourceUrl: string
 
@@ -83,9 +84,19 @@ export class TokenSource {
   async get(signal?: AbortSignal, challenge?: AuthChallenge): Promise<string | undefined> {
     const cached = this.peek()
     if (cached !== undefined) return cached
-    this.#pending ??= this.#fetch(signal, challenge).finally(() => {
-      this.#pending = undefined
-    })
+    // A challenged caller cannot use a fetch started without one (it may answer "no token
+    // yet"): it waits for it, and asks again with the challenge if that gave no token.
+    if (challenge && this.#pending && !this.#pendingAnswersChallenge) {
+      const earlier = (await this.#pending.catch(() => undefined))?.token
+      if (earlier !== undefined) return earlier
+    }
+    if (!this.#pending || (challenge && !this.#pendingAnswersChallenge)) {
+      const pending: Promise<AccessToken | undefined> = this.#fetch(signal, challenge).finally(() => {
+        if (this.#pending === pending) this.#pending = undefined
+      })
+      this.#pending = pending
+      this.#pendingAnswersChallenge = challenge !== undefined
+    }
     return (await this.#pending)?.token
   }
 

@@ -146,6 +146,23 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
     }
   })
 
+  it('concurrent first calls share one authorization', async () => {
+    as.requests.length = 0
+    const client = new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
+      protocolEra: 'modern',
+    })
+    try {
+      const results = await Promise.all(Array.from({ length: 8 }, () => client.callTool('whoami', {})))
+      expect(results.every((r) => !r.isError)).toBe(true)
+      expect(authorizeRequests()).toHaveLength(1)
+      expect(as.grants()).toEqual(['authorization_code'])
+    } finally {
+      await client.close()
+    }
+  })
+
   it('client credentials with a pre-registered secret: no user, HTTP Basic, scopes as configured', async () => {
     as.requests.length = 0
     as.settings.secretClients.set('nightly-report', 's3cret:with/odd chars')

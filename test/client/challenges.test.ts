@@ -1,4 +1,6 @@
+/** Auth challenges: the Bearer challenge parser, and the token source answering them. */
 import { describe, expect, it } from 'vitest'
+import { TokenSource } from '../../src/client/tokens.js'
 import { parseBearerChallenge } from '../../src/client/www-authenticate.js'
 
 describe('parseBearerChallenge', () => {
@@ -24,5 +26,27 @@ describe('parseBearerChallenge', () => {
     expect(parseBearerChallenge('Basic realm="a", scope="nope"')).toEqual({})
     expect(parseBearerChallenge(undefined)).toEqual({})
     expect(parseBearerChallenge('Bearer')).toEqual({})
+  })
+})
+
+describe('TokenSource with a provider that waits for the challenge', () => {
+  it('a challenged caller does not take the "no token yet" of a fetch started without one', async () => {
+    const asked: string[] = []
+    const source = new TokenSource(
+      {
+        getToken: async ({ challenge }) => {
+          asked.push(challenge ? `challenge ${challenge.status}` : 'plain')
+          if (challenge) return 'fresh-token'
+          await new Promise((resolve) => setTimeout(resolve, 50))
+          return undefined
+        },
+      },
+      { skewSeconds: 30, onRefresh: () => {}, resourceUrl: 'http://127.0.0.1:1/mcp' },
+    )
+    const plain = source.get()
+    const challenged = source.get(undefined, { status: 401, wwwAuthenticate: 'Bearer' })
+    expect(await plain).toBeUndefined()
+    expect(await challenged).toBe('fresh-token')
+    expect(asked).toEqual(['plain', 'challenge 401'])
   })
 })
