@@ -51,6 +51,8 @@ export interface OAuthTokens {
   expiresAt?: number
   /** The scopes requested for these tokens. */
   scope?: string
+  /** The RFC 8707 resource they were issued for: never sent to another server. */
+  resource?: string
 }
 
 /** What `store` keeps between processes: the registration and the tokens, per authorization server. */
@@ -188,7 +190,12 @@ class OAuthProvider implements TokenProvider {
     })
     await this.#loaded
     const site: ErrorSite = { url: resourceUrl }
-    const tokens = this.#state.tokens
+    // Tokens a shared store holds for another server are not this server's to use.
+    const stored = this.#state.tokens
+    const tokens =
+      stored?.resource === undefined || coversResource(stored.resource, new URL(resourceUrl))
+        ? stored
+        : undefined
     if (!challenge) {
       if (tokens && usable(tokens)) return accessTokenOf(tokens)
       if (this.#discovery) {
@@ -334,7 +341,8 @@ class OAuthProvider implements TokenProvider {
     signal?: AbortSignal,
   ): Promise<OAuthClientInformation> {
     const known = this.#state.client
-    if (known && this.#state.issuer === server.issuer) return known
+    const configured = this.#o.clientId === undefined || known?.clientId === this.#o.clientId
+    if (known && configured && this.#state.issuer === server.issuer) return known
     let client: OAuthClientInformation
     if (this.#o.clientId) {
       client = {
@@ -618,6 +626,7 @@ class OAuthProvider implements TokenProvider {
       ...(refreshToken ? { refreshToken } : {}),
       ...(expiresIn === undefined ? {} : { expiresAt: Date.now() + expiresIn * 1000 }),
       ...(scope ? { scope } : {}),
+      ...(at.form.resource ? { resource: at.form.resource } : {}),
     }
     this.#state.tokens = tokens
     await this.#save()

@@ -208,6 +208,36 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
     expect(as.requests).toEqual([])
   })
 
+  it("a store holding another server's tokens or another client: neither is used here", async () => {
+    as.requests.length = 0
+    as.settings.secretClients.set('nightly-report', 's3cret:with/odd chars')
+    let saved: OAuthState | undefined = {
+      client: { clientId: 'registered-old', tokenEndpointAuthMethod: 'none' },
+      tokens: { accessToken: 'token-for-elsewhere', resource: 'https://elsewhere.example.com/mcp' },
+    }
+    const store = {
+      load: () => saved,
+      save: (state: OAuthState) => {
+        saved = state
+      },
+    }
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: running.url },
+      auth: oauth({
+        clientId: 'nightly-report',
+        clientSecret: 's3cret:with/odd chars',
+        grantType: 'client_credentials',
+        store,
+      }),
+    }).connect()
+    expect((await client.callTool('whoami', {})).content).toEqual([
+      { type: 'text', text: 'user-of-nightly-report' },
+    ])
+    const token = as.requests.find((r) => r.path === '/token')!
+    expect(Buffer.from(token.authorization!.slice(6), 'base64').toString()).toMatch(/^nightly-report:/)
+    expect(saved?.tokens?.resource).toBe(running.url)
+  })
+
   it('without a way to ask the user, the error says what to configure', async () => {
     const client = new MCPServerStreamableHttp({
       params: { url: running.url },
