@@ -300,6 +300,15 @@ class OAuthProvider implements TokenProvider {
         { status: 401 },
       )
     }
+    // RFC 8414 §3.3: metadata for another issuer is refused (an authorization server mix-up).
+    const declared = typeof metadata.issuer === 'string' ? metadata.issuer : undefined
+    if (declared !== undefined && declared.replace(/\/+$/, '') !== issuer.replace(/\/+$/, '')) {
+      throw new McpAuthError(
+        `the authorization server metadata found for ${issuer} names issuer ${declared}: refusing it`,
+        site,
+        { status: 401 },
+      )
+    }
     const scopes = resourceMetadata.scopes_supported
     return {
       server: authorizationServer(metadata, site),

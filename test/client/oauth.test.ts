@@ -302,6 +302,48 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
     }
   })
 
+  it('refuses authorization server metadata that names another issuer (mix-up)', async () => {
+    seen.length = 0
+    const impostor = await listen((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      if (req.url === '/.well-known/oauth-authorization-server')
+        return res.end(
+          JSON.stringify({ issuer: 'https://real-issuer.example.com', token_endpoint: `${as.issuer}/token` }),
+        )
+      res.end('{}')
+    })
+    const resourceServer = await listen((req, res) => {
+      const origin = `http://${req.headers.host}`
+      if (req.url?.startsWith('/.well-known/oauth-protected-resource')) {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        return res.end(
+          JSON.stringify({
+            resource: `${origin}/mcp`,
+            authorization_servers: [new URL(impostor.url).origin],
+          }),
+        )
+      }
+      res
+        .writeHead(401, { 'www-authenticate': 'Bearer realm="mcp"', 'content-type': 'application/json' })
+        .end('{}')
+    })
+    try {
+      const client = new MCPServerStreamableHttp({
+        params: { url: resourceServer.url },
+        auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
+        maxRetryAttempts: 0,
+      })
+      await expect(client.connect()).rejects.toThrow(
+        /names issuer https:\/\/real-issuer\.example\.com: refusing it/,
+      )
+      expect(seen).toEqual([])
+      await client.close()
+    } finally {
+      await resourceServer.close()
+      await impostor.close()
+    }
+  })
+
   it('refuses an authorization response with the wrong state', async () => {
     const client = new MCPServerStreamableHttp({
       params: { url: running.url },
