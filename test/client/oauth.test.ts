@@ -6,6 +6,11 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  ClientCredentialsProvider,
+  Client as SdkClient,
+  StreamableHTTPClientTransport as SdkTransport,
+} from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
@@ -479,5 +484,31 @@ describe("oauth() helpers for programs on a user's machine", () => {
     expect(misuse.stderr).toMatch(
       /--oauth-client-secret-env UNSET_VAR: that environment variable is empty or unset/,
     )
+  })
+})
+
+describe('interop: the official SDK v2 client authorizing against a toolwire server', () => {
+  it('SDK v2 ClientCredentialsProvider: discovery from our 401 and resource metadata, token, tool call', async () => {
+    as.requests.length = 0
+    as.settings.secretClients.set('sdk-client', 'sdk-secret')
+    const sdk = new SdkClient({ name: 'sdk-v2', version: '2' })
+    const transport = new SdkTransport(new URL(running.url), {
+      authProvider: new ClientCredentialsProvider({
+        clientId: 'sdk-client',
+        clientSecret: 'sdk-secret',
+        scope: 'crm.read crm.write',
+        expectedIssuer: as.issuer,
+      }),
+    })
+    await sdk.connect(transport)
+    try {
+      const result = await sdk.callTool({ name: 'update_deal', arguments: {} })
+      expect(result.content).toEqual([{ type: 'text', text: 'updated' }])
+      const token = as.requests.find((r) => r.path === '/token')!
+      expect(token.form.get('grant_type')).toBe('client_credentials')
+      expect(token.form.get('resource')).toBe(running.url)
+    } finally {
+      await sdk.close()
+    }
   })
 })

@@ -93,6 +93,7 @@ export async function startAuthorizationServer(): Promise<TestAuthorizationServe
         authorization_endpoint: `${issuer}/authorize`,
         token_endpoint: `${issuer}/token`,
         registration_endpoint: `${issuer}/register`,
+        response_types_supported: ['code'],
         jwks_uri: `${issuer}/jwks`,
         grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
         token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'],
