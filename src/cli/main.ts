@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `toolwire` command line: serve a tool server, inspect and call remote ones, load-test them. */
 import { Command, CommanderError } from 'commander'
-import { ToolwireError } from '../protocol/errors.js'
+import { McpHttpError, ToolwireError } from '../protocol/errors.js'
 import { type ClientFlags, withClientFlags, withJsonOutput } from './client-flags.js'
 import {
   type AgentFlags,
@@ -138,6 +138,16 @@ try {
     process.stderr.write(
       `error: ${error instanceof ToolwireError || error instanceof Error ? error.message : String(error)}\n`,
     )
+    // A server asking for credentials the command was not given: say which flags give them.
+    if (
+      error instanceof McpHttpError &&
+      error.status === 401 &&
+      /\bbearer\b/i.test(error.wwwAuthenticate ?? '')
+    ) {
+      process.stderr.write(
+        'hint: the server asks for a bearer token: --oauth (authorize in a browser), --oauth-client-id ID --oauth-client-secret-env VAR (client credentials), or --token-env VAR\n',
+      )
+    }
     process.exitCode = 1
   }
 }

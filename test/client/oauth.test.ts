@@ -473,6 +473,12 @@ describe("oauth() helpers for programs on a user's machine", () => {
         join(dir, 'toolwire', 'oauth', `${encodeURIComponent(`${new URL(running.url).host}/mcp`)}.json`),
       ).isFile(),
     ).toBe(true)
+    // Without credentials: the 401 comes with a hint naming the flags.
+    const bare = await runTs(['src/cli/main.ts', 'tools', running.url])
+    expect(bare.code).toBe(1)
+    expect(bare.stderr).toMatch(
+      /error: HTTP 401 .*\nhint: the server asks for a bearer token: --oauth \(authorize in a browser\)/,
+    )
     const misuse = await runTs([
       'src/cli/main.ts',
       'tools',
