@@ -7,7 +7,9 @@ import type { IncomingMessage } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { createRemoteJWKSet, importSPKI, jwtVerify } from 'jose'
 import { ToolwireConfigError } from '../protocol/errors.js'
+import { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
 import type { AuthOutcome, Identity } from '../transport/dispatcher.js'
+import { HttpRejection } from '../transport/request-checks.js'
 
 export type { Identity }
 
@@ -34,9 +36,27 @@ export interface JwtOptions {
   clockToleranceSeconds?: number
 }
 
+export interface IntrospectionOptions {
+  /** The authorization server's RFC 7662 introspection endpoint. */
+  url: string
+  /** This server's client id and secret there (HTTP Basic). */
+  clientId: string
+  clientSecret: string
+  /** The authorization server's issuer (named in the RFC 9728 metadata; `iss` checked when present). */
+  issuer: string
+  /** Required `aud` (this server), checked when the answer carries one. @default not checked */
+  audience?: string | readonly string[]
+  /** Active tokens are remembered this long (and never past their `exp`), in seconds. @default 30 */
+  cacheSeconds?: number
+  /** Seconds an introspection request may take. @default 5 */
+  timeoutSeconds?: number
+}
+
 export type AuthOptions =
   | { apiKeys: readonly ApiKeyEntry[] }
   | { jwt: JwtOptions }
+  /** Opaque tokens checked at the authorization server (RFC 7662 token introspection). */
+  | { introspection: IntrospectionOptions }
   /** The identity is the verified client certificate's subject CN (needs `serve({ tls })` with `requestCert`). */
   | { mtls: true }
   | {
@@ -101,20 +121,7 @@ function jwtAuthenticator(options: JwtOptions): (req: IncomingMessage) => Promis
     try {
       const { payload } = await jwtVerify(token, await key, verifyOptions)
       if (typeof payload.sub !== 'string') return { refused: 'invalid', challenge }
-      const scope = payload.scope ?? payload.scp
-      const scopes =
-        typeof scope === 'string'
-          ? scope.split(' ').filter(Boolean)
-          : Array.isArray(scope)
-            ? scope.map(String)
-            : []
-      const clientId =
-        typeof payload.client_id === 'string'
-          ? payload.client_id
-          : typeof payload.azp === 'string'
-            ? payload.azp
-            : undefined
-      const identity: Identity = { subject: payload.sub, ...(clientId ? { clientId } : {}), scopes }
+      const identity = identityOfClaims(payload, payload.sub)
       remember(token, identity, payload.exp)
       return { identity }
     } catch {
@@ -189,6 +196,7 @@ export function authenticator(
     }
   }
   if ('jwt' in options) return jwtAuthenticator(options.jwt)
+  if ('introspection' in options) return introspectionAuthenticator(options.introspection)
   if ('mtls' in options) {
     return (req): AuthOutcome => {
       const socket = req.socket as TLSSocket
@@ -209,5 +217,121 @@ export function authenticator(
     if (token === undefined) return { refused: 'missing' }
     const identity = await options.verify(token, req)
     return identity ? { identity } : { refused: 'invalid' }
+  }
+}
+
+/** The identity claims of a JWT payload or an introspection answer. */
+function identityOfClaims(claims: Record<string, unknown>, subject: string): Identity {
+  const scope = claims.scope ?? claims.scp
+  const scopes =
+    typeof scope === 'string'
+      ? scope.split(' ').filter(Boolean)
+      : Array.isArray(scope)
+        ? scope.map(String)
+        : []
+  const clientId =
+    typeof claims.client_id === 'string'
+      ? claims.client_id
+      : typeof claims.azp === 'string'
+        ? claims.azp
+        : undefined
+  return { subject, ...(clientId ? { clientId } : {}), scopes }
+}
+
+function introspectionAuthenticator(
+  options: IntrospectionOptions,
+): (req: IncomingMessage) => Promise<AuthOutcome> | AuthOutcome {
+  if (!options.url || !URL.canParse(options.url))
+    throw new ToolwireConfigError(`serve: auth.introspection.url is not a valid URL: ${options.url}`)
+  if (!options.clientId || !options.clientSecret)
+    throw new ToolwireConfigError('serve: auth.introspection needs "clientId" and "clientSecret"')
+  if (!options.issuer) throw new ToolwireConfigError('serve: auth.introspection.issuer is required')
+  const cacheMs = (options.cacheSeconds ?? 30) * 1000
+  const timeoutMs = (options.timeoutSeconds ?? 5) * 1000
+  if (!(cacheMs >= 0) || !(timeoutMs > 0))
+    throw new ToolwireConfigError(
+      'serve: auth.introspection "cacheSeconds" must be ≥ 0 and "timeoutSeconds" > 0',
+    )
+  const audiences =
+    options.audience === undefined
+      ? undefined
+      : typeof options.audience === 'string'
+        ? [options.audience]
+        : options.audience
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`
+  const active = new Map<string, { identity: Identity; untilMs: number }>()
+  const asking = new Map<string, Promise<AuthOutcome>>()
+
+  const introspect = async (token: string, challenge: string): Promise<AuthOutcome> => {
+    let answer: Record<string, unknown>
+    try {
+      const res = await fetch(options.url, {
+        method: 'POST',
+        headers: {
+          authorization: basic,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+        signal: AbortSignal.timeout(timeoutMs),
+      })
+      if (!res.ok) throw new Error(`HTTP ${res.status}`)
+      answer = (await res.json()) as Record<string, unknown>
+    } catch (error) {
+      // Not the caller's fault: a 503 they may retry, not a 401 that sends them to re-authorize.
+      throw new HttpRejection(
+        503,
+        new RpcError(
+          ErrorCode.InternalError,
+          `Service unavailable: the token could not be checked at the authorization server (${(error as Error).message})`,
+        ),
+      ).withHeaders({ 'retry-after': '1' })
+    }
+    const nowMs = Date.now()
+    const exp = typeof answer.exp === 'number' ? answer.exp * 1000 : undefined
+    const aud =
+      typeof answer.aud === 'string'
+        ? [answer.aud]
+        : Array.isArray(answer.aud)
+          ? answer.aud.map(String)
+          : undefined
+    const valid =
+      answer.active === true &&
+      (exp === undefined || exp > nowMs) &&
+      (typeof answer.iss !== 'string' ||
+        answer.iss.replace(/\/+$/, '') === options.issuer.replace(/\/+$/, '')) &&
+      (!audiences || !aud || aud.some((a) => audiences.includes(a)))
+    if (!valid) return { refused: 'invalid', challenge }
+    const subject =
+      typeof answer.sub === 'string'
+        ? answer.sub
+        : typeof answer.client_id === 'string'
+          ? answer.client_id
+          : undefined
+    if (!subject) return { refused: 'invalid', challenge }
+    const identity = identityOfClaims(answer, subject)
+    if (cacheMs > 0) {
+      if (active.size >= MAX_CACHED_TOKENS) active.delete(active.keys().next().value!)
+      active.set(token, { identity, untilMs: Math.min(nowMs + cacheMs, exp ?? Number.POSITIVE_INFINITY) })
+    }
+    return { identity }
+  }
+
+  return (req) => {
+    const token = bearer(req)
+    if (token !== undefined) {
+      const hit = active.get(token)
+      if (hit && hit.untilMs > Date.now()) return { identity: hit.identity }
+      if (hit) active.delete(token)
+    }
+    const challenge = `resource_metadata="${publicOrigin(req)}${PROTECTED_RESOURCE_PATH}"`
+    if (token === undefined) return { refused: 'missing', challenge }
+    // Concurrent requests with one new token share one introspection.
+    let pending = asking.get(token)
+    if (!pending) {
+      pending = introspect(token, challenge).finally(() => asking.delete(token))
+      asking.set(token, pending)
+    }
+    return pending
   }
 }

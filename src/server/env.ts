@@ -35,6 +35,11 @@ export const SERVE_ENV_VARIABLES = {
   TOOLWIRE_AUTH_JWT_PUBLIC_KEY_FILE: 'auth.jwt.publicKey (SPKI PEM file)',
   TOOLWIRE_AUTH_JWT_ISSUER: 'auth.jwt.issuer',
   TOOLWIRE_AUTH_JWT_AUDIENCE: 'auth.jwt.audience (comma-separated)',
+  TOOLWIRE_AUTH_INTROSPECTION_URL: 'auth.introspection.url (RFC 7662)',
+  TOOLWIRE_AUTH_INTROSPECTION_CLIENT_ID: 'auth.introspection.clientId',
+  TOOLWIRE_AUTH_INTROSPECTION_CLIENT_SECRET_FILE: 'auth.introspection.clientSecret (a file holding it)',
+  TOOLWIRE_AUTH_INTROSPECTION_ISSUER: 'auth.introspection.issuer',
+  TOOLWIRE_AUTH_INTROSPECTION_AUDIENCE: 'auth.introspection.audience (comma-separated)',
   TOOLWIRE_AUTH_MTLS: 'auth: { mtls: true }',
   TOOLWIRE_RATE_LIMIT_POINTS: 'rateLimit.points',
   TOOLWIRE_RATE_LIMIT_DURATION_SECONDS: 'rateLimit.durationSeconds (default 60)',
@@ -184,10 +189,31 @@ function authFromEnv(read: EnvReader): AuthOptions | undefined {
       jwt: { issuer, audience, ...(jwksUrl ? { jwksUrl } : {}), ...(publicKey ? { publicKey } : {}) },
     })
   }
+  const introspectionUrl = read.text('TOOLWIRE_AUTH_INTROSPECTION_URL')
+  if (introspectionUrl !== undefined) {
+    const clientId = read.text('TOOLWIRE_AUTH_INTROSPECTION_CLIENT_ID')
+    const clientSecret = read.file('TOOLWIRE_AUTH_INTROSPECTION_CLIENT_SECRET_FILE')?.trim()
+    const introspectionIssuer = read.text('TOOLWIRE_AUTH_INTROSPECTION_ISSUER')
+    if (!clientId || !clientSecret || !introspectionIssuer) {
+      throw new ToolwireConfigError(
+        'introspection auth from the environment needs TOOLWIRE_AUTH_INTROSPECTION_CLIENT_ID, TOOLWIRE_AUTH_INTROSPECTION_CLIENT_SECRET_FILE and TOOLWIRE_AUTH_INTROSPECTION_ISSUER',
+      )
+    }
+    const introspectionAudience = read.list('TOOLWIRE_AUTH_INTROSPECTION_AUDIENCE')
+    modes.push({
+      introspection: {
+        url: introspectionUrl,
+        clientId,
+        clientSecret,
+        issuer: introspectionIssuer,
+        ...(introspectionAudience ? { audience: introspectionAudience } : {}),
+      },
+    })
+  }
   if (read.flag('TOOLWIRE_AUTH_MTLS')) modes.push({ mtls: true })
   if (modes.length > 1) {
     throw new ToolwireConfigError(
-      'environment: set only one of TOOLWIRE_AUTH_API_KEYS, TOOLWIRE_AUTH_JWT_* and TOOLWIRE_AUTH_MTLS',
+      'environment: set only one of TOOLWIRE_AUTH_API_KEYS, TOOLWIRE_AUTH_JWT_*, TOOLWIRE_AUTH_INTROSPECTION_* and TOOLWIRE_AUTH_MTLS',
     )
   }
   return modes[0]

@@ -123,7 +123,13 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
   const handlerOptions = logger ? { ...rest, logger } : rest
   const handler = server.handler(metrics ? { ...handlerOptions, metrics } : handlerOptions)
   const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
-  const jwt = options.auth && 'jwt' in options.auth ? options.auth.jwt : undefined
+  // The authorization server that issues this server's tokens (JWT or introspection mode).
+  const issuer =
+    options.auth && 'jwt' in options.auth
+      ? options.auth.jwt.issuer
+      : options.auth && 'introspection' in options.auth
+        ? options.auth.introspection.issuer
+        : undefined
   const tls = options.tls
   if (tls && (!tls.cert || !tls.key))
     throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
@@ -142,7 +148,7 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       return
     }
     if (
-      jwt &&
+      issuer &&
       req.method === 'GET' &&
       (req.url === PROTECTED_RESOURCE_PATH || req.url === `${PROTECTED_RESOURCE_PATH}${path}`)
     ) {
@@ -153,7 +159,7 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
         status: 200,
         body: {
           resource: `${origin}${path}`,
-          authorization_servers: [jwt.issuer],
+          authorization_servers: [issuer],
           bearer_methods_supported: ['header'],
           ...(scopes.length > 0 ? { scopes_supported: scopes } : {}),
         },

@@ -25,6 +25,10 @@ export interface TestAuthorizationServer extends TestHttpServer {
   grants(): string[]
   /** Seconds issued access tokens live. */
   settings: { expiresIn: number; defaultScope: string; secretClients: Map<string, string> }
+  /** Tokens the introspection endpoint reports inactive. */
+  revoked: Set<string>
+  /** Introspection requests answered. */
+  introspections: () => number
 }
 
 export async function startAuthorizationServer(): Promise<TestAuthorizationServer> {
@@ -36,6 +40,9 @@ export async function startAuthorizationServer(): Promise<TestAuthorizationServe
   const refreshTokens = new Map<string, { scope: string; resource: string; clientId: string }>()
   let issuer = ''
   let registered = 0
+  const issued = new Map<string, { scope: string; resource: string; clientId: string; exp: number }>()
+  const revoked = new Set<string>()
+  let introspections = 0
 
   const json = (res: ServerResponse, status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
@@ -49,6 +56,7 @@ export async function startAuthorizationServer(): Promise<TestAuthorizationServe
       .setIssuedAt()
       .setExpirationTime(`${settings.expiresIn}s`)
       .sign(keys.privateKey)
+    issued.set(accessToken, { ...grant, exp: Math.floor(Date.now() / 1000) + settings.expiresIn })
     const refresh = `refresh-${refreshTokens.size + 1}`
     refreshTokens.set(refresh, grant)
     json(res, 200, {
@@ -102,6 +110,25 @@ export async function startAuthorizationServer(): Promise<TestAuthorizationServe
       })
     }
     if (url.pathname === '/jwks') return json(res, 200, { keys: [jwk] })
+    if (url.pathname === '/introspect' && req.method === 'POST') {
+      // RFC 7662: only an authenticated resource server may ask.
+      if (!authenticatedClient(req, form) || !req.headers.authorization?.startsWith('Basic '))
+        return json(res, 401, { error: 'invalid_client' })
+      introspections++
+      const token = form.get('token') ?? ''
+      const grant = issued.get(token)
+      if (!grant || revoked.has(token) || grant.exp * 1000 <= Date.now())
+        return json(res, 200, { active: false })
+      return json(res, 200, {
+        active: true,
+        iss: issuer,
+        sub: `user-of-${grant.clientId}`,
+        client_id: grant.clientId,
+        aud: grant.resource,
+        scope: grant.scope,
+        exp: grant.exp,
+      })
+    }
     if (url.pathname === '/register' && req.method === 'POST') {
       const metadata = JSON.parse(text) as Record<string, unknown>
       const clientId = `registered-${++registered}`
@@ -164,6 +191,8 @@ export async function startAuthorizationServer(): Promise<TestAuthorizationServe
     jwksUrl: `${issuer}/jwks`,
     requests,
     settings,
+    revoked,
+    introspections: () => introspections,
     grants: () => requests.filter((r) => r.path === '/token').map((r) => r.form.get('grant_type') ?? ''),
   })
 }
