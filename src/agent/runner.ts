@@ -6,7 +6,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { McpToolError } from '../protocol/errors.js'
 import { isObject } from '../protocol/jsonrpc.js'
-import { newTraceId } from '../protocol/trace-ids.js'
+import { newTraceId } from '../protocol/trace-context.js'
 import type { Agent } from './agent.js'
 import { MaxTurnsExceededError, RunCancelledError } from './errors.js'
 import {

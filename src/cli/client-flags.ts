@@ -2,10 +2,11 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Command } from 'commander'
+import { fileOAuthStore } from '../client/auth/oauth/file-store.js'
+import { loopbackAuthorization } from '../client/auth/oauth/loopback.js'
+import { type OAuthOptions, oauth } from '../client/auth/oauth/oauth-provider.js'
+import type { AuthOption } from '../client/auth/tokens.js'
 import { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
-import { type OAuthOptions, oauth } from '../client/oauth.js'
-import { fileOAuthStore, loopbackAuthorization } from '../client/oauth-helpers.js'
-import type { AuthOption } from '../client/tokens.js'
 import { UsageError } from './output.js'
 
 export interface ClientFlags {

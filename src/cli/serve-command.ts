@@ -1,8 +1,8 @@
 /** `toolwire serve <module>`: serve the ToolServer a module exports. */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parseApiKeyEntry } from '../server/auth.js'
-import { LOG_LEVEL_NAMES, type ServerLogLevel } from '../server/logging.js'
+import { parseApiKeyEntry } from '../server/auth/authenticators.js'
+import { LOG_LEVEL_NAMES, type ServerLogLevel } from '../server/observability/logging.js'
 import type { ServeOptions } from '../server/serve.js'
 import { serve } from '../server/serve.js'
 import { ToolServer } from '../server/tool-server.js'

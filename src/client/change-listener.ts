@@ -3,9 +3,9 @@
  * tool-list cache; re-listens with backoff when the stream ends. A change may have been missed
  * while it was down, so every reconnection counts as a change too.
  */
-import { CallSignal, sleep } from '../transport/call-signal.js'
-import type { ClientSession } from '../transport/client-session.js'
-import { newTraceContext } from './trace.js'
+import { CallSignal, sleep } from '../transport/client/call-signal.js'
+import type { ClientSession } from '../transport/client/client-session.js'
+import { newTraceContext } from './trace-propagation.js'
 
 export interface ChangeListenerOptions {
   /** The bearer token for each (re)connection, when the client has `auth`. */

@@ -25,16 +25,12 @@ export type {
   ServerDescription,
   Tool,
 } from '../protocol/types.js'
-export type { BreakerState, CircuitBreakerOptions } from './breaker.js'
-export type { ClientRequestHandlers } from './client-requests.js'
-export type { TlsOptions } from './dispatchers.js'
+export { fileOAuthStore } from './auth/oauth/file-store.js'
 export {
-  type CallToolOptions,
-  type ClientEvents,
-  type LogMessage,
-  MCPServerStreamableHttp,
-  type ToolCallResult,
-} from './mcp-server-streamable-http.js'
+  type LoopbackAuthorization,
+  type LoopbackAuthorizationOptions,
+  loopbackAuthorization,
+} from './auth/oauth/loopback.js'
 export {
   type GrantType,
   type IdentityAssertionOptions,
@@ -45,21 +41,25 @@ export {
   type OAuthTokens,
   oauth,
   type TokenEndpointAuthMethod,
-} from './oauth.js'
-export {
-  fileOAuthStore,
-  type LoopbackAuthorization,
-  type LoopbackAuthorizationOptions,
-  loopbackAuthorization,
-} from './oauth-helpers.js'
-export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
-export type { RetryEvent } from './retry.js'
-export type { AuthChallenge, GetTokenOptions } from './tokens.js'
+} from './auth/oauth/oauth-provider.js'
+export type { AuthChallenge, GetTokenOptions } from './auth/tokens.js'
 export {
   type AccessToken,
   type AuthOption,
   type ClientCredentialsOptions,
   clientCredentials,
   type TokenProvider,
-} from './tokens.js'
+} from './auth/tokens.js'
+export type { BreakerState, CircuitBreakerOptions } from './breaker.js'
+export type { ClientRequestHandlers } from './client-requests.js'
+export type { TlsOptions } from './connection-pools.js'
+export {
+  type CallToolOptions,
+  type ClientEvents,
+  type LogMessage,
+  MCPServerStreamableHttp,
+  type ToolCallResult,
+} from './mcp-server-streamable-http.js'
+export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
+export type { RetryEvent } from './retry.js'
 export { sharedToolListCache, ToolListCache } from './tool-cache.js'

@@ -10,10 +10,11 @@ import {
   ToolwireError,
 } from '../protocol/errors.js'
 import type { CallToolResult, Implementation, ServerDescription, Tool } from '../protocol/types.js'
-import { CallSignal } from '../transport/call-signal.js'
-import { ClientSession } from '../transport/client-session.js'
-import { HttpWire } from '../transport/http-client.js'
-import { withAuth } from './auth.js'
+import { CallSignal } from '../transport/client/call-signal.js'
+import { ClientSession } from '../transport/client/client-session.js'
+import { HttpWire } from '../transport/client/http-wire.js'
+import { TokenSource } from './auth/tokens.js'
+import { withAuth } from './auth/with-auth.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
 import type { Call, Send } from './call.js'
 import { callNotifications } from './call-notifications.js'
@@ -24,7 +25,7 @@ import {
   type ClientRequestHandlers,
   capabilitiesOf,
 } from './client-requests.js'
-import { acquireDispatcher } from './dispatchers.js'
+import { acquireDispatcher } from './connection-pools.js'
 import {
   type MCPServerStreamableHttpOptions,
   type ResolvedOptions,
@@ -32,9 +33,8 @@ import {
   toolAllowed,
 } from './options.js'
 import { type RetryEvent, withRetry } from './retry.js'
-import { TokenSource } from './tokens.js'
 import { sharedToolListCache, type ToolListCache } from './tool-cache.js'
-import { newTraceContext } from './trace.js'
+import { newTraceContext } from './trace-propagation.js'
 
 export interface CallToolOptions {
   signal?: AbortSignal

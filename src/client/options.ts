@@ -3,10 +3,10 @@ import type { Dispatcher } from 'undici'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { Implementation, Tool } from '../protocol/types.js'
 import type { ProtocolEra } from '../protocol/versions.js'
+import type { AuthOption } from './auth/tokens.js'
 import type { CircuitBreakerOptions } from './breaker.js'
 import type { ClientRequestHandlers } from './client-requests.js'
-import type { TlsOptions } from './dispatchers.js'
-import type { AuthOption } from './tokens.js'
+import type { TlsOptions } from './connection-pools.js'
 import type { ToolListCache } from './tool-cache.js'
 
 export interface StreamableHttpParams {

@@ -3,7 +3,7 @@
  * reached the server unless repeating it is safe (the call is idempotent).
  */
 import { McpConnectionError, McpHttpError, McpTimeoutError, ToolwireError } from '../protocol/errors.js'
-import { sleep } from '../transport/call-signal.js'
+import { sleep } from '../transport/client/call-signal.js'
 import type { Call, Send } from './call.js'
 
 export interface RetryOptions {

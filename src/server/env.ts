@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { ToolwireConfigError } from '../protocol/errors.js'
-import { type ApiKeyEntry, type AuthOptions, parseApiKeyEntry } from './auth.js'
-import { LOG_LEVEL_NAMES, type ServerLogLevel } from './logging.js'
+import { type ApiKeyEntry, type AuthOptions, parseApiKeyEntry } from './auth/authenticators.js'
+import { LOG_LEVEL_NAMES, type ServerLogLevel } from './observability/logging.js'
 import type { ServeOptions } from './serve.js'
 
 type Env = Record<string, string | undefined>

@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ToolwireConfigError } from '../protocol/errors.js'
-import { sendJson } from '../transport/http-handler.js'
-import { pathOf } from '../transport/request-checks.js'
+import { sendJson } from '../transport/server/http-handler.js'
+import { pathOf } from '../transport/server/request-checks.js'
 
 /** A readiness check: resolves when ready, throws (or times out) when not. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown> | unknown

@@ -20,15 +20,22 @@ export type {
   ToolAnnotations,
 } from '../protocol/types.js'
 export { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
-export type { HttpHandlerOptions, McpHttpHandler } from '../transport/http-handler.js'
-export { type ApiKeyEntry, type AuthOptions, hashApiKey, type Identity, type JwtOptions } from './auth.js'
+export type { McpHttpHandler } from '../transport/server/http-handler.js'
+export {
+  type ApiKeyEntry,
+  type AuthOptions,
+  hashApiKey,
+  type Identity,
+  type JwtOptions,
+} from './auth/authenticators.js'
 export type { Completer, Completers } from './completions.js'
 export { SERVE_ENV_VARIABLES, serveOptionsFromEnv } from './env.js'
 export type { HealthOptions, ReadinessCheck } from './health.js'
-export { createServerLogger, type ServerLoggerOptions, type ServerLogLevel } from './logging.js'
-export { type MetricsOptions, ServerMetrics } from './metrics.js'
+export type { RateLimitOptions, RateLimitRule } from './limits/rate-limit.js'
+export type { HttpHandlerOptions, ToolServerHandlerOptions } from './mcp-handler.js'
+export { createServerLogger, type ServerLoggerOptions, type ServerLogLevel } from './observability/logging.js'
+export { type MetricsOptions, ServerMetrics } from './observability/metrics.js'
 export type { PromptDefinition, PromptHandler, PromptReturn } from './prompts.js'
-export type { RateLimitOptions, RateLimitRule } from './rate-limit.js'
 export {
   RESOURCE_NOT_FOUND,
   type ResourceContents,
@@ -45,6 +52,5 @@ export {
   type ToolDefinition,
   type ToolHandler,
   ToolServer,
-  type ToolServerHandlerOptions,
   type ToolServerOptions,
 } from './tool-server.js'

@@ -1,8 +1,8 @@
 /** One tool call: run the handler with its timeout and turn what it returns or throws into a result. */
 import type { z } from 'zod'
+import type { ParamHeader } from '../protocol/header-values.js'
 import type { CallToolResult, Tool } from '../protocol/types.js'
-import type { Exchange } from '../transport/dispatcher.js'
-import type { ParamHeader } from '../transport/header-values.js'
+import type { Exchange } from '../transport/server/request-dispatcher.js'
 import type { CallContext, ToolContext } from './tool-context.js'
 import { ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
 

@@ -9,7 +9,7 @@ import type {
   Root,
 } from '../protocol/types.js'
 import { META_CLIENT_CAPABILITIES, META_CLIENT_INFO, META_LOG_LEVEL } from '../protocol/versions.js'
-import type { Exchange, Identity } from '../transport/dispatcher.js'
+import type { Exchange, Identity } from '../transport/server/request-dispatcher.js'
 import { InputRequired } from './input-requests.js'
 import { ToolError } from './tool-result.js'
 

@@ -4,20 +4,18 @@
  */
 import { z } from 'zod'
 import { ToolwireConfigError } from '../protocol/errors.js'
+import { type ParamHeader, scanParamHeaders } from '../protocol/header-values.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
 import type { Implementation, ServerCapabilities, Tool, ToolAnnotations } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
-import type { Dispatcher, Exchange } from '../transport/dispatcher.js'
-import { type ParamHeader, scanParamHeaders } from '../transport/header-values.js'
-import { createHttpHandler, type HttpHandlerOptions, type McpHttpHandler } from '../transport/http-handler.js'
-import type { ListenFilterKey } from '../transport/listen-streams.js'
-import { type AuthOptions, authenticator } from './auth.js'
+import type { McpHttpHandler } from '../transport/server/http-handler.js'
+import type { ListenFilterKey } from '../transport/server/listen-streams.js'
+import type { Exchange, RequestDispatcher } from '../transport/server/request-dispatcher.js'
 import { complete, parseCompletionRequest } from './completions.js'
 import { answersOf, RequestStateCodec } from './input-requests.js'
-import type { ServerMetrics } from './metrics.js'
+import { createMcpHandler, type ToolServerHandlerOptions } from './mcp-handler.js'
 import { decodeCursor, encodeCursor } from './pagination.js'
 import { type PromptDefinition, type PromptHandler, PromptRegistry } from './prompts.js'
-import { type RateLimitOptions, rateLimiter } from './rate-limit.js'
 import {
   RESOURCE_NOT_FOUND,
   type ResourceDefinition,
@@ -74,21 +72,6 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | und
   scopes?: readonly string[]
 }
 
-/** `handler()` options: the transport's, plus `auth`. */
-export interface ToolServerHandlerOptions
-  extends Omit<HttpHandlerOptions, 'authenticate' | 'rateLimit' | 'observer'> {
-  /** API keys, JWTs or your own token check; the identity reaches `ctx.identity`. @default none */
-  auth?: AuthOptions
-  /** Per-client (and per-tool) request limits, in memory or Redis. @default none */
-  rateLimit?: RateLimitOptions
-  /**
-   * Prometheus metrics to record into (`new ServerMetrics()`); render them with
-   * `metrics.render()` at a path of your choice. `serve({ metrics: true })` does this for you.
-   * @default none
-   */
-  metrics?: ServerMetrics
-}
-
 export type ToolHandler<I extends z.ZodObject> = (
   args: z.output<I>,
   ctx: ToolContext,
@@ -113,7 +96,7 @@ const NAME = /^[A-Za-z0-9_.-]{1,128}$/
  * await serve(server, { port: 3000 })
  * ```
  */
-export class ToolServer implements Dispatcher {
+export class ToolServer implements RequestDispatcher {
   readonly info: Implementation
   readonly #instructions: string | undefined
   readonly #pageSize: number
@@ -372,22 +355,9 @@ export class ToolServer implements Dispatcher {
    * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
-    const { auth, rateLimit, metrics, ...transport } = options
-    const logger = transport.logger
-    const limiter = rateLimit
-      ? rateLimiter(rateLimit, (err) => logger?.warn({ err }, 'rate limit store failed; request allowed'))
-      : undefined
-    const h = createHttpHandler(this, {
-      ...transport,
-      ...(auth ? { authenticate: authenticator(auth) } : {}),
-      ...(metrics ? { observer: metrics } : {}),
-      ...(limiter ? { rateLimit: limiter } : {}),
-    })
+    const h = createMcpHandler(this, options)
     const close = h.close
-    metrics?.watch(h)
     h.close = () => {
-      metrics?.unwatch(h)
-      limiter?.close()
       this.#handlers.delete(h)
       close()
     }

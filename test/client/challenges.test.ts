@@ -1,7 +1,7 @@
 /** Auth challenges: the Bearer challenge parser, and the token source answering them. */
 import { describe, expect, it } from 'vitest'
-import { TokenSource } from '../../src/client/tokens.js'
-import { parseBearerChallenge } from '../../src/client/www-authenticate.js'
+import { TokenSource } from '../../src/client/auth/tokens.js'
+import { parseBearerChallenge } from '../../src/client/auth/www-authenticate.js'
 
 describe('parseBearerChallenge', () => {
   it('reads quoted and bare parameters, escapes, any case of the scheme', () => {

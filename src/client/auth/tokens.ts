@@ -1,0 +1,240 @@
+/**
+ * Bearer tokens: a cached, single-flight token source over any provider, and the OAuth 2.0
+ * client-credentials provider (`clientCredentials()`).
+ */
+import type { Dispatcher } from 'undici'
+import { McpAuthError, ToolwireConfigError } from '../../protocol/errors.js'
+import { basicAuthorization, oauthExchange } from './oauth/oauth-http.js'
+
+/** A token, optionally with its expiry (epoch milliseconds) so it is refreshed ahead of it. */
+export interface AccessToken {
+  token: string
+  expiresAt?: number
+}
+
+/** The server's answer that asked for (other) credentials: a 401, or a 403 `insufficient_scope`. */
+export interface AuthChallenge {
+  status: 401 | 403
+  /** The `WWW-Authenticate` header, when the server sent one. */
+  wwwAuthenticate: string | undefined
+}
+
+export interface GetTokenOptions {
+  signal?: AbortSignal | undefined
+  /** Set when the server refused the previous attempt: what it asked for. */
+  challenge?: AuthChallenge | undefined
+  /** The MCP endpoint the token is for. */
+  resourceUrl: string
+}
+
+/** An object that hands out tokens and can be told one was refused. */
+export interface TokenProvider {
+  /**
+   * The token to send. `undefined` (only without a challenge) sends the request without one:
+   * providers that learn where to get a token from the server's 401 (OAuth discovery) start so.
+   */
+  getToken(options: GetTokenOptions): Promise<string | AccessToken | undefined>
+  /** Called with a token the server refused (HTTP 401). */
+  invalidate?(token: string): void
+}
+
+/** `auth` option: a function returning a token, or a `TokenProvider`. */
+export type AuthOption = (() => Promise<string | AccessToken> | string | AccessToken) | TokenProvider
+
+/**
+ * Caches the current token until it is refused or about to expire (`skewSeconds` ahead), and
+ * makes concurrent callers share one refresh.
+ */
+export class TokenSource {
+  readonly #provider: TokenProvider
+  readonly #skewMs: number
+  readonly #onRefresh: () => void
+  #current: AccessToken | undefined
+  #pending: Promise<AccessToken | undefined> | undefined
+  #pendingAnswersChallenge = false
+
+  readonly #resourceUrl: string
+
+  constructor(
+    auth: AuthOption,
+    options: { skewSeconds: number; onRefresh: () => void; resourceUrl: string },
+  ) {
+    this.#provider = typeof auth === 'function' ? { getToken: async () => auth() } : auth
+    this.#resourceUrl = options.resourceUrl
+    if (typeof this.#provider.getToken !== 'function') {
+      throw new ToolwireConfigError('option "auth" must be a function or an object with getToken()')
+    }
+    this.#skewMs = options.skewSeconds * 1000
+    this.#onRefresh = options.onRefresh
+  }
+
+  /** The cached token when it is still good, without waiting (the hot path). */
+  peek(): string | undefined {
+    const current = this.#current
+    if (current && (current.expiresAt === undefined || current.expiresAt - this.#skewMs > Date.now()))
+      return current.token
+    return undefined
+  }
+
+  /**
+   * The token to send now; `undefined` when the provider waits for the server's challenge.
+   * With a challenge the provider is asked again (unless another caller already replaced the
+   * refused token), and must answer with a token.
+   */
+  async get(signal?: AbortSignal, challenge?: AuthChallenge): Promise<string | undefined> {
+    const cached = this.peek()
+    if (cached !== undefined) return cached
+    // A challenged caller cannot use a fetch started without one (it may answer "no token
+    // yet"): it waits for it, and asks again with the challenge if that gave no token.
+    if (challenge && this.#pending && !this.#pendingAnswersChallenge) {
+      const earlier = (await this.#pending.catch(() => undefined))?.token
+      if (earlier !== undefined) return earlier
+    }
+    if (!this.#pending || (challenge && !this.#pendingAnswersChallenge)) {
+      const pending: Promise<AccessToken | undefined> = this.#fetch(signal, challenge).finally(() => {
+        if (this.#pending === pending) this.#pending = undefined
+      })
+      this.#pending = pending
+      this.#pendingAnswersChallenge = challenge !== undefined
+    }
+    return (await this.#pending)?.token
+  }
+
+  /** The server refused `token`: drop it (unless a newer one already replaced it). */
+  invalidate(token: string): void {
+    if (this.#current?.token === token) this.#current = undefined
+    this.#provider.invalidate?.(token)
+  }
+
+  async #fetch(
+    signal: AbortSignal | undefined,
+    challenge: AuthChallenge | undefined,
+  ): Promise<AccessToken | undefined> {
+    const value = await this.#provider.getToken({ signal, challenge, resourceUrl: this.#resourceUrl })
+    if (value === undefined && challenge === undefined) return undefined
+    const token = typeof value === 'string' ? { token: value } : value
+    if (!token || typeof token.token !== 'string' || token.token.length === 0) {
+      throw new McpAuthError('the auth provider returned no token', {}, { status: 0 })
+    }
+    this.#current = token
+    this.#onRefresh()
+    return token
+  }
+}
+
+export interface ClientCredentialsOptions {
+  /** The authorization server's token endpoint. */
+  tokenUrl: string
+  clientId: string
+  clientSecret: string
+  /** Space-separated scopes to request. */
+  scope?: string
+  /** The resource/audience to request the token for (RFC 8707 `resource`, and `audience`). */
+  audience?: string
+  /** How the client authenticates: HTTP Basic (RFC 6749 §2.3.1) or form fields. @default 'basic' */
+  authMethod?: 'basic' | 'post'
+  /** Refresh this many seconds before expiry. @default 30 */
+  skewSeconds?: number
+  /** Seconds the token request may take. @default 10 */
+  timeoutSeconds?: number
+  dispatcher?: Dispatcher
+}
+
+/**
+ * OAuth 2.0 client-credentials tokens: fetched once, cached until `expires_in` minus a skew,
+ * refreshed single-flight however many callers wait.
+ *
+ * @example
+ * ```ts
+ * const crm = new MCPServerStreamableHttp({
+ *   params: { url },
+ *   auth: clientCredentials({ tokenUrl, clientId: 'agent', clientSecret: process.env.SECRET!, scope: 'crm.read' }),
+ * })
+ * ```
+ */
+export function clientCredentials(options: ClientCredentialsOptions): TokenProvider {
+  let url: URL
+  try {
+    url = new URL(options.tokenUrl)
+  } catch {
+    throw new ToolwireConfigError(
+      `clientCredentials: option "tokenUrl" is not a valid URL: ${options.tokenUrl}`,
+    )
+  }
+  if (!options.clientId) throw new ToolwireConfigError('clientCredentials: option "clientId" is required')
+  if (!options.clientSecret)
+    throw new ToolwireConfigError('clientCredentials: option "clientSecret" is required')
+  const site = { url: `${url.origin}${url.pathname}` }
+  const skewMs = (options.skewSeconds ?? 30) * 1000
+  const timeoutMs = (options.timeoutSeconds ?? 10) * 1000
+  let cached: AccessToken | undefined
+  let pending: Promise<AccessToken> | undefined
+
+  const fetchToken = async (signal?: AbortSignal): Promise<AccessToken> => {
+    const form = new URLSearchParams({ grant_type: 'client_credentials' })
+    if (options.scope) form.set('scope', options.scope)
+    if (options.audience) {
+      form.set('audience', options.audience)
+      form.set('resource', options.audience)
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    }
+    if ((options.authMethod ?? 'basic') === 'basic') {
+      headers.authorization = basicAuthorization(options.clientId, options.clientSecret)
+    } else {
+      form.set('client_id', options.clientId)
+      form.set('client_secret', options.clientSecret)
+    }
+    let status: number
+    let body: Record<string, unknown>
+    try {
+      ;({ status, body } = await oauthExchange(
+        url,
+        { method: 'POST', headers, body: form.toString() },
+        { timeoutMs, signal, dispatcher: options.dispatcher },
+      ))
+    } catch (error) {
+      if (signal?.aborted) throw error
+      throw new McpAuthError(`the token endpoint could not be reached: ${(error as Error).message}`, site, {
+        status: 0,
+        cause: error,
+      })
+    }
+    if (status !== 200 || typeof body.access_token !== 'string') {
+      const oauthError = typeof body.error === 'string' ? body.error : undefined
+      const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : ''
+      throw new McpAuthError(
+        oauthError
+          ? `the token endpoint refused the client credentials (HTTP ${status}, ${oauthError}${description})`
+          : `the token endpoint answered HTTP ${status} without an access_token`,
+        site,
+        { status },
+      )
+    }
+    const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : undefined
+    return {
+      token: body.access_token,
+      ...(expiresIn === undefined ? {} : { expiresAt: Date.now() + expiresIn * 1000 }),
+    }
+  }
+
+  return {
+    async getToken({ signal }) {
+      if (cached && (cached.expiresAt === undefined || cached.expiresAt - skewMs > Date.now())) return cached
+      pending ??= fetchToken(signal)
+        .then((token) => {
+          cached = token
+          return token
+        })
+        .finally(() => {
+          pending = undefined
+        })
+      return pending
+    },
+    invalidate(token) {
+      if (cached?.token === token) cached = undefined
+    },
+  }
+}

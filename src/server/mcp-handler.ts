@@ -1,0 +1,79 @@
+/**
+ * The MCP handler of a `ToolServer`: the Streamable HTTP transport with the server's policies
+ * plugged in (authentication, rate limits, scopes, request logs, metrics, spans).
+ */
+import type { Logger } from 'pino'
+import type { McpHttpHandler, StreamableHttpOptions } from '../transport/server/http-handler.js'
+import { createHttpHandler } from '../transport/server/http-handler.js'
+import type { RequestDispatcher } from '../transport/server/request-dispatcher.js'
+import { Admission } from './admission.js'
+import { type AuthOptions, authenticator } from './auth/authenticators.js'
+import { type RateLimitOptions, rateLimiter } from './limits/rate-limit.js'
+import type { ServerMetrics } from './observability/metrics.js'
+import { answerRecorder } from './observability/request-record.js'
+
+export interface HttpHandlerOptions extends StreamableHttpOptions {
+  /**
+   * A pino logger. Rejected requests are logged at `warn`; with `info` enabled, every answered
+   * request gets one line (trace id, method, tool, outcome, status, duration) and a `traceparent`
+   * response header. Headers and arguments are never logged. @default silent
+   */
+  logger?: Pick<Logger, 'warn' | 'error' | 'debug'> & Partial<Pick<Logger, 'info' | 'isLevelEnabled'>>
+  /**
+   * Add each tool call's arguments to its log line, with secret-looking fields (`password`,
+   * `*token`, `apiKey`, `authorization`, `cookie`, `secret`, …, plus `redact`) replaced by
+   * `[Redacted]`. @default false
+   */
+  logArguments?: boolean
+  /** More field names to redact from logged arguments (case-insensitive, `-`/`_` ignored). @default none */
+  redact?: readonly string[]
+}
+
+/** `handler()` options: the transport's, plus auth, rate limits and metrics. */
+export interface ToolServerHandlerOptions extends HttpHandlerOptions {
+  /** API keys, JWTs or your own token check; the identity reaches `ctx.identity`. @default none */
+  auth?: AuthOptions
+  /** Per-client (and per-tool) request limits, in memory or Redis. @default none */
+  rateLimit?: RateLimitOptions
+  /**
+   * Prometheus metrics to record into (`new ServerMetrics()`); render them with
+   * `metrics.render()` at a path of your choice. `serve({ metrics: true })` does this for you.
+   * @default none
+   */
+  metrics?: ServerMetrics
+}
+
+/** A dispatcher that also says which scopes its tools need. */
+export interface ScopedDispatcher extends RequestDispatcher {
+  requiredScopes(toolName: string): readonly string[] | undefined
+}
+
+/** Builds the handler; its `close()` also releases the rate limiter and unwatches the metrics. */
+export function createMcpHandler(
+  dispatcher: ScopedDispatcher,
+  options: ToolServerHandlerOptions,
+): McpHttpHandler {
+  const { auth, rateLimit, metrics, logger, logArguments, redact, ...transport } = options
+  const limiter = rateLimit
+    ? rateLimiter(rateLimit, (err) => logger?.warn({ err }, 'rate limit store failed; request allowed'))
+    : undefined
+  const handler = createHttpHandler(dispatcher, {
+    ...transport,
+    logger,
+    admission: new Admission({
+      authenticate: auth ? authenticator(auth) : undefined,
+      rateLimit: limiter,
+      requiredScopes: (tool) => dispatcher.requiredScopes(tool),
+    }),
+    recorder: answerRecorder({ logger, logArguments, redact, observer: metrics }),
+    onRejected: metrics ? (status, tool) => metrics.rejected(status, tool) : undefined,
+  })
+  const close = handler.close
+  metrics?.watch(handler)
+  handler.close = () => {
+    metrics?.unwatch(handler)
+    limiter?.close()
+    close()
+  }
+  return handler
+}

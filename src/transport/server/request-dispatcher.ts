@@ -1,0 +1,52 @@
+/** The seam between the server transport and whatever answers JSON-RPC requests (a `ToolServer`). */
+import type { IncomingHttpHeaders } from 'node:http'
+import type { ParamHeader } from '../../protocol/header-values.js'
+import type { JsonRpcNotification, JsonRpcRequest } from '../../protocol/jsonrpc.js'
+import type { ProtocolEra } from '../../protocol/versions.js'
+import type { LegacySession } from './legacy-sessions.js'
+import type { ListenFilterKey } from './listen-streams.js'
+
+/** The authenticated caller (`ctx.identity`). */
+export interface Identity {
+  subject: string
+  clientId?: string
+  scopes: readonly string[]
+}
+
+/** Everything the transport knows about one request, handed to the dispatcher. */
+export interface Exchange {
+  readonly era: ProtocolEra
+  /** The request's protocol version (2026-07-28 `_meta`, or the session's negotiated one). */
+  readonly protocolVersion: string
+  /** The 2026-07-28 `_meta` envelope of the request, when modern. */
+  readonly meta: Record<string, unknown> | undefined
+  readonly session: LegacySession | undefined
+  readonly headers: IncomingHttpHeaders
+  /** Aborted when the client goes away, cancels, or the session ends (created on first read). */
+  readonly signal: AbortSignal
+  /** Whether the request was cancelled, without creating a signal. */
+  readonly aborted: boolean
+  /** Sends a request-related notification; switches the answer to an SSE stream. */
+  notify(notification: JsonRpcNotification): void
+  /** Sends the client a request (sampling, elicitation, roots) and resolves with its result. */
+  request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>
+  /** Ends the connection of a resumable answer early; the client reconnects for the rest. */
+  closeStream(): boolean
+  /** Cancels the request (e.g. a per-tool timeout): `signal` aborts with `reason`. */
+  abort(reason: unknown): void
+  /** W3C trace id of the request: from its `traceparent` header, else a new one. */
+  readonly traceId: string
+  /** Who is calling, when the server authenticates requests. */
+  readonly identity: Identity | undefined
+}
+
+export interface RequestDispatcher {
+  /** Answers a request with a result object, or throws an `RpcError`. */
+  handleRequest(request: JsonRpcRequest, exchange: Exchange): Promise<Record<string, unknown>>
+  /** The `x-mcp-header` parameters of a tool, for `Mcp-Param-*` validation. */
+  paramHeaders(toolName: string): readonly ParamHeader[] | undefined
+  /** Whether the server has resources (so `subscriptions/listen` honours `resourceSubscriptions`). */
+  hasResources?(): boolean
+  /** The `subscriptions/listen` filters this server can deliver (2026-07-28). */
+  readonly listenable?: readonly ListenFilterKey[]
+}
