@@ -1,5 +1,5 @@
 /**
- * The single request function every client policy wraps (STYLE #13): timeouts, auth, retry
+ * The single request function every client policy wraps: timeouts, auth, retry
  * and the breaker are each a `(send) => send` wrapper, composed in one place.
  */
 import type { JsonRpcMessage } from '../protocol/jsonrpc.js'
@@ -12,6 +12,8 @@ export interface Call {
   idempotent: boolean
   /** Seconds this attempt may take (clientSessionTimeoutSeconds or a per-call override). */
   timeoutSeconds: number
+  /** The option `timeoutSeconds` came from, named in the timeout error. */
+  timeoutOption: 'clientSessionTimeoutSeconds' | 'timeoutSeconds'
   /** The caller's cancellation. */
   signal: AbortSignal | undefined
   /** Headers of this call (Authorization, traceparent): a fresh object per logical request, which wrappers may set. */

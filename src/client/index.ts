@@ -4,6 +4,7 @@ export {
   type ErrorSite,
   isToolwireError,
   McpAuthError,
+  McpClosedError,
   McpConnectionError,
   McpHttpError,
   McpProtocolError,
@@ -12,6 +13,7 @@ export {
   type TimeoutKind,
   ToolwireConfigError,
   ToolwireError,
+  type ToolwireErrorCode,
 } from '../protocol/errors.js'
 export type {
   CallToolResult,

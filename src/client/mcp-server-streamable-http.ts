@@ -4,11 +4,14 @@ import { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import {
   type ErrorSite,
+  McpClosedError,
   McpProtocolError,
   McpTimeoutError,
   McpToolError,
+  ToolwireConfigError,
   ToolwireError,
 } from '../protocol/errors.js'
+import { ErrorCode } from '../protocol/jsonrpc.js'
 import type { CallToolResult, Implementation, ServerDescription, Tool } from '../protocol/types.js'
 import { CallSignal } from '../transport/client/call-signal.js'
 import { ClientSession } from '../transport/client/client-session.js'
@@ -219,8 +222,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
 
   /** Connects (negotiating the protocol era). Returns `this`, so `await using _ = await s.connect()` works. */
   async connect(options: { signal?: AbortSignal } = {}): Promise<this> {
-    if (this.#closed)
-      throw new ToolwireError('MCP_CLOSED', 'the client was closed; create a new one', { site: this.#site })
+    if (this.#closed) throw new McpClosedError(this.#site)
     this.#connected ??= this.#run(
       CONNECT,
       {},
@@ -306,10 +308,9 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       })
     }
     if (options.traceId !== undefined && !/^[0-9a-f]{32}$/.test(options.traceId)) {
-      throw new ToolwireError(
-        'TOOLWIRE_CONFIG',
+      throw new ToolwireConfigError(
         `callTool option "traceId" must be 32 lowercase hex digits (a W3C trace id), got "${options.traceId}"`,
-        { site: this.#site },
+        this.#site,
       )
     }
     const annotations = known?.annotations
@@ -319,7 +320,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       result = await this.#callOnce(name, args, { ...options, idempotent })
     } catch (error) {
       // Spec: on HeaderMismatch, re-read the tool's schema (x-mcp-header may have changed), retry once.
-      if (!(error instanceof McpProtocolError && error.rpcCode === -32020)) throw error
+      if (!(error instanceof McpProtocolError && error.rpcCode === ErrorCode.HeaderMismatch)) throw error
       this.invalidateToolsCache()
       await this.listTools(options.signal ? { signal: options.signal } : {})
       result = await this.#callOnce(name, args, { ...options, idempotent })
@@ -389,9 +390,9 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     const trace = newTraceContext(options.traceId)
     const timeoutSeconds = options.timeoutSeconds ?? this.#o.requestSeconds
     if (!(timeoutSeconds > 0)) {
-      throw new ToolwireError(
-        'TOOLWIRE_CONFIG',
-        `timeoutSeconds must be a positive number of seconds, got ${timeoutSeconds}`,
+      throw new ToolwireConfigError(
+        `option "timeoutSeconds" must be a positive number of seconds, got ${timeoutSeconds}`,
+        this.#site,
       )
     }
     try {
@@ -400,6 +401,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         params,
         idempotent: options.idempotent ?? false,
         timeoutSeconds,
+        timeoutOption:
+          options.timeoutSeconds === undefined ? 'clientSessionTimeoutSeconds' : 'timeoutSeconds',
         signal: options.signal,
         headers: { traceparent: trace.traceparent },
         onMessage: options.onMessage,
@@ -424,7 +427,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       () =>
         signal.abort(
           new McpTimeoutError(
-            { timeout: 'request', seconds: call.timeoutSeconds, option: 'clientSessionTimeoutSeconds' },
+            { timeout: 'request', seconds: call.timeoutSeconds, option: call.timeoutOption },
             this.#site,
           ),
         ),

@@ -1,7 +1,57 @@
 /**
- * toolwire's error hierarchy. Every error has a stable `code` to branch on, and client
- * errors name the server and URL they concern. Credentials never appear in messages.
+ * toolwire's error hierarchy. Every error has a stable `code` to branch on (a union: a
+ * `switch` over it is checked for exhaustiveness), and client errors name the server and URL
+ * they concern. Credentials never appear in messages.
  */
+
+/**
+ * Every error code, with the class that carries it and what it means. `docs/errors.md` is
+ * checked against this table by a test.
+ */
+export const ERROR_CODES = {
+  TOOLWIRE_CONFIG: {
+    class: 'ToolwireConfigError',
+    meaning: 'an option or argument is invalid; the message names it',
+  },
+  MCP_CONNECTION: {
+    class: 'McpConnectionError',
+    meaning: 'the server could not be reached, or the connection broke before an answer',
+  },
+  MCP_TIMEOUT: {
+    class: 'McpTimeoutError',
+    meaning: 'a client timeout fired; `timeout` says which, the message names the option',
+  },
+  MCP_HTTP: {
+    class: 'McpHttpError',
+    meaning: 'an HTTP status without an MCP answer (404 page, 429, 502, …)',
+  },
+  MCP_PROTOCOL: {
+    class: 'McpProtocolError',
+    meaning: 'the server answered, but not with valid MCP, or with a JSON-RPC error (`rpcCode`)',
+  },
+  MCP_AUTH: {
+    class: 'McpAuthError',
+    meaning: 'credentials were refused or could not be obtained (OAuth, token provider)',
+  },
+  MCP_CIRCUIT_OPEN: {
+    class: 'CircuitOpenError',
+    meaning: 'the circuit breaker is open: the call failed fast without the network',
+  },
+  MCP_TOOL: {
+    class: 'McpToolError',
+    meaning: "a tool reported failure (`isError`), with `toolErrors: 'throw'`",
+  },
+  MCP_CLOSED: { class: 'McpClosedError', meaning: 'the client was closed; create a new one' },
+  MODEL_ERROR: { class: 'ModelError', meaning: 'the model provider failed (HTTP error, malformed response)' },
+  MAX_TURNS_EXCEEDED: {
+    class: 'MaxTurnsExceededError',
+    meaning: 'an agent run used `maxTurns` model calls without a final answer',
+  },
+  RUN_CANCELLED: { class: 'RunCancelledError', meaning: 'an agent run was cancelled through its `signal`' },
+} as const
+
+/** The stable code of every toolwire error. */
+export type ToolwireErrorCode = keyof typeof ERROR_CODES
 
 export interface ErrorSite {
   /** The configured server name, e.g. `CRM Tools`. */
@@ -19,7 +69,7 @@ function where(site: ErrorSite): string {
 /** Base class of all toolwire errors. */
 export class ToolwireError extends Error {
   override name = 'ToolwireError'
-  readonly code: string
+  readonly code: ToolwireErrorCode
   readonly serverName: string | undefined
   readonly url: string | undefined
   /** W3C trace id of the request that failed, when there was one. */
@@ -29,7 +79,7 @@ export class ToolwireError extends Error {
   /** How many attempts were made before this error surfaced. */
   attempts = 1
 
-  constructor(code: string, message: string, options: { site?: ErrorSite; cause?: unknown } = {}) {
+  constructor(code: ToolwireErrorCode, message: string, options: { site?: ErrorSite; cause?: unknown } = {}) {
     const site = options.site ?? {}
     super(`${message}${where(site)}`, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
@@ -41,8 +91,16 @@ export class ToolwireError extends Error {
 /** An option passed to a constructor is invalid. */
 export class ToolwireConfigError extends ToolwireError {
   override name = 'ToolwireConfigError'
-  constructor(message: string) {
-    super('TOOLWIRE_CONFIG', message)
+  constructor(message: string, site?: ErrorSite) {
+    super('TOOLWIRE_CONFIG', message, site ? { site } : {})
+  }
+}
+
+/** The client was closed: create a new one. */
+export class McpClosedError extends ToolwireError {
+  override name = 'McpClosedError'
+  constructor(site: ErrorSite) {
+    super('MCP_CLOSED', 'the client was closed; create a new one', { site })
   }
 }
 
@@ -125,11 +183,16 @@ export function isToolwireError(value: unknown): value is ToolwireError {
   return value instanceof ToolwireError
 }
 
-/** The server refused our credentials, even after one token refresh. */
+/** The server refused our credentials (even after one token refresh), or none could be obtained. */
 export class McpAuthError extends ToolwireError {
   override name = 'McpAuthError'
-  readonly status: number
-  constructor(message: string, site: ErrorSite, details: { status: number; cause?: unknown }) {
+  /** The HTTP status that refused us (401, 403), or `undefined` when no server answered (e.g. the provider failed). */
+  readonly status: number | undefined
+  constructor(
+    message: string,
+    site: ErrorSite,
+    details: { status?: number | undefined; cause?: unknown } = {},
+  ) {
     super('MCP_AUTH', message, { site, cause: details.cause })
     this.status = details.status
   }

@@ -45,6 +45,8 @@ export const ErrorCode = {
   InternalError: -32603,
   /** Generic server/transport error used by 2025-era peers (bad session, not initialized). */
   ServerError: -32000,
+  /** 2025-era servers: the `Mcp-Session-Id` names no session (HTTP 404). */
+  SessionNotFound: -32001,
   ResourceNotFound: -32002,
   HeaderMismatch: -32020,
   MissingRequiredClientCapability: -32021,

@@ -1,5 +1,5 @@
 /** `toolwire/server`: host tools over MCP Streamable HTTP. */
-export { ToolwireConfigError, ToolwireError } from '../protocol/errors.js'
+export { ToolwireConfigError, ToolwireError, type ToolwireErrorCode } from '../protocol/errors.js'
 export { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
 export type {
   CallToolResult,

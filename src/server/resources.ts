@@ -55,7 +55,7 @@ interface TemplateResource {
 }
 
 /** Spec: an unknown resource is JSON-RPC -32002. */
-export const RESOURCE_NOT_FOUND = -32002
+export const RESOURCE_NOT_FOUND = ErrorCode.ResourceNotFound
 
 export class ResourceRegistry {
   readonly #fixed = new Map<string, FixedResource>()

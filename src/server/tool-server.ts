@@ -1,5 +1,5 @@
 /**
- * ToolServer: the tools (and later resources and prompts) a server offers, and the JSON-RPC
+ * ToolServer: the tools, resources and prompts a server offers, and the JSON-RPC
  * dispatcher that answers both protocol eras for them.
  */
 import { z } from 'zod'

@@ -114,7 +114,7 @@ export class TokenSource {
     if (value === undefined && challenge === undefined) return undefined
     const token = typeof value === 'string' ? { token: value } : value
     if (!token || typeof token.token !== 'string' || token.token.length === 0) {
-      throw new McpAuthError('the auth provider returned no token', {}, { status: 0 })
+      throw new McpAuthError('the auth provider returned no token', {})
     }
     this.#current = token
     this.#onRefresh()
@@ -198,7 +198,6 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
     } catch (error) {
       if (signal?.aborted) throw error
       throw new McpAuthError(`the token endpoint could not be reached: ${(error as Error).message}`, site, {
-        status: 0,
         cause: error,
       })
     }

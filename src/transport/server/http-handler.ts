@@ -242,7 +242,11 @@ export function createHttpHandler(
     }
     const session = sessions.get(sessionId)
     if (!session) {
-      throw new HttpRejection(404, new RpcError(-32001, 'Session not found: initialize a new session'), id)
+      throw new HttpRejection(
+        404,
+        new RpcError(ErrorCode.SessionNotFound, 'Session not found: initialize a new session'),
+        id,
+      )
     }
     return session
   }

@@ -707,7 +707,7 @@ class OAuthProvider implements TokenProvider {
       throw new McpAuthError(
         `the ${at.what} to ${url} failed: ${timedOut ? `no answer within ${this.#timeoutMs / 1000} s` : (error as Error).message}`,
         at.site,
-        { status: 0, cause: error },
+        { cause: error },
       )
     }
   }
