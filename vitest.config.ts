@@ -1,16 +1,19 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
 export default defineConfig({
   resolve: {
     // Examples import the package by name; tests run them against the sources (as tsx does via
     // tsconfig paths), never against a stale dist/.
-    alias: {
-      'toolwire/server': fileURLToPath(new URL('./src/server/index.ts', import.meta.url)),
-      'toolwire/client': fileURLToPath(new URL('./src/client/index.ts', import.meta.url)),
-      'toolwire/agent/testing': fileURLToPath(new URL('./src/agent/testing/index.ts', import.meta.url)),
-      'toolwire/agent': fileURLToPath(new URL('./src/agent/index.ts', import.meta.url)),
-    },
+    alias: [
+      { find: /^toolwire$/, replacement: source('./src/index.ts') },
+      { find: /^toolwire\/server$/, replacement: source('./src/server/index.ts') },
+      { find: /^toolwire\/client$/, replacement: source('./src/client/index.ts') },
+      { find: /^toolwire\/agent$/, replacement: source('./src/agent/index.ts') },
+      { find: /^toolwire\/agent\/testing$/, replacement: source('./src/agent/testing/index.ts') },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],
