@@ -38,9 +38,7 @@ function results(dir: string, prefix: string): Map<string, Check[]> {
   for (const entry of readdirSync(dir, { recursive: true }) as string[]) {
     if (!entry.endsWith('checks.json')) continue
     const folder = entry.slice(0, -'/checks.json'.length)
-    const scenario = folder
-      .replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, '')
-      .replace(new RegExp(`^${prefix}`), '')
+    const scenario = folder.replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, '').replace(new RegExp(`^${prefix}`), '')
     byScenario.set(scenario, JSON.parse(readFileSync(join(dir, entry), 'utf8')) as Check[])
   }
   return byScenario
@@ -52,9 +50,13 @@ function baseline(): Set<string> {
 }
 
 async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/conformance/server.ts', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'examples/conformance/server.ts', '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string]
   // The DNS-rebinding scenario needs a localhost URL.
   const url = line.replace(/^.* on /, '').replace('127.0.0.1', 'localhost')
@@ -79,7 +81,16 @@ try {
 }
 console.log('client scenarios driving examples/conformance/client.ts')
 const clientCommand = ['--command', `${process.execPath} --import tsx examples/conformance/client.ts`]
-await runSuite(['client', ...clientCommand, '--suite', 'all', '--timeout', '30000', '-o', join(out, 'client')])
+await runSuite([
+  'client',
+  ...clientCommand,
+  '--suite',
+  'all',
+  '--timeout',
+  '30000',
+  '-o',
+  join(out, 'client'),
+])
 const clientResults = results(join(out, 'client'), '')
 // Scenarios that time the client (sse-retry: reconnects within the server's `retry` delay) are
 // judged on a run of their own: in the parallel run, the suite's 26 client processes starting at
@@ -104,17 +115,20 @@ for (const [side, byScenario] of [
     const passed = checks.filter((c) => c.status === 'SUCCESS').length
     const baselined = side === 'client' && expected.has(scenario)
     let verdict: string
-    if (failed.length === 0 && warned.length === 0) verdict = baselined ? 'PASS (baselined: remove it)' : 'pass'
+    if (failed.length === 0 && warned.length === 0)
+      verdict = baselined ? 'PASS (baselined: remove it)' : 'pass'
     else verdict = baselined ? 'expected failure' : 'FAIL'
     if (verdict === 'FAIL' || verdict.startsWith('PASS (')) unexpected++
     rows.push([side, scenario, String(passed), String(failed.length), String(warned.length), verdict])
     if (verdict === 'FAIL') {
-      for (const c of [...failed, ...warned]) console.log(`  ${side} ${scenario}: ${c.name}: ${c.errorMessage ?? c.status}`)
+      for (const c of [...failed, ...warned])
+        console.log(`  ${side} ${scenario}: ${c.name}: ${c.errorMessage ?? c.status}`)
     }
   }
 }
 for (const missing of expected) {
-  if (!clientResults.has(missing)) rows.push(['client', missing, '-', '-', '-', 'not run (stale baseline entry)'])
+  if (!clientResults.has(missing))
+    rows.push(['client', missing, '-', '-', '-', 'not run (stale baseline entry)'])
 }
 
 const header = ['side', 'scenario', 'passed', 'failed', 'warnings', 'verdict']
