@@ -12,7 +12,7 @@ import { createServerLogger, hashApiKey, serve } from 'toolwire/server'
 import { analyticsServer } from './analytics/tools.js'
 import { crmServer } from './crm/tools.js'
 import { openDatabase } from './data/database.js'
-import { seed } from './data/seed.js'
+import { AS_OF, OPEN_STAGES, seed } from './data/seed.js'
 import { salesAgent } from './sales-agent.js'
 
 const started = performance.now()
@@ -25,6 +25,9 @@ console.log('Opening the database (PGlite in memory unless DATABASE_URL is set) 
 const db = await openDatabase()
 await seed(db)
 console.log(`  ${db.kind}, seeded in ${elapsed()}`)
+console.log(
+  `  The data: 20,000 synthetic deals, generated the same way every run around a fixed "today",\n  ${AS_OF}: "Q2" is ${AS_OF.slice(0, 4)}-Q2, the current quarter.`,
+)
 
 // Both servers with the production options: API keys, a rate limit, /ready pinging the
 // database, and request logs with trace ids (to a file, to keep this output readable).
@@ -135,11 +138,17 @@ async function answerDirectly(
   console.log(
     `Open pipeline for ${summary.quarter}: ${usd(summary.openPipeline.value)} across ${summary.openPipeline.deals} open deals.`,
   )
-  for (const stage of summary.stages) {
+  const open = summary.stages.filter((s) => (OPEN_STAGES as readonly string[]).includes(s.stage))
+  for (const stage of open) {
     console.log(
       `  ${stage.stage.padEnd(13)} ${String(stage.deals).padStart(5)} deals  ${usd(stage.value).padStart(14)}`,
     )
   }
+  const closed = (stage: string) => summary.stages.find((s) => s.stage === stage) ?? { deals: 0, value: 0 }
+  const [won, lost] = [closed('closed_won'), closed('closed_lost')]
+  console.log(
+    `Already closed in ${summary.quarter}: ${won.deals} won (${usd(won.value)}), ${lost.deals} lost (${usd(lost.value)}).`,
+  )
   console.log(
     `Stage-weighted forecast: ${usd(forecast.forecast)} (${usd(forecast.wonValue)} already won + ${usd(forecast.weightedOpenValue)} weighted open).\n`,
   )

@@ -178,7 +178,15 @@ describe('npm run demo', () => {
       env: { ...process.env, DATABASE_URL: '' },
       timeout: 60_000,
     })
+    expect(stdout).toMatch(/around a fixed "today",\s+2026-05-15: "Q2" is 2026-Q2/)
     expect(stdout).toMatch(/Open pipeline for 2026-Q2: \$[\d,]+ across \d+ open deals\./)
+    // Under the open-pipeline heading: the open stages only, summing to the total it states.
+    const section = stdout.slice(stdout.indexOf('Open pipeline'), stdout.indexOf('Already closed'))
+    const rows = [...section.matchAll(/^ {2}(\w+)\s+(\d+) deals/gm)].map((m) => [m[1], Number(m[2])] as const)
+    expect(rows.map(([stage]) => stage)).toEqual(['prospecting', 'qualification', 'proposal', 'negotiation'])
+    const total = Number(/across (\d+) open deals/.exec(stdout)![1])
+    expect(rows.reduce((n, [, deals]) => n + deals, 0)).toBe(total)
+    expect(stdout).toMatch(/Already closed in 2026-Q2: \d+ won \(\$[\d,]+\), \d+ lost/)
     expect(stdout).toMatch(/Stage-weighted forecast: \$[\d,]+/)
     expect(stdout.match(/^ {2}#\d+ .+: risk \d+/gm)).toHaveLength(5)
     expect(stdout).toMatch(/get_pipeline_summary\s+[0-9a-f]{32}\s+crm tools\/call get_pipeline_summary ok/)
