@@ -7,7 +7,7 @@ import { serve } from 'toolwire/server'
 import { server } from './echo-tools.js'
 
 // Port: the first argument, else TOOLWIRE_PORT or PORT, else 3000; other TOOLWIRE_* variables
-// (log level, auth, metrics, …) configure the rest without code changes (see the README).
+// (log level, auth, metrics, …) configure the rest without code changes (docs/configuration.md).
 // SIGTERM/SIGINT: /ready turns 503, in-flight calls finish, the process exits 0.
 const port = process.argv[2]
 const running = await serve(server, { ...(port ? { port: Number(port) } : {}), shutdownOnSignals: true })

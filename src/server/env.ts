@@ -10,7 +10,7 @@ import type { ServeOptions } from './serve.js'
 
 type Env = Record<string, string | undefined>
 
-/** The variables `serve()` reads, with what each sets (the README's table is generated from the same list). */
+/** The variables `serve()` reads, with what each sets (docs/configuration.md lists them all: a test checks it). */
 export const SERVE_ENV_VARIABLES = {
   TOOLWIRE_HOST: 'host',
   TOOLWIRE_PORT: 'port (falls back to PORT)',

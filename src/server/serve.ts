@@ -53,7 +53,7 @@ export interface ServeOptions extends Omit<ToolServerHandlerOptions, 'metrics'> 
    */
   logLevel?: ServerLogLevel
   /**
-   * Environment variables to read options from (`TOOLWIRE_PORT`, …; see the README); options
+   * Environment variables to read options from (`TOOLWIRE_PORT`, …; see docs/configuration.md); options
    * given in code win. `false` reads none. @default process.env
    */
   env?: Record<string, string | undefined> | false
