@@ -13,6 +13,8 @@ export default defineConfig({
       { find: /^toolwire\/client$/, replacement: source('./src/client/index.ts') },
       { find: /^toolwire\/agent$/, replacement: source('./src/agent/index.ts') },
       { find: /^toolwire\/agent\/testing$/, replacement: source('./src/agent/testing/index.ts') },
+      { find: /^toolwire\/openai-agents$/, replacement: source('./src/integrations/openai-agents/index.ts') },
+      { find: /^toolwire\/ai-sdk$/, replacement: source('./src/integrations/ai-sdk/index.ts') },
     ],
   },
   test: {

@@ -40,8 +40,12 @@ console.log('smoke ok', isToolwireError(new Error()) === false)
 
 const root = resolve(import.meta.dirname, '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  exports: Record<string, unknown>
+  exports: Record<string, { default: string } | string>
+  peerDependencies?: Record<string, string>
+  devDependencies: Record<string, string>
 }
+/** The optional peers (the frameworks of toolwire/openai-agents, toolwire/ai-sdk), at the versions tested. */
+const PEERS = Object.keys(pkg.peerDependencies ?? {}).map((name) => `${name}@${pkg.devDependencies[name]}`)
 /** Schema library versions a consumer may use with toolwire. */
 const ZOD_VERSIONS = (process.env.TOOLWIRE_CHECK_ZOD ?? '4').split(',')
 
@@ -83,7 +87,11 @@ function sizeOf(dir: string): number {
 const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json')
 const entries = subpaths.map((subpath) => {
   const name = subpath === '.' ? 'toolwire' : `toolwire/${subpath.slice(2)}`
-  const file = subpath === '.' ? 'src/index.ts' : `src/${subpath.slice(2)}/index.ts`
+  const target = pkg.exports[subpath]!
+  // ./dist/integrations/ai-sdk/index.js → src/integrations/ai-sdk/index.ts
+  const file = (typeof target === 'string' ? target : target.default)
+    .replace(/^\.\/dist\//, 'src/')
+    .replace(/\.js$/, '.ts')
   return { name, ...exportsOf(join(root, file)) }
 })
 
@@ -114,6 +122,8 @@ try {
     console.log(
       `zod@${zod}: production install ${(bytes / 1e6).toFixed(1)} MB in ${packages.length - 1} packages besides zod`,
     )
+    // The integrations' frameworks are optional peers: a user of toolwire/ai-sdk has `ai`.
+    if (PEERS.length > 0) run('npm', ['install', '--no-audit', '--no-fund', '--no-save', ...PEERS], dir)
 
     // Every export, by name: values must exist at run time, types must resolve.
     let check = ''

@@ -1,0 +1,66 @@
+/**
+ * The frameworks are optional peer dependencies: no subpath but their own integration may reach
+ * them, and `toolwire/openai-agents` needs `@openai/agents` for its types only (nothing of it is
+ * loaded at run time).
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const FRAMEWORK = /^(ai|@ai-sdk\/[^/]+|@openai\/agents[^/]*)(\/|$)/
+
+/** Every framework package the entry point's import graph (type imports included) names. */
+function frameworksReachedFrom(entry: string): string[] {
+  const reached = new Set<string>()
+  const seen = new Set<string>()
+  const queue = [`${root}${entry}`]
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (seen.has(file)) continue
+    seen.add(file)
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true)
+    for (const { fileName: specifier } of importedFiles) {
+      const framework = FRAMEWORK.exec(specifier)
+      if (framework) reached.add(framework[1]!)
+      // Our own modules: `.js` specifiers of `.ts` sources (nodenext).
+      if (specifier.startsWith('.')) queue.push(join(dirname(file), specifier.replace(/\.js$/, '.ts')))
+    }
+  }
+  return [...reached].sort()
+}
+
+describe('optional peer dependencies', () => {
+  it.each(['src/index.ts', 'src/client/index.ts', 'src/server/index.ts', 'src/agent/index.ts'])(
+    '%s reaches no framework package',
+    (entry) => {
+      expect(frameworksReachedFrom(entry)).toEqual([])
+    },
+  )
+
+  it('each integration reaches only its own framework', () => {
+    expect(frameworksReachedFrom('src/integrations/ai-sdk/index.ts')).not.toContain('@openai/agents')
+    const agents = frameworksReachedFrom('src/integrations/openai-agents/index.ts')
+    expect(agents).toContain('@openai/agents')
+    expect(agents).not.toContain('ai')
+  })
+
+  it('toolwire/openai-agents imports @openai/agents for types only', () => {
+    const folder = `${root}src/integrations/openai-agents/`
+    const sources = readdirSync(folder).filter((name) => name.endsWith('.ts'))
+    expect(sources.length).toBeGreaterThan(3)
+    for (const name of sources) {
+      const text = readFileSync(`${folder}${name}`, 'utf8')
+      const emitted = ts.transpileModule(text, {
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2023,
+          verbatimModuleSyntax: true,
+          removeComments: true,
+        },
+      }).outputText
+      expect(emitted, name).not.toMatch(/(from |import\()'@openai\//)
+    }
+  })
+})
