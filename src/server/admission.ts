@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { ErrorCode, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
-import { HttpRejection, toolNameOf } from '../transport/server/request-checks.js'
+import { HttpRejection, toolNameOf, tryLater } from '../transport/server/request-checks.js'
 import type { Identity } from '../transport/server/request-dispatcher.js'
 import type { RequestAdmission } from '../transport/server/server-policies.js'
 
@@ -127,11 +127,13 @@ function admit(
   tool: string | undefined,
 ): Record<string, string> {
   if (decision.allowed) return decision.headers
-  const rejection = new HttpRejection(
-    429,
-    new RpcError(ErrorCode.RequestRejected, decision.message),
-    request.id,
-  ).withHeaders(decision.headers)
+  const rejection = tryLater(decision.message, 'rateLimit', {
+    status: 429,
+    reason: 'rate_limited',
+    retryAfterSeconds: decision.retryAfterSeconds,
+    id: request.id,
+  })
+  rejection.headers = { ...decision.headers, ...rejection.headers }
   rejection.tool = tool
   throw rejection
 }

@@ -1,6 +1,7 @@
 /** One tool call: run the handler with its timeout and turn what it returns or throws into a result. */
 import type { z } from 'zod'
 import type { ParamHeader } from '../protocol/header-values.js'
+import { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
 import type { CallToolResult, Tool } from '../protocol/types.js'
 import type { Exchange } from '../transport/server/request-dispatcher.js'
 import type { CallContext, ToolContext } from './tool-context.js'
@@ -13,11 +14,19 @@ export interface RegisteredTool {
   output: z.ZodType | undefined
   handler: (args: unknown, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
   paramHeaders: readonly ParamHeader[]
-  timeoutSeconds: number | undefined
+  /** Seconds the handler may run (the tool's own `timeoutSeconds`, else the server default); `Infinity`: no bound. */
+  timeoutSeconds: number
+  /** The option that set `timeoutSeconds` (named in the timed-out message). */
+  timeoutOption: 'timeoutSeconds' | 'defaultToolTimeoutSeconds'
   scopes: readonly string[] | undefined
+  /** Whether running the tool twice with the same arguments is harmless (annotations). */
+  repeatable: boolean
 }
 
-/** Runs a tool's handler: per-tool timeout, cancellation, errors as `isError` results. */
+/** The longest delay `setTimeout` honours (about 24.8 days); longer bounds mean none. */
+const MAX_TIMER_SECONDS = 2_147_483_647 / 1000
+
+/** Runs a tool's handler: its time bound, cancellation, errors as `isError` results. */
 export async function runTool(
   tool: RegisteredTool,
   args: unknown,
@@ -26,12 +35,11 @@ export async function runTool(
   const name = tool.definition.name
   const seconds = tool.timeoutSeconds
   let timer: NodeJS.Timeout | undefined
-  const timedOut = () => textResult(`Tool '${name}' timed out after ${seconds} s (timeoutSeconds)`, true)
   try {
     const running = Promise.resolve(tool.handler(args, ctx))
     // The answer does not wait for a handler that ignores its aborted signal.
     const value =
-      seconds === undefined
+      seconds > MAX_TIMER_SECONDS
         ? await running
         : await Promise.race([
             running,
@@ -43,12 +51,14 @@ export async function runTool(
             }),
           ])
     if (value === TIMED_OUT) {
-      running.catch(() => {})
-      return timedOut()
+      exchange.outlived(running, `tool '${name}' (timed out after ${seconds} s)`)
+      return textResult(`Tool '${name}' timed out after ${seconds} s (${tool.timeoutOption})`, true)
     }
     if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
     return toCallToolResult(value, tool.output, name)
   } catch (error) {
+    // 2026-07-28: a question the client cannot answer fails the whole request (-32021, HTTP 400).
+    if (error instanceof RpcError && error.code === ErrorCode.MissingRequiredClientCapability) throw error
     if (exchange.aborted) return textResult(`Tool '${name}' was cancelled`, true)
     // Only the message travels: stack traces stay on the server.
     const message = error instanceof Error ? error.message : String(error)
