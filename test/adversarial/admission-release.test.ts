@@ -123,7 +123,10 @@ describe('admission slots of requests nobody waits for', () => {
     // Its POST is not held forever: answered without the handler once it is clearly stuck.
     expect((await call).json).toMatchObject({
       id: 'stuck-1',
-      result: { isError: true, content: [{ text: "Tool 'forever' was cancelled (its handler did not stop)" }] },
+      result: {
+        isError: true,
+        content: [{ text: "Tool 'forever' was cancelled (its handler did not stop)" }],
+      },
     })
   })
 })

@@ -65,6 +65,11 @@ function algorithmsOf(key: KeyObject): string[] {
 
 /** The pinned key and the algorithms it verifies, or a configuration error naming the option. */
 function pinnedKey(options: JwtOptions): { key: KeyObject; algorithms: string[] } {
+  const given = options.publicKey
+  // createPublicKey derives a public key from a private one: a private key here is a leak, refuse it.
+  if (typeof given === 'string' ? /PRIVATE KEY/.test(given) : given !== undefined && 'd' in given) {
+    throw new ToolwireConfigError('serve: auth.jwt.publicKey must be a public key, not a private one')
+  }
   let key: KeyObject
   try {
     key =
@@ -75,9 +80,6 @@ function pinnedKey(options: JwtOptions): { key: KeyObject; algorithms: string[] 
     throw new ToolwireConfigError(
       `serve: auth.jwt.publicKey is not a usable public key (SPKI PEM or public JWK): ${(error as Error).message}`,
     )
-  }
-  if (key.type !== 'public') {
-    throw new ToolwireConfigError('serve: auth.jwt.publicKey must be a public key, not a private one')
   }
   const supported = algorithmsOf(key)
   const jwkAlg = typeof options.publicKey === 'object' ? options.publicKey.alg : undefined

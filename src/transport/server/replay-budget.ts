@@ -27,6 +27,7 @@ export class ReplayBudget {
 
   /** Reserves room for `bytes`, evicting unclaimed answers when needed; false when there is none. */
   reserve(bytes: number): boolean {
+    if (bytes > this.limitBytes) return false
     while (this.#usedBytes + bytes > this.limitBytes) {
       const oldest = this.#unclaimed.values().next()
       if (oldest.done) return false
