@@ -98,7 +98,7 @@ describe('public URL of the security metadata', () => {
       method: 'GET',
       headers: { host: 'evil.example' },
     })
-    expect(metadata.json.resource).toBe(running.url)
+    expect(metadata.json).toMatchObject({ resource: running.url })
     await expect(
       serve(echoServer(), { port: 0, host: '0.0.0.0', auth: await jwtAuth(), env: false }),
     ).rejects.toThrow(
