@@ -50,7 +50,7 @@ function problemWith(request: RawRequest, outcome: Outcome): string | undefined 
           .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>)
       : [JSON.parse(outcome.text) as Record<string, unknown>]
   const final = messages.at(-1)
-  if (!final || final.jsonrpc !== '2.0') return 'not a JSON-RPC answer'
+  if (final?.jsonrpc !== '2.0') return 'not a JSON-RPC answer'
   const error = final.error as { code?: unknown } | undefined
   if (error && !CODES.has(error.code as number)) return `JSON-RPC code ${String(error.code)}`
   if (!error && !('result' in final)) return 'neither result nor error'
