@@ -31,18 +31,14 @@ export class InputRounds {
     run: (ctx: CallContext) => Promise<Record<string, unknown>>,
   ): Promise<Record<string, unknown>> {
     const { params, exchange, request } = call
-    const identity = exchange.identity
-    const binding: StateBinding | undefined =
-      exchange.era === 'modern'
-        ? {
-            target,
-            principal: identity ? `${identity.subject}\u0000${identity.clientId ?? ''}` : '',
-            params: salientParams(params),
-          }
+    const modern = exchange.era === 'modern'
+    // The binding (a copy of the params, then a digest) is computed only by rounds that need it.
+    const state = params.requestState
+    const earlier =
+      modern && state !== undefined
+        ? this.#codec.decode(state, bindingOf(target, call), call.singleUse)
         : undefined
-    const answers = binding
-      ? answersOf(params, this.#codec.decode(params.requestState, binding, call.singleUse))
-      : undefined
+    const answers = modern ? answersOf(params, earlier ?? {}) : undefined
     const ctx = createToolContext(exchange, request, answers)
     let result: Record<string, unknown> | undefined
     let failure: unknown
@@ -52,14 +48,24 @@ export class InputRounds {
       failure = error
     }
     const pending = ctx.pendingInput
-    if (pending && binding) {
+    if (pending && modern) {
       return {
         resultType: 'input_required',
         inputRequests: { [pending.key]: pending.request },
-        requestState: this.#codec.encode(binding, ctx.answers),
+        requestState: this.#codec.encode(bindingOf(target, call), ctx.answers),
       }
     }
     if (failure !== undefined) throw failure
     return result!
+  }
+}
+
+/** What a round's `requestState` is bound to: the target, the caller and the salient params. */
+function bindingOf(target: string, call: RoundCall): StateBinding {
+  const identity = call.exchange.identity
+  return {
+    target,
+    principal: identity ? `${identity.subject}\u0000${identity.clientId ?? ''}` : '',
+    params: salientParams(call.params),
   }
 }

@@ -96,8 +96,10 @@ export class ToolRegistry {
       output: definition.output,
       handler: handler as RegisteredTool['handler'],
       paramHeaders: scan.headers,
-      timeoutSeconds: definition.timeoutSeconds ?? this.#defaultTimeoutSeconds,
-      timeoutOption: definition.timeoutSeconds === undefined ? 'defaultToolTimeoutSeconds' : 'timeoutSeconds',
+      runLimit:
+        definition.timeoutSeconds === undefined
+          ? { seconds: this.#defaultTimeoutSeconds, option: 'defaultToolTimeoutSeconds' }
+          : { seconds: definition.timeoutSeconds, option: 'timeoutSeconds' },
       scopes: definition.scopes,
       repeatable: annotations?.idempotentHint === true || annotations?.readOnlyHint === true,
     })

@@ -9,7 +9,12 @@ import type { Implementation, ServerCapabilities } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import type { ListenFilterKey } from '../transport/server/listen-streams.js'
-import type { Exchange, FallbackProblem, RequestDispatcher } from '../transport/server/request-dispatcher.js'
+import {
+  type Exchange,
+  type FallbackProblem,
+  type RequestDispatcher,
+  RunTimeExceeded,
+} from '../transport/server/request-dispatcher.js'
 import { complete, parseCompletionRequest } from './completions.js'
 import { InputRounds } from './input-rounds.js'
 import { createMcpHandler, type ToolServerHandlerOptions } from './mcp-handler.js'
@@ -23,7 +28,7 @@ import {
   type ResourceTemplateDefinition,
   type TemplateReader,
 } from './resources.js'
-import { runTool } from './tool-call.js'
+import { runTool, stopped } from './tool-call.js'
 import { LOG_LEVELS, type LogLevel } from './tool-context.js'
 import { type ToolDefinition, type ToolHandler, ToolRegistry } from './tool-registry.js'
 import { describeIssues, textResult } from './tool-result.js'
@@ -321,12 +326,17 @@ export class ToolServer implements RequestDispatcher {
     exchange: Exchange,
   ): Record<string, unknown> | undefined {
     if (request.method !== 'tools/call') return undefined
-    const tool = `Tool '${String(request.params?.name)}'`
-    const text =
+    const name = String(request.params?.name)
+    const result =
       problem.kind === 'unencodable'
-        ? `${tool} returned a result that cannot be encoded as JSON: ${problem.error.message}`
-        : `${tool} was cancelled (its handler did not stop)`
-    return this.#stamped(textResult(text, true) as Record<string, unknown>, exchange)
+        ? textResult(
+            `Tool '${name}' returned a result that cannot be encoded as JSON: ${problem.error.message}`,
+            true,
+          )
+        : problem.reason instanceof RunTimeExceeded
+          ? stopped(name, problem.reason)
+          : textResult(`Tool '${name}' was cancelled (its handler did not stop)`, true)
+    return this.#stamped(result as Record<string, unknown>, exchange)
   }
 
   /** 2026-07-28: every result says its type and who answered. Results are fresh objects, stamped in place. */

@@ -5,6 +5,7 @@
  * host, unless `allowedHosts` says which names the endpoint answers.
  */
 import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
 
 const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i
 const LOOPBACK_ADDRESS = /^(?:127\.|::1$|::ffff:127\.)/

@@ -13,7 +13,7 @@ import { sendJsonText } from './json-answer.js'
 import type { LegacySession } from './legacy-sessions.js'
 import type { ReplayBudget } from './replay-budget.js'
 import { ReplayableStream } from './replayable-stream.js'
-import type { Exchange, Identity } from './request-dispatcher.js'
+import type { Exchange, Identity, RunLimit } from './request-dispatcher.js'
 import { SSE_HEADERS, sseFrame } from './sse-framing.js'
 
 export interface ExchangeInit {
@@ -64,6 +64,9 @@ export class HttpExchange implements Exchange, TrackedRequest {
   dispatching: Promise<unknown> | undefined
   /** True once the final answer was written (by the dispatcher's result or without it). */
   answered = false
+  admittedTick = 0
+  slot = -1
+  runLimit: RunLimit | undefined
   readonly #res: ServerResponse
   #controller: AbortController | undefined
   #reason: unknown
@@ -136,6 +139,14 @@ export class HttpExchange implements Exchange, TrackedRequest {
   /** The client can no longer receive the answer, and cannot resume it. */
   get clientGone(): boolean {
     return this.#replay === undefined && this.#res.destroyed && !this.#res.writableFinished
+  }
+
+  get abortReason(): unknown {
+    return this.#reason
+  }
+
+  limitRunTime(limit: RunLimit): void {
+    this.runLimit = limit
   }
 
   /** Cancels the request: `signal` aborts, and it stops counting against admission at once. */

@@ -5,9 +5,11 @@
  * that ignore `ctx.signal` cannot hold the server's admission slots forever. Such handlers are
  * watched, and logged once when they are still running a while after their request ended.
  *
- * One timer sweeps every second for clients that went away without anyone listening for it:
- * a `close` listener per request measured several percent of server CPU.
+ * One timer sweeps every second for clients that went away without anyone listening for it,
+ * and for requests past their run-time bound: a `close` listener or a timer per request
+ * measured several percent of server CPU each (a timer per tool call: ~15%).
  */
+import { type RunLimit, RunTimeExceeded } from './request-dispatcher.js'
 import type { TransportLogger } from './server-policies.js'
 
 /** What the registry needs of a request's exchange. */
@@ -16,6 +18,12 @@ export interface TrackedRequest {
   readonly clientGone: boolean
   readonly aborted: boolean
   abort(reason: unknown): void
+  /** The sweep count when the request was admitted (set by `admit`). */
+  admittedTick: number
+  /** Its run-time bound, if any (`limitRunTime`): aborted with a `RunTimeExceeded` past it. */
+  runLimit: RunLimit | undefined
+  /** Its index in the registry while it counts, else -1 (set by the registry). */
+  slot: number
 }
 
 /** Fields of the log line about a handler that outlived its request. */
@@ -30,14 +38,21 @@ interface OutlivedWork {
 }
 
 const SWEEP_MS = 1000
+const SWEEP_SECONDS = SWEEP_MS / 1000
 /** A handler still running this long after its request ended is logged (once). */
 const OUTLIVED_GRACE_MS = 1000
 
 export class InFlightRequests {
-  readonly #active = new Set<TrackedRequest>()
+  /**
+   * The requests that count, unordered: each knows its index (`slot`), so admitting and
+   * releasing are an array push and a swap (a Set's hashing measured ~2% of server CPU).
+   */
+  readonly #active: TrackedRequest[] = []
   readonly #outlived = new Map<Promise<unknown>, OutlivedWork>()
   readonly #logger: TransportLogger
   #idle: Array<() => void> = []
+  /** Sweeps so far: a clock for run-time bounds that costs requests nothing to read. */
+  #tick = 0
   readonly #sweeper: NodeJS.Timeout
 
   constructor(logger: TransportLogger) {
@@ -47,16 +62,26 @@ export class InFlightRequests {
 
   /** Requests counting against admission now. */
   get count(): number {
-    return this.#active.size
+    return this.#active.length
   }
 
   admit(request: TrackedRequest): void {
-    this.#active.add(request)
+    request.admittedTick = this.#tick
+    request.slot = this.#active.length
+    this.#active.push(request)
   }
 
   /** The request no longer counts (answered or aborted). Idempotent. */
   release(request: TrackedRequest): void {
-    if (!this.#active.delete(request) || this.#active.size > 0) return
+    const slot = request.slot
+    if (slot < 0) return
+    request.slot = -1
+    const last = this.#active.pop()!
+    if (last !== request) {
+      this.#active[slot] = last
+      last.slot = slot
+    }
+    if (this.#active.length > 0) return
     const waiting = this.#idle
     this.#idle = []
     for (const resolve of waiting) resolve()
@@ -64,7 +89,7 @@ export class InFlightRequests {
 
   /** Resolves once no request counts (shutdown drains with it). */
   idle(): Promise<void> {
-    if (this.#active.size === 0) return Promise.resolve()
+    if (this.#active.length === 0) return Promise.resolve()
     return new Promise((resolve) => this.#idle.push(resolve))
   }
 
@@ -92,8 +117,15 @@ export class InFlightRequests {
   }
 
   #sweep(): void {
-    for (const request of this.#active) {
+    const tick = ++this.#tick
+    // A copy: aborting releases, which reorders the array.
+    for (const request of [...this.#active]) {
       if (request.clientGone) request.abort(new Error('the client closed the connection'))
+      // Never early: a request admitted just before a sweep has run (ticks - 1) s at least.
+      const limit = request.runLimit
+      if (limit && (tick - request.admittedTick - 1) * SWEEP_SECONDS >= limit.seconds) {
+        request.abort(new RunTimeExceeded(limit.seconds, limit.option))
+      }
     }
     const before = Date.now() - OUTLIVED_GRACE_MS
     for (const [work, entry] of this.#outlived) {

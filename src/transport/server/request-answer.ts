@@ -108,7 +108,8 @@ export function answerAbandoned(endpoint: Endpoint, exchange: HttpExchange): voi
   const id = exchange.rpc.id
   let json: string
   try {
-    json = JSON.stringify(successResponse(id, fallback(endpoint, exchange, { kind: 'abandoned' })))
+    const problem: FallbackProblem = { kind: 'abandoned', reason: exchange.abortReason }
+    json = JSON.stringify(successResponse(id, fallback(endpoint, exchange, problem)))
   } catch (error) {
     json = encodeError(errorResponse(id, (error as RpcError).toJSON()))
   }
@@ -128,7 +129,7 @@ function fallback(
     ErrorCode.InternalError,
     problem.kind === 'unencodable'
       ? `Internal error: the result of ${method} cannot be encoded as JSON (${problem.error.message})`
-      : `Request cancelled: the ${method} handler did not stop`,
+      : `Request cancelled (${problem.reason instanceof Error ? problem.reason.message : 'aborted'}): the ${method} handler did not stop`,
   )
 }
 

@@ -35,6 +35,13 @@ export interface Exchange {
   closeStream(): boolean
   /** Cancels the request (e.g. a per-tool timeout): `signal` aborts with `reason`. */
   abort(reason: unknown): void
+  /** Why the request was aborted (`signal.reason`, without creating a signal). */
+  readonly abortReason: unknown
+  /**
+   * Bounds the request's run time without a timer of its own: checked about once a second,
+   * it is aborted with a `RunTimeExceeded` once `limit.seconds` have passed.
+   */
+  limitRunTime(limit: RunLimit): void
   /**
    * Says that `work` (a handler) goes on after the request ended: it is logged if it is still
    * running a while later (it ignores `signal`).
@@ -47,7 +54,28 @@ export interface Exchange {
 }
 
 /** Why the transport asks the dispatcher for a stand-in result. */
-export type FallbackProblem = { kind: 'unencodable'; error: Error } | { kind: 'abandoned' }
+export type FallbackProblem =
+  | { kind: 'unencodable'; error: Error }
+  /** Aborted (`reason`) a while ago, and its handler still has not returned. */
+  | { kind: 'abandoned'; reason: unknown }
+
+/** A run-time bound and the option that set it (made once per tool, not per request). */
+export interface RunLimit {
+  readonly seconds: number
+  readonly option: string
+}
+
+/** The abort reason of a request that ran longer than its bound (`limitRunTime`). */
+export class RunTimeExceeded extends Error {
+  override name = 'RunTimeExceeded'
+  constructor(
+    readonly seconds: number,
+    /** The option that set the bound, named in messages. */
+    readonly option: string,
+  ) {
+    super(`timed out after ${seconds} s (${option})`)
+  }
+}
 
 export interface RequestDispatcher {
   /** Answers a request with a result object, or throws an `RpcError`. */
