@@ -77,7 +77,12 @@ async function measure(): Promise<void> {
   const target = new URL(url)
   const pool = new Pool(target.origin, { connections: CONCURRENCY })
   const post = async (headers: Record<string, string>, body: object) => {
-    const res = await pool.request({ path: target.pathname, method: 'POST', headers, body: JSON.stringify(body) })
+    const res = await pool.request({
+      path: target.pathname,
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    })
     const text = await res.body.text()
     if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`)
     return { text, sessionId: res.headers['mcp-session-id'] as string | undefined }
@@ -88,12 +93,21 @@ async function measure(): Promise<void> {
         jsonrpc: '2.0',
         id: 0,
         method: 'initialize',
-        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'bench', version: '1' },
+        },
       })
     ).sessionId!
   const sessionId = await initialize()
   const legacy = { ...JSON_HEADERS, 'mcp-protocol-version': '2025-11-25', 'mcp-session-id': sessionId }
-  const modern = { ...JSON_HEADERS, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'steps' }
+  const modern = {
+    ...JSON_HEADERS,
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': 'tools/call',
+    'mcp-name': 'steps',
+  }
   const streamed = (era: 'legacy' | 'modern', n: number) =>
     era === 'legacy'
       ? post(legacy, {
@@ -109,7 +123,12 @@ async function measure(): Promise<void> {
           params: { name: 'steps', arguments: { n }, _meta: { ...MODERN_META, progressToken: n } },
         })
   const probe = async (): Promise<Probe> => {
-    const { text } = await post(legacy, { jsonrpc: '2.0', id: 'heap', method: 'tools/call', params: { name: 'heap', arguments: {} } })
+    const { text } = await post(legacy, {
+      jsonrpc: '2.0',
+      id: 'heap',
+      method: 'tools/call',
+      params: { name: 'heap', arguments: {} },
+    })
     return JSON.parse(text).result.structuredContent as Probe
   }
   const run = async (count: number, call: (n: number) => Promise<unknown>) => {
@@ -138,14 +157,17 @@ async function measure(): Promise<void> {
     const before = await probe()
     await run(SESSIONS, () => initialize())
     const after = await probe()
-    figures.idle_session_bytes = Math.round((after.heapUsed - before.heapUsed) / (after.sessions - before.sessions))
+    figures.idle_session_bytes = Math.round(
+      (after.heapUsed - before.heapUsed) / (after.sessions - before.sessions),
+    )
     figures.sessions_opened = after.sessions - before.sessions
     if (args.json) {
       console.log(JSON.stringify({ streamed_calls: CALLS, ...figures }, null, 2))
       return
     }
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
-    const row = (label: string, value: string) => console.log(`| ${label.padEnd(70)} | ${value.padStart(24)} |`)
+    const row = (label: string, value: string) =>
+      console.log(`| ${label.padEnd(70)} | ${value.padStart(24)} |`)
     console.log(`\n| memory (server heap after full GC)${' '.repeat(36)} | ${'value'.padStart(24)} |`)
     console.log(`|${'-'.repeat(72)}|${'-'.repeat(25)}:|`)
     for (const era of ['legacy', 'modern'] as const) {
@@ -157,7 +179,10 @@ async function measure(): Promise<void> {
       )
       row(`${name}: kept for resumption afterwards`, `${figures[`${era}_resumable_bytes_after`]} B`)
     }
-    row(`idle 2025-era session (${figures.sessions_opened!.toLocaleString('en')} opened)`, `${figures.idle_session_bytes} B each`)
+    row(
+      `idle 2025-era session (${figures.sessions_opened!.toLocaleString('en')} opened)`,
+      `${figures.idle_session_bytes} B each`,
+    )
   } finally {
     await pool.close()
     child.stdin!.end()

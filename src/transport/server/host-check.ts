@@ -13,21 +13,29 @@ const LOOPBACK_ADDRESS = /^(?:127\.|::1$|::ffff:127\.)/
 /** Decides whether a request's `Host` is one this endpoint answers. */
 export type HostCheck = (req: IncomingMessage) => boolean
 
+/** The last `Host` a connection was allowed with: its next requests usually repeat it. */
+const ALLOWED_HOST: unique symbol = Symbol('toolwire.allowedHost')
+type CheckedSocket = Socket & { [ALLOWED_HOST]?: string }
+
 /** The check for `allowedHosts` (names, `name:port`, or `'*'`), or the loopback default. */
 export function hostCheck(allowedHosts: readonly string[] | undefined): HostCheck {
-  if (!allowedHosts) {
-    return (req) => {
+  if (allowedHosts?.includes('*')) return () => true
+  const exact = allowedHosts ? new Set(allowedHosts) : undefined
+  const decide = (req: IncomingMessage, host: string): boolean => {
+    if (!exact) {
       const local = req.socket.localAddress
-      return (
-        local === undefined || !LOOPBACK_ADDRESS.test(local) || LOOPBACK_HOST.test(req.headers.host ?? '')
-      )
+      return local === undefined || !LOOPBACK_ADDRESS.test(local) || LOOPBACK_HOST.test(host)
     }
+    const name = host.toLowerCase()
+    return exact.has(name) || exact.has(withoutPort(name))
   }
-  if (allowedHosts.includes('*')) return () => true
-  const exact = new Set(allowedHosts)
   return (req) => {
-    const host = (req.headers.host ?? '').toLowerCase()
-    return exact.has(host) || exact.has(withoutPort(host))
+    const socket = req.socket as CheckedSocket
+    const host = req.headers.host ?? ''
+    if (socket[ALLOWED_HOST] === host) return true
+    const allowed = decide(req, host)
+    if (allowed) socket[ALLOWED_HOST] = host
+    return allowed
   }
 }
 
