@@ -57,6 +57,7 @@ export interface StreamableHttpOptions {
   /**
    * A 2025-era session unused this long is dropped, in seconds (a session with an open GET
    * stream or a call in flight is in use). Clients re-initialize on the 404 that follows.
+   * Abandoned sessions hold a `maxSessions` slot until dropped, hence 10 minutes rather than 30.
    * @default 600
    */
   sessionIdleTimeoutSeconds?: number
