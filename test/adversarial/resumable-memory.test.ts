@@ -128,6 +128,22 @@ describe('ReplayableStream', () => {
     expect(budget.usedBytes).toBe(0)
   })
 
+  it('a stream released early (its session ended) keeps nothing, whatever is written after', () => {
+    const budget = new ReplayBudget(1000)
+    const stream = new ReplayableStream({
+      live: connection().res,
+      retryMs: 1000,
+      budget,
+      onRelease: () => {},
+    })
+    stream.detach()
+    stream.release()
+    stream.write(JSON.stringify({ late: true }))
+    stream.finish(JSON.stringify({ jsonrpc: '2.0', id: 1, result: {} }))
+    expect(budget.usedBytes).toBe(0)
+    expect(budget.reserve(1000)).toBe(true)
+  })
+
   it('makes room by releasing the oldest unclaimed answers first', () => {
     const budget = new ReplayBudget(100)
     const released: string[] = []

@@ -31,6 +31,7 @@ export class ReplayBudget {
     while (this.#usedBytes + bytes > this.limitBytes) {
       const oldest = this.#unclaimed.values().next()
       if (oldest.done) return false
+      this.#unclaimed.delete(oldest.value)
       oldest.value.release()
     }
     this.#usedBytes += bytes

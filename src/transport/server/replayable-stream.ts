@@ -70,8 +70,8 @@ export class ReplayableStream implements EvictableAnswer {
     const attached = this.attached
     this.write(json)
     this.done = true
-    if (attached) {
-      this.#live!.end()
+    if (attached || this.released) {
+      this.#live?.end()
       this.release()
       return
     }
