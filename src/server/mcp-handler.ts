@@ -9,6 +9,7 @@ import { createHttpHandler } from '../transport/server/http-handler.js'
 import type { RequestDispatcher } from '../transport/server/request-dispatcher.js'
 import { Admission } from './admission.js'
 import { type AuthOptions, authenticator } from './auth/authenticators.js'
+import { resourceMetadataChallenge } from './auth/claims.js'
 import { type RateLimitOptions, rateLimiter } from './limits/rate-limit.js'
 import type { ServerMetrics } from './observability/metrics.js'
 import { answerRecorder } from './observability/request-record.js'
@@ -76,6 +77,9 @@ export function createMcpHandler(
       authenticate: auth ? authenticator(auth, publicUrl) : undefined,
       rateLimit: limiter,
       requiredScopes: (tool) => dispatcher.requiredScopes(tool),
+      // Only JWT and introspection modes publish RFC 9728 metadata (serve() answers it).
+      resourceMetadata:
+        auth && ('jwt' in auth || 'introspection' in auth) ? resourceMetadataChallenge(publicUrl) : undefined,
     }),
     recorder: answerRecorder({ logger, logArguments, redact, observer: metrics }),
     onRejected: metrics ? (status, tool) => metrics.rejected(status, tool) : undefined,

@@ -218,7 +218,8 @@ const NEEDS = {
 
 /**
  * The capability a server→client request needs and the client did not declare, if any.
- * Elicitation also needs the mode: `elicitation: {}` means form only (spec, Elicitation).
+ * Elicitation also needs the mode (`elicitation: {}` means form only), sampling with `tools`
+ * or `toolChoice` needs `sampling.tools` (spec, Elicitation and Sampling).
  */
 function missingCapability(
   declared: unknown,
@@ -228,6 +229,13 @@ function missingCapability(
   const capability = NEEDS[method]
   const held = isObject(declared) && Object.hasOwn(declared, capability) ? declared[capability] : undefined
   if (!isObject(held)) return { name: capability, required: { [capability]: {} } }
+  if (method === 'sampling/createMessage') {
+    // Tool-enabled sampling needs `sampling.tools` (spec, Sampling).
+    const withTools = params.tools !== undefined || params.toolChoice !== undefined
+    return withTools && !isObject(held.tools)
+      ? { name: 'sampling.tools', required: { sampling: { tools: {} } } }
+      : undefined
+  }
   if (method !== 'elicitation/create') return undefined
   const mode = params.mode === 'url' ? 'url' : 'form'
   const declaresModes = Object.hasOwn(held, 'form') || Object.hasOwn(held, 'url')

@@ -18,6 +18,14 @@ function server() {
       ctx.log('error', 'trouble')
       return 'said'
     })
+    .tool('agentic', { input: z.object({}) }, async (_a, ctx) => {
+      await ctx.sample({
+        messages: [{ role: 'user', content: { type: 'text', text: 'weather?' } }],
+        maxTokens: 10,
+        tools: [{ name: 'forecast', inputSchema: { type: 'object' } }],
+      } as Parameters<typeof ctx.sample>[0])
+      return 'sampled'
+    })
     .tool('ask', { input: z.object({}) }, async (_a, ctx) => {
       const answer = await ctx.elicit('Name?', { type: 'object', properties: { name: { type: 'string' } } })
       return answer.action
@@ -126,6 +134,23 @@ describe('client capabilities (basic/index, _meta)', () => {
       )
       expect(asked.json.result?.resultType).toBe('input_required')
     }
+  })
+
+  it('tool-enabled sampling needs sampling.tools: 400 -32021 naming it', async () => {
+    const res = await send(
+      running.url,
+      modern('tools/call', { name: 'agentic', arguments: {} }, {}, { sampling: {} }),
+    )
+    expect(res.status).toBe(400)
+    expect(res.json.error).toMatchObject({
+      code: -32021,
+      data: { requiredCapabilities: { sampling: { tools: {} } } },
+    })
+    const allowed = await send(
+      running.url,
+      modern('tools/call', { name: 'agentic', arguments: {} }, {}, { sampling: { tools: {} } }),
+    )
+    expect(allowed.json.result?.resultType).toBe('input_required')
   })
 
   it('2025-11-25 sessions: the same refusal is a tool error (the revision has no -32021)', async () => {
