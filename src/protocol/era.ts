@@ -7,6 +7,9 @@ import {
   DEFAULT_LEGACY_VERSION,
   isLegacyVersion,
   isModernVersion,
+  LOG_LEVELS,
+  META_CLIENT_CAPABILITIES,
+  META_LOG_LEVEL,
   META_PROTOCOL_VERSION,
   MODERN_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -45,7 +48,7 @@ export function decideEra(
         `Header mismatch: MCP-Protocol-Version header '${headerVersion}' does not match _meta value '${claim}'`,
       )
     }
-    return { era: 'modern', version: claim, meta: meta! }
+    return checkModernMeta(meta!) ?? { era: 'modern', version: claim, meta: meta! }
   }
   if (headerVersion !== undefined && message.method !== 'initialize') {
     if (isModernVersion(headerVersion) && headerVersion === MODERN_PROTOCOL_VERSION) {
@@ -57,6 +60,27 @@ export function decideEra(
     if (!isLegacyVersion(headerVersion)) return { era: 'rejected', error: unsupportedVersion(headerVersion) }
   }
   return { era: 'legacy', version: headerVersion ?? DEFAULT_LEGACY_VERSION }
+}
+
+/**
+ * Spec 2026-07-28 (Overview, `_meta`): a request without the required `clientCapabilities` is
+ * malformed (400, -32602); an unrecognized `logLevel` SHOULD be refused with -32602 (Logging).
+ */
+function checkModernMeta(meta: Record<string, unknown>): EraDecision | undefined {
+  if (!isObject(meta[META_CLIENT_CAPABILITIES])) {
+    return reject(
+      ErrorCode.InvalidParams,
+      `_meta["${META_CLIENT_CAPABILITIES}"] is required and must be an object`,
+    )
+  }
+  const level = meta[META_LOG_LEVEL]
+  if (level !== undefined && !(LOG_LEVELS as readonly unknown[]).includes(level)) {
+    return reject(
+      ErrorCode.InvalidParams,
+      `_meta["${META_LOG_LEVEL}"] must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
+    )
+  }
+  return undefined
 }
 
 function reject(code: number, message: string): EraDecision {

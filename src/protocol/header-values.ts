@@ -4,12 +4,15 @@
  */
 import { isObject } from './jsonrpc.js'
 
-/** Spec (2026-07-28, Request Metadata): the body field `Mcp-Name` mirrors, per method. */
-export const MCP_NAME_SOURCE: Readonly<Record<string, 'name' | 'uri'>> = {
+/**
+ * Spec (2026-07-28, Request Metadata): the body field `Mcp-Name` mirrors, per method. A
+ * null-prototype object: a method named `constructor` or `__proto__` finds nothing here.
+ */
+export const MCP_NAME_SOURCE: Readonly<Record<string, 'name' | 'uri'>> = Object.assign(Object.create(null), {
   'tools/call': 'name',
   'prompts/get': 'name',
   'resources/read': 'uri',
-}
+})
 
 const SENTINEL_PREFIX = '=?base64?'
 const SENTINEL_SUFFIX = '?='
@@ -84,13 +87,47 @@ export function scanParamHeaders(inputSchema: unknown): ParamHeaderScan {
   return problems.length > 0 ? { ok: false, reason: problems.join('; ') } : { ok: true, headers }
 }
 
-/** The value at `path` in the arguments, as the header string, or `undefined` when absent. */
-export function paramHeaderValue(args: unknown, path: readonly string[]): string | undefined {
+// RFC 9110 field values: visible ASCII, space and tab. Node decodes header bytes as latin1, so a
+// raw UTF-8 byte shows up here as a character above 0x7e.
+const FIELD_VALUE = /^[\t\x20-\x7e]*$/
+
+/** Whether a header value, as received, holds only characters a header may carry (RFC 9110). */
+export function isValidHeaderValue(raw: string): boolean {
+  return FIELD_VALUE.test(raw)
+}
+
+const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
+/** The value at `path` in the arguments (own properties only), or `undefined` when absent. */
+function valueAt(args: unknown, path: readonly string[]): unknown {
   let value: unknown = args
   for (const key of path) {
-    if (!isObject(value)) return undefined
+    if (!isObject(value) || !Object.hasOwn(value, key)) return undefined
     value = value[key]
   }
+  return value
+}
+
+/**
+ * Whether a (decoded) `Mcp-Param-*` header value mirrors the body value at `path`: strings
+ * exactly, booleans as `true`/`false`, numbers numerically (spec: `42.0` matches `42`). Both
+ * absent also matches.
+ */
+export function paramHeaderMatches(
+  args: unknown,
+  path: readonly string[],
+  header: string | undefined,
+): boolean {
+  const value = valueAt(args, path)
+  if (typeof value === 'number') {
+    return header !== undefined && DECIMAL.test(header) && Number(header) === value
+  }
+  return header === paramHeaderValue(args, path)
+}
+
+/** The value at `path` in the arguments, as the header string, or `undefined` when absent. */
+export function paramHeaderValue(args: unknown, path: readonly string[]): string | undefined {
+  const value = valueAt(args, path)
   if (typeof value === 'string') return value
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)

@@ -51,8 +51,13 @@ export const ErrorCode = {
   HeaderMismatch: -32020,
   MissingRequiredClientCapability: -32021,
   UnsupportedProtocolVersion: -32022,
-  /** Rate limits, load shedding and other "try again later" answers. */
-  RequestRejected: -32029,
+  /**
+   * toolwire's "try again later" (rate limits, load shedding, caps, shutdown), always with HTTP
+   * 429 or 503 and `Retry-After`; `data` says `{ reason, limit?, retryAfterSeconds }`. Outside the
+   * JSON-RPC reserved range, as the 2026-07-28 specification asks of codes it does not define
+   * (-32000…-32019 are legacy, -32020…-32099 reserved to the specification).
+   */
+  RequestRejected: -31000,
 } as const
 
 /** A JSON-RPC error raised by a handler or by request validation; becomes an error response. */

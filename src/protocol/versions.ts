@@ -23,6 +23,19 @@ export const META_CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilit
 export const META_SERVER_INFO = 'io.modelcontextprotocol/serverInfo'
 export const META_LOG_LEVEL = 'io.modelcontextprotocol/logLevel'
 
+/** The log levels of `logging/setLevel` and the 2026-07-28 `_meta` logLevel (RFC 5424 severities), lowest first. */
+export const LOG_LEVELS = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
 export function isModernVersion(version: string): boolean {
   return version >= MODERN_PROTOCOL_VERSION
 }

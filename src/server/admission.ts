@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { ErrorCode, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
-import { HttpRejection, toolNameOf } from '../transport/server/request-checks.js'
+import { HttpRejection, toolNameOf, tryLater } from '../transport/server/request-checks.js'
 import type { Identity } from '../transport/server/request-dispatcher.js'
 import type { RequestAdmission } from '../transport/server/server-policies.js'
 
@@ -29,6 +29,8 @@ export interface AdmissionOptions {
     | undefined
   /** Scopes a tool needs. */
   requiredScopes: (tool: string) => readonly string[] | undefined
+  /** `resource_metadata="…"` (RFC 9728) for the 403 challenge, when the server publishes metadata. */
+  resourceMetadata?: string | undefined
 }
 
 /** The authenticated caller, kept on the request: a WeakMap entry per request measured ~1.5% of server CPU. */
@@ -116,7 +118,7 @@ export class Admission implements RequestAdmission {
       ),
       request.id,
     ).withHeaders({
-      'www-authenticate': `Bearer realm="mcp", error="insufficient_scope", scope="${required.join(' ')}"`,
+      'www-authenticate': `Bearer realm="mcp", error="insufficient_scope", scope="${required.join(' ')}"${this.#o.resourceMetadata ? `, ${this.#o.resourceMetadata}` : ''}`,
     })
   }
 }
@@ -127,11 +129,13 @@ function admit(
   tool: string | undefined,
 ): Record<string, string> {
   if (decision.allowed) return decision.headers
-  const rejection = new HttpRejection(
-    429,
-    new RpcError(ErrorCode.RequestRejected, decision.message),
-    request.id,
-  ).withHeaders(decision.headers)
+  const rejection = tryLater(decision.message, 'rateLimit', {
+    status: 429,
+    reason: 'rate_limited',
+    retryAfterSeconds: decision.retryAfterSeconds,
+    id: request.id,
+  })
+  rejection.headers = { ...decision.headers, ...rejection.headers }
   rejection.tool = tool
   throw rejection
 }

@@ -26,6 +26,12 @@ export const SERVE_ENV_VARIABLES = {
   TOOLWIRE_LEGACY_SESSIONS: 'legacySessions',
   TOOLWIRE_SESSION_IDLE_TIMEOUT_SECONDS: 'sessionIdleTimeoutSeconds',
   TOOLWIRE_ALLOWED_ORIGINS: 'allowedOrigins (comma-separated)',
+  TOOLWIRE_ALLOWED_HOSTS: 'allowedHosts (comma-separated; * answers any Host)',
+  TOOLWIRE_PUBLIC_URL: 'publicUrl (the URL clients use; RFC 9728 metadata and 401 challenges)',
+  TOOLWIRE_MAX_SESSIONS: 'maxSessions',
+  TOOLWIRE_MAX_STREAMS: 'maxStreams',
+  TOOLWIRE_MAX_STREAMS_PER_SESSION: 'maxStreamsPerSession',
+  TOOLWIRE_RESUMABLE_BUFFER_BYTES: 'resumableBufferBytes',
   TOOLWIRE_METRICS: 'metrics (true, or the path to serve them at)',
   TOOLWIRE_TLS_CERT_FILE: 'tls.cert (PEM file)',
   TOOLWIRE_TLS_KEY_FILE: 'tls.key (PEM file)',
@@ -35,6 +41,8 @@ export const SERVE_ENV_VARIABLES = {
   TOOLWIRE_AUTH_JWT_PUBLIC_KEY_FILE: 'auth.jwt.publicKey (SPKI PEM file)',
   TOOLWIRE_AUTH_JWT_ISSUER: 'auth.jwt.issuer',
   TOOLWIRE_AUTH_JWT_AUDIENCE: 'auth.jwt.audience (comma-separated)',
+  TOOLWIRE_AUTH_JWT_ALGORITHMS: 'auth.jwt.algorithms (comma-separated)',
+  TOOLWIRE_AUTH_JWT_REQUIRE_EXPIRATION: 'auth.jwt.requireExpiration',
   TOOLWIRE_AUTH_INTROSPECTION_URL: 'auth.introspection.url (RFC 7662)',
   TOOLWIRE_AUTH_INTROSPECTION_CLIENT_ID: 'auth.introspection.clientId',
   TOOLWIRE_AUTH_INTROSPECTION_CLIENT_SECRET_FILE: 'auth.introspection.clientSecret (a file holding it)',
@@ -74,6 +82,16 @@ class EnvReader {
       )
     }
     return value
+  }
+
+  url(name: Name): string | undefined {
+    const text = this.text(name)
+    if (text !== undefined && !(URL.canParse(text) && /^https?:\/\/[^/]/.test(text))) {
+      throw new ToolwireConfigError(
+        `environment variable ${name} must be an absolute http(s) URL, got "${text}"`,
+      )
+    }
+    return text
   }
 
   flag(name: Name): boolean | undefined {
@@ -134,6 +152,12 @@ export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
   set('legacySessions', read.flag('TOOLWIRE_LEGACY_SESSIONS'))
   set('sessionIdleTimeoutSeconds', read.number('TOOLWIRE_SESSION_IDLE_TIMEOUT_SECONDS', 'seconds'))
   set('allowedOrigins', read.list('TOOLWIRE_ALLOWED_ORIGINS'))
+  set('allowedHosts', read.list('TOOLWIRE_ALLOWED_HOSTS'))
+  set('publicUrl', read.url('TOOLWIRE_PUBLIC_URL'))
+  set('maxSessions', read.number('TOOLWIRE_MAX_SESSIONS', 'integer'))
+  set('maxStreams', read.number('TOOLWIRE_MAX_STREAMS', 'integer'))
+  set('maxStreamsPerSession', read.number('TOOLWIRE_MAX_STREAMS_PER_SESSION', 'integer'))
+  set('resumableBufferBytes', read.number('TOOLWIRE_RESUMABLE_BUFFER_BYTES', 'integer'))
   const metrics = read.text('TOOLWIRE_METRICS')
   if (metrics !== undefined) {
     set('metrics', metrics.startsWith('/') ? { path: metrics } : read.flag('TOOLWIRE_METRICS'))
@@ -185,8 +209,17 @@ function authFromEnv(read: EnvReader): AuthOptions | undefined {
         'JWT auth from the environment needs TOOLWIRE_AUTH_JWT_ISSUER and TOOLWIRE_AUTH_JWT_AUDIENCE',
       )
     }
+    const algorithms = read.list('TOOLWIRE_AUTH_JWT_ALGORITHMS')
+    const requireExpiration = read.flag('TOOLWIRE_AUTH_JWT_REQUIRE_EXPIRATION')
     modes.push({
-      jwt: { issuer, audience, ...(jwksUrl ? { jwksUrl } : {}), ...(publicKey ? { publicKey } : {}) },
+      jwt: {
+        issuer,
+        audience,
+        ...(jwksUrl ? { jwksUrl } : {}),
+        ...(publicKey ? { publicKey } : {}),
+        ...(algorithms ? { algorithms } : {}),
+        ...(requireExpiration === undefined ? {} : { requireExpiration }),
+      },
     })
   }
   const introspectionUrl = read.text('TOOLWIRE_AUTH_INTROSPECTION_URL')

@@ -3,11 +3,13 @@
  * plugged in (authentication, rate limits, scopes, request logs, metrics, spans).
  */
 import type { Logger } from 'pino'
+import { ToolwireConfigError } from '../protocol/errors.js'
 import type { McpHttpHandler, StreamableHttpOptions } from '../transport/server/http-handler.js'
 import { createHttpHandler } from '../transport/server/http-handler.js'
 import type { RequestDispatcher } from '../transport/server/request-dispatcher.js'
 import { Admission } from './admission.js'
 import { type AuthOptions, authenticator } from './auth/authenticators.js'
+import { resourceMetadataChallenge } from './auth/claims.js'
 import { type RateLimitOptions, rateLimiter } from './limits/rate-limit.js'
 import type { ServerMetrics } from './observability/metrics.js'
 import { answerRecorder } from './observability/request-record.js'
@@ -33,6 +35,14 @@ export interface HttpHandlerOptions extends StreamableHttpOptions {
 export interface ToolServerHandlerOptions extends HttpHandlerOptions {
   /** API keys, JWTs or your own token check; the identity reaches `ctx.identity`. @default none */
   auth?: AuthOptions
+  /**
+   * The URL clients use to reach this endpoint, e.g. `https://crm.example.com/mcp` behind a
+   * proxy: the RFC 9728 metadata's `resource` and the 401 challenges' `resource_metadata` are
+   * built from it, never from request headers. Env: `TOOLWIRE_PUBLIC_URL`.
+   * @default `serve()`: from the bind address (`http://127.0.0.1:3000/mcp`); `handler()`: none
+   * (401 challenges then carry no `resource_metadata`)
+   */
+  publicUrl?: string
   /** Per-client (and per-tool) request limits, in memory or Redis. @default none */
   rateLimit?: RateLimitOptions
   /**
@@ -53,7 +63,10 @@ export function createMcpHandler(
   dispatcher: ScopedDispatcher,
   options: ToolServerHandlerOptions,
 ): McpHttpHandler {
-  const { auth, rateLimit, metrics, logger, logArguments, redact, ...transport } = options
+  const { auth, publicUrl, rateLimit, metrics, logger, logArguments, redact, ...transport } = options
+  if (publicUrl !== undefined && !(URL.canParse(publicUrl) && /^https?:\/\/[^/]/.test(publicUrl))) {
+    throw new ToolwireConfigError(`option "publicUrl" must be an absolute http(s) URL, got "${publicUrl}"`)
+  }
   const limiter = rateLimit
     ? rateLimiter(rateLimit, (err) => logger?.warn({ err }, 'rate limit store failed; request allowed'))
     : undefined
@@ -61,16 +74,22 @@ export function createMcpHandler(
     ...transport,
     logger,
     admission: new Admission({
-      authenticate: auth ? authenticator(auth) : undefined,
+      authenticate: auth ? authenticator(auth, publicUrl) : undefined,
       rateLimit: limiter,
       requiredScopes: (tool) => dispatcher.requiredScopes(tool),
+      // Only JWT and introspection modes publish RFC 9728 metadata (serve() answers it).
+      resourceMetadata:
+        auth && ('jwt' in auth || 'introspection' in auth) ? resourceMetadataChallenge(publicUrl) : undefined,
     }),
     recorder: answerRecorder({ logger, logArguments, redact, observer: metrics }),
     onRejected: metrics ? (status, tool) => metrics.rejected(status, tool) : undefined,
   })
   const close = handler.close
   metrics?.watch(handler)
+  let closed = false
   handler.close = () => {
+    if (closed) return
+    closed = true
     metrics?.unwatch(handler)
     limiter?.close()
     close()

@@ -6,7 +6,7 @@ import { ToolwireConfigError } from '../protocol/errors.js'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import { type McpHttpHandler, sendJson } from '../transport/server/http-handler.js'
 import { pathOf } from '../transport/server/request-checks.js'
-import { PROTECTED_RESOURCE_PATH, publicOrigin } from './auth/authenticators.js'
+import { resourceMetadataEndpoint } from './auth/resource-metadata.js'
 import { serveOptionsFromEnv } from './env.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
 import type { ToolServerHandlerOptions } from './mcp-handler.js'
@@ -21,7 +21,11 @@ export interface ServeOptions extends Omit<ToolServerHandlerOptions, 'metrics'> 
   port?: number
   /** Path of the MCP endpoint. @default '/mcp' */
   path?: string
-  /** On `close()`, how long in-flight requests may finish before connections are cut, in seconds. @default 10 */
+  /**
+   * On `close()`, how long calls in flight (both eras) may finish before they are cancelled and
+   * connections are cut, in seconds. Meanwhile new requests get 503 and notification streams end.
+   * @default 10
+   */
   shutdownTimeoutSeconds?: number
   /**
    * On `close()`, how long `/ready` answers 503 before the listener stops, in seconds: time for a
@@ -120,10 +124,10 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       : options.metrics
         ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
         : undefined
-  const { metrics: _metrics, logLevel: _level, env: _env, logger: _logger, ...rest } = options
-  const handlerOptions = logger ? { ...rest, logger } : rest
-  const handler = server.handler(metrics ? { ...handlerOptions, metrics } : handlerOptions)
   const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
+  const tls = options.tls
+  if (tls && (!tls.cert || !tls.key))
+    throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
   // The authorization server that issues this server's tokens (JWT or introspection mode).
   const issuer =
     options.auth && 'jwt' in options.auth
@@ -131,9 +135,13 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       : options.auth && 'introspection' in options.auth
         ? options.auth.introspection.issuer
         : undefined
-  const tls = options.tls
-  if (tls && (!tls.cert || !tls.key))
-    throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
+  if (issuer && options.publicUrl === undefined && isWildcard(host)) {
+    throw new ToolwireConfigError(
+      `serve: option "publicUrl" (or TOOLWIRE_PUBLIC_URL) is required with auth.jwt or auth.introspection when listening on ${host}: the RFC 9728 metadata and 401 challenges must name the URL clients use (e.g. https://mcp.example.com${path})`,
+    )
+  }
+  let handler: McpHttpHandler | undefined
+  let metadata: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (health?.handle(req, res)) return
     if (metrics && req.method === 'GET' && pathOf(req.url) === metrics.path) {
@@ -148,26 +156,8 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       )
       return
     }
-    if (
-      issuer &&
-      req.method === 'GET' &&
-      (req.url === PROTECTED_RESOURCE_PATH || req.url === `${PROTECTED_RESOURCE_PATH}${path}`)
-    ) {
-      // RFC 9728: tells clients which authorization server issues tokens for this resource.
-      const origin = publicOrigin(req)
-      const scopes = server.scopes()
-      sendJson(res, {
-        status: 200,
-        body: {
-          resource: `${origin}${path}`,
-          authorization_servers: [issuer],
-          bearer_methods_supported: ['header'],
-          ...(scopes.length > 0 ? { scopes_supported: scopes } : {}),
-        },
-      })
-      return
-    }
-    if (pathOf(req.url) === path) return handler(req, res)
+    if (metadata?.(req, res)) return
+    if (handler && pathOf(req.url) === path) return handler(req, res)
     sendJson(res, {
       status: 404,
       body: errorResponse(null, {
@@ -212,6 +202,27 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
   })
   const address = httpServer.address() as AddressInfo
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `${tls ? 'https' : 'http'}://${urlHost}:${address.port}${path}`
+  // Built once the port is known (port 0): the public URL defaults to the bound address. No
+  // request can arrive in between (this runs before the event loop turns again).
+  const publicUrl = options.publicUrl ?? (isWildcard(host) ? undefined : url)
+  const { metrics: _metrics, logLevel: _level, env: _env, logger: _logger, ...rest } = options
+  const handlerOptions = {
+    ...rest,
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(logger ? { logger } : {}),
+    ...(metrics ? { metrics } : {}),
+  }
+  try {
+    handler = server.handler(handlerOptions)
+    if (issuer && publicUrl) {
+      metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
+    }
+  } catch (error) {
+    httpServer.close()
+    throw error
+  }
+  const mcp = handler
   const graceMs = (options.shutdownTimeoutSeconds ?? 10) * 1000
   const drainMs = (options.drainDelaySeconds ?? 0) * 1000
   let closing: Promise<void> | undefined
@@ -224,14 +235,19 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     return closing
   }
   const stop = (resolve: () => void) => {
-    handler.close()
-    // Connections finishing a response become idle: close them as they do, and cut the rest
-    // when the grace period is over.
+    // Calls in flight finish (both eras), new ones are refused; then sessions end. Connections
+    // finishing a response become idle and are closed as they do; the rest are cut when the
+    // grace period is over.
     const sweep = setInterval(closeIdle, 25)
-    const deadline = setTimeout(() => httpServer.closeAllConnections(), graceMs)
+    const deadline = setTimeout(() => {
+      mcp.close()
+      httpServer.closeAllConnections()
+    }, graceMs)
+    void mcp.drain().then(() => mcp.close())
     httpServer.close(() => {
       clearInterval(sweep)
       clearTimeout(deadline)
+      mcp.close()
       // Buffered log lines (pino loggers) reach their destination before close() resolves.
       const flush = (logger as { flush?: (done: () => void) => void } | undefined)?.flush
       if (flush) flush.call(logger, () => resolve())
@@ -254,11 +270,16 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     process.once('SIGINT', onSignal)
   }
   return {
-    url: `${tls ? 'https' : 'http'}://${urlHost}:${address.port}${path}`,
+    url,
     port: address.port,
     httpServer,
-    handler,
+    handler: mcp,
     close,
     [Symbol.asyncDispose]: close,
   }
+}
+
+/** A bind address that names no reachable host (every interface). */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '' || host === '[::]'
 }

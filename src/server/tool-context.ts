@@ -1,5 +1,5 @@
 /** The context a tool handler receives: cancellation, progress, logging, and who is calling. */
-import { isObject, type RequestId } from '../protocol/jsonrpc.js'
+import { ErrorCode, isObject, type RequestId, RpcError } from '../protocol/jsonrpc.js'
 import type {
   CreateMessageRequestParams,
   CreateMessageResult,
@@ -8,22 +8,18 @@ import type {
   Implementation,
   Root,
 } from '../protocol/types.js'
-import { META_CLIENT_CAPABILITIES, META_CLIENT_INFO, META_LOG_LEVEL } from '../protocol/versions.js'
+import {
+  LOG_LEVELS,
+  type LogLevel,
+  META_CLIENT_CAPABILITIES,
+  META_CLIENT_INFO,
+  META_LOG_LEVEL,
+} from '../protocol/versions.js'
 import type { Exchange, Identity } from '../transport/server/request-dispatcher.js'
 import { InputRequired } from './input-requests.js'
 import { ToolError } from './tool-result.js'
 
-export const LOG_LEVELS = [
-  'debug',
-  'info',
-  'notice',
-  'warning',
-  'error',
-  'critical',
-  'alert',
-  'emergency',
-] as const
-export type LogLevel = (typeof LOG_LEVELS)[number]
+export { LOG_LEVELS, type LogLevel }
 
 export interface ToolContext {
   /** Aborted when the caller disconnects or cancels; pass it to database and HTTP calls. */
@@ -43,7 +39,11 @@ export interface ToolContext {
    * The first report turns the answer into an SSE stream.
    */
   progress(progress: number, options?: { total?: number; message?: string }): void
-  /** Sends a log message to the caller (`notifications/message`), honouring its log level. */
+  /**
+   * Sends a log message to the caller (`notifications/message`) at or above the level it asked
+   * for: `logging/setLevel` in a 2025-era session (everything until it does), the request's
+   * `_meta` logLevel on 2026-07-28 (nothing when the request carries none, as the spec requires).
+   */
   log(level: LogLevel, data: unknown, logger?: string): void
   /**
    * Asks the client's model for a completion (`sampling/createMessage`). Needs a client that
@@ -163,7 +163,6 @@ export class CallContext implements ToolContext {
 
   #ask(method: keyof typeof NEEDS, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const exchange = this.#exchange
-    const capability = NEEDS[method]
     const modern = exchange.era === 'modern'
     if (!modern && !exchange.session) {
       return Promise.reject(
@@ -173,15 +172,22 @@ export class CallContext implements ToolContext {
       )
     }
     const declared = modern ? exchange.meta?.[META_CLIENT_CAPABILITIES] : exchange.session?.clientCapabilities
-    if (!isObject(declared) || !isObject(declared[capability])) {
+    const missing = missingCapability(declared, method, params)
+    if (missing) {
+      const message = `The client did not declare the ${missing.name} capability: it cannot answer ${method}`
+      // 2026-07-28: the whole request fails with -32021 naming the capability (HTTP 400).
       return Promise.reject(
-        new ToolError(`The client did not declare the ${capability} capability: it cannot answer ${method}`),
+        modern
+          ? new RpcError(ErrorCode.MissingRequiredClientCapability, message, {
+              requiredCapabilities: missing.required,
+            })
+          : new ToolError(message),
       )
     }
     if (!modern) return exchange.request(method, params)
     // 2026-07-28: questions are numbered in the order the handler asks them, the same on every round.
-    const key = `${capability}-${++this.#asked}`
-    const answer = this.#answers[key]
+    const key = `${NEEDS[method]}-${++this.#asked}`
+    const answer = Object.hasOwn(this.#answers, key) ? this.#answers[key] : undefined
     if (answer) return Promise.resolve(answer)
     this.pendingInput ??= new InputRequired(key, { method, params })
     return Promise.reject(this.pendingInput)
@@ -189,7 +195,9 @@ export class CallContext implements ToolContext {
 
   log(level: LogLevel, data: unknown, logger?: string): void {
     const exchange = this.#exchange
-    const requested = exchange.era === 'modern' ? exchange.meta?.[META_LOG_LEVEL] : exchange.session?.logLevel
+    const modern = exchange.era === 'modern'
+    const requested = modern ? exchange.meta?.[META_LOG_LEVEL] : exchange.session?.logLevel
+    if (modern && requested === undefined) return
     const minLevel =
       typeof requested === 'string' ? Math.max(0, LOG_LEVELS.indexOf(requested as LogLevel)) : 0
     if (LOG_LEVELS.indexOf(level) < minLevel) return
@@ -207,6 +215,33 @@ const NEEDS = {
   'elicitation/create': 'elicitation',
   'roots/list': 'roots',
 } as const
+
+/**
+ * The capability a server→client request needs and the client did not declare, if any.
+ * Elicitation also needs the mode (`elicitation: {}` means form only), sampling with `tools`
+ * or `toolChoice` needs `sampling.tools` (spec, Elicitation and Sampling).
+ */
+function missingCapability(
+  declared: unknown,
+  method: keyof typeof NEEDS,
+  params: Record<string, unknown>,
+): { name: string; required: Record<string, unknown> } | undefined {
+  const capability = NEEDS[method]
+  const held = isObject(declared) && Object.hasOwn(declared, capability) ? declared[capability] : undefined
+  if (!isObject(held)) return { name: capability, required: { [capability]: {} } }
+  if (method === 'sampling/createMessage') {
+    // Tool-enabled sampling needs `sampling.tools` (spec, Sampling).
+    const withTools = params.tools !== undefined || params.toolChoice !== undefined
+    return withTools && !isObject(held.tools)
+      ? { name: 'sampling.tools', required: { sampling: { tools: {} } } }
+      : undefined
+  }
+  if (method !== 'elicitation/create') return undefined
+  const mode = params.mode === 'url' ? 'url' : 'form'
+  const declaresModes = Object.hasOwn(held, 'form') || Object.hasOwn(held, 'url')
+  const supported = declaresModes ? Object.hasOwn(held, mode) : mode === 'form'
+  return supported ? undefined : { name: `elicitation.${mode}`, required: { elicitation: { [mode]: {} } } }
+}
 
 export function createToolContext(
   exchange: Exchange,

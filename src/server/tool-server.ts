@@ -2,17 +2,21 @@
  * ToolServer: the tools, resources and prompts a server offers, and the JSON-RPC
  * dispatcher that answers both protocol eras for them.
  */
-import { z } from 'zod'
-import { ToolwireConfigError } from '../protocol/errors.js'
-import { type ParamHeader, scanParamHeaders } from '../protocol/header-values.js'
+import type { z } from 'zod'
+import type { ParamHeader } from '../protocol/header-values.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
-import type { Implementation, ServerCapabilities, Tool, ToolAnnotations } from '../protocol/types.js'
+import type { Implementation, ServerCapabilities } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import type { ListenFilterKey } from '../transport/server/listen-streams.js'
-import type { Exchange, RequestDispatcher } from '../transport/server/request-dispatcher.js'
+import {
+  type Exchange,
+  type FallbackProblem,
+  type RequestDispatcher,
+  RunTimeExceeded,
+} from '../transport/server/request-dispatcher.js'
 import { complete, parseCompletionRequest } from './completions.js'
-import { answersOf, RequestStateCodec } from './input-requests.js'
+import { InputRounds } from './input-rounds.js'
 import { createMcpHandler, type ToolServerHandlerOptions } from './mcp-handler.js'
 import { decodeCursor, encodeCursor } from './pagination.js'
 import { type PromptDefinition, type PromptHandler, PromptRegistry } from './prompts.js'
@@ -24,58 +28,13 @@ import {
   type ResourceTemplateDefinition,
   type TemplateReader,
 } from './resources.js'
-import { type RegisteredTool, runTool } from './tool-call.js'
-import {
-  type CallContext,
-  createToolContext,
-  LOG_LEVELS,
-  type LogLevel,
-  type ToolContext,
-} from './tool-context.js'
-import { describeIssues, type ToolReturn, textResult } from './tool-result.js'
+import { runTool, stopped } from './tool-call.js'
+import { LOG_LEVELS, type LogLevel } from './tool-context.js'
+import { type ToolDefinition, type ToolHandler, ToolRegistry } from './tool-registry.js'
+import { describeIssues, textResult } from './tool-result.js'
+import { type ToolServerOptions, toolServerSettings } from './tool-server-options.js'
 
-export interface ToolServerOptions {
-  /** Server name reported to clients. */
-  name: string
-  /** Server version reported to clients. @default '0.0.0' */
-  version?: string
-  title?: string
-  /** Guidance for the model on how to use this server's tools. */
-  instructions?: string
-  /** Tools per `tools/list` page. @default 100 */
-  pageSize?: number
-  /**
-   * Cache hints on 2026-07-28 list results: how long clients may reuse them, in
-   * milliseconds, and whether one client's copy may serve others.
-   * @default { ttlMs: 60000, scope: 'private' }
-   */
-  listCache?: { ttlMs?: number; scope?: 'public' | 'private' }
-  /**
-   * Key that signs `requestState` when a 2026-07-28 tool call asks the client something
-   * (`ctx.elicit`, `ctx.sample`, `ctx.roots`). Give every replica behind one load balancer the
-   * same secret, so any of them can continue a call. @default random per process
-   */
-  requestStateSecret?: string
-}
-
-export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | undefined> {
-  title?: string
-  description?: string
-  /** Arguments schema; its JSON Schema (2020-12) is published in `tools/list`. */
-  input: I
-  /** Structured output schema; results are checked against it. */
-  output?: O
-  annotations?: ToolAnnotations
-  /** Seconds the handler may run; then `ctx.signal` aborts and the caller gets an error result. @default no limit */
-  timeoutSeconds?: number
-  /** Scopes a caller must hold (with `serve({ auth })`): others get HTTP 403. @default none */
-  scopes?: readonly string[]
-}
-
-export type ToolHandler<I extends z.ZodObject> = (
-  args: z.output<I>,
-  ctx: ToolContext,
-) => Promise<ToolReturn> | ToolReturn
+export type { ToolDefinition, ToolHandler, ToolServerOptions }
 
 type Params = Record<string, unknown>
 type MethodHandler = (
@@ -84,7 +43,14 @@ type MethodHandler = (
   request: JsonRpcRequest,
 ) => Promise<Record<string, unknown>> | Record<string, unknown>
 
-const NAME = /^[A-Za-z0-9_.-]{1,128}$/
+/** Methods that 2026-07-28 removed: answered -32601 (HTTP 404) on 2026-07-28 requests. */
+const LEGACY_ONLY = new Set([
+  'initialize',
+  'ping',
+  'logging/setLevel',
+  'resources/subscribe',
+  'resources/unsubscribe',
+])
 
 /**
  * A set of tools served over MCP.
@@ -101,62 +67,55 @@ export class ToolServer implements RequestDispatcher {
   readonly #instructions: string | undefined
   readonly #pageSize: number
   readonly #cache: { ttlMs: number; cacheScope: 'public' | 'private' }
-  readonly #tools = new Map<string, RegisteredTool>()
+  readonly #tools: ToolRegistry
   readonly #resources = new ResourceRegistry()
   readonly #prompts = new PromptRegistry()
   readonly #handlers = new Set<McpHttpHandler>()
-  readonly #methods: Record<string, MethodHandler>
-  #toolList: Tool[] | undefined
+  /** A Map: a method named `constructor` or `__proto__` is not found (a plain object would find it). */
+  readonly #methods: Map<string, MethodHandler>
   readonly #serverInfoMeta: Record<string, unknown>
-  readonly #requestState: RequestStateCodec
+  readonly #rounds: InputRounds
 
   constructor(options: ToolServerOptions) {
-    if (!options.name) throw new ToolwireConfigError('ToolServer: option "name" is required')
-    const pageSize = options.pageSize ?? 100
-    if (!Number.isInteger(pageSize) || pageSize < 1) {
-      throw new ToolwireConfigError(
-        `ToolServer: option "pageSize" must be a positive integer, got ${pageSize}`,
-      )
-    }
-    const ttlMs = options.listCache?.ttlMs ?? 60_000
-    if (!Number.isInteger(ttlMs) || ttlMs < 0) {
-      throw new ToolwireConfigError(
-        `ToolServer: option "listCache.ttlMs" must be a non-negative integer, got ${ttlMs}`,
-      )
-    }
-    this.info = {
-      name: options.name,
-      version: options.version ?? '0.0.0',
-      ...(options.title ? { title: options.title } : {}),
-    }
-    this.#instructions = options.instructions
-    this.#requestState = new RequestStateCodec(options.requestStateSecret)
+    const settings = toolServerSettings(options)
+    this.info = settings.info
+    this.#instructions = settings.instructions
+    this.#tools = new ToolRegistry(settings.defaultToolTimeoutSeconds)
+    this.#rounds = new InputRounds({
+      secret: settings.requestStateSecret,
+      ttlSeconds: settings.requestStateTtlSeconds,
+    })
     this.#serverInfoMeta = { [META_SERVER_INFO]: this.info }
-    this.#pageSize = pageSize
-    this.#cache = { ttlMs, cacheScope: options.listCache?.scope ?? 'private' }
+    this.#pageSize = settings.pageSize
+    this.#cache = settings.cache
     // Plain (not async) wrappers: each async layer costs a promise per request.
-    this.#methods = {
-      'server/discover': (_p, exchange) => this.#discover(exchange),
-      initialize: (_p, exchange) => this.#initialize(exchange),
-      ping: () => ({}),
-      'tools/list': (params) => this.#listTools(params),
-      'tools/call': (params, exchange, request) => this.#callTool(params, exchange, request),
-      'logging/setLevel': (params, exchange) => this.#setLevel(params, exchange),
-      'resources/list': (params) => this.#page('resources', this.#resources.list(), params),
-      'resources/templates/list': (params) =>
-        this.#page('resourceTemplates', this.#resources.listTemplates(), params),
-      'resources/read': (params, exchange, request) => this.#readResource(params, exchange, request),
-      'resources/subscribe': (params, exchange) => this.#subscribe(params, exchange, true),
-      'resources/unsubscribe': (params, exchange) => this.#subscribe(params, exchange, false),
-      'prompts/list': (params) => this.#page('prompts', this.#prompts.list(), params),
-      'prompts/get': (params, exchange, request) =>
-        this.#withInputs(
-          `prompts/get ${String(params.name)}`,
-          { params, exchange, request },
-          (ctx) => this.#prompts.get(params, ctx) as Promise<Record<string, unknown>>,
-        ),
-      'completion/complete': (params) => this.#complete(params),
-    }
+    this.#methods = new Map<string, MethodHandler>([
+      ['server/discover', (_p, exchange) => this.#discover(exchange)],
+      ['initialize', (_p, exchange) => this.#initialize(exchange)],
+      ['ping', () => ({})],
+      ['tools/list', (params) => this.#page('tools', this.#tools.list(), params)],
+      ['tools/call', (params, exchange, request) => this.#callTool(params, exchange, request)],
+      ['logging/setLevel', (params, exchange) => this.#setLevel(params, exchange)],
+      ['resources/list', (params) => this.#page('resources', this.#resources.list(), params)],
+      [
+        'resources/templates/list',
+        (params) => this.#page('resourceTemplates', this.#resources.listTemplates(), params),
+      ],
+      ['resources/read', (params, exchange, request) => this.#readResource(params, exchange, request)],
+      ['resources/subscribe', (params, exchange) => this.#subscribe(params, exchange, true)],
+      ['resources/unsubscribe', (params, exchange) => this.#subscribe(params, exchange, false)],
+      ['prompts/list', (params) => this.#page('prompts', this.#prompts.list(), params)],
+      [
+        'prompts/get',
+        (params, exchange, request) =>
+          this.#rounds.run(
+            `prompts/get ${String(params.name)}`,
+            { params, exchange, request, singleUse: false },
+            (ctx) => this.#prompts.get(params, ctx) as Promise<Record<string, unknown>>,
+          ),
+      ],
+      ['completion/complete', (params) => this.#complete(params)],
+    ])
   }
 
   /** Change notifications this server delivers on `subscriptions/listen` streams. */
@@ -261,7 +220,8 @@ export class ToolServer implements RequestDispatcher {
       throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
     const uri = params.uri
     try {
-      return await this.#withInputs(`resources/read ${uri}`, { params, exchange, request }, async (ctx) => {
+      const call = { params, exchange, request, singleUse: false }
+      return await this.#rounds.run(`resources/read ${uri}`, call, async (ctx) => {
         const result = await this.#resources.read(uri, ctx)
         // 2026-07-28 read results carry cache hints, like list results (SEP-2549).
         return exchange.era === 'modern' ? { ...result, ...this.#cache } : (result as Record<string, unknown>)
@@ -298,56 +258,25 @@ export class ToolServer implements RequestDispatcher {
       request.ref.type === 'ref/prompt'
         ? this.#prompts.completers(request.ref.name)
         : this.#resources.completers(request.ref.uri)
-    return complete(completers?.[request.argument.name], request)
+    const name = request.argument.name
+    return complete(completers && Object.hasOwn(completers, name) ? completers[name] : undefined, request)
   }
 
-  /** Registers a tool. Registering after the server is serving notifies 2025-era sessions. */
+  /**
+   * Registers a tool. Registering after the server is serving notifies clients (`list_changed`).
+   *
+   * @example
+   * ```ts
+   * server.tool('add', { input: z.object({ a: z.number(), b: z.number() }) }, ({ a, b }) => String(a + b))
+   * ```
+   */
   tool<I extends z.ZodObject, O extends z.ZodType | undefined = undefined>(
     name: string,
     definition: ToolDefinition<I, O>,
     handler: ToolHandler<I>,
   ): this {
-    if (!NAME.test(name)) {
-      throw new ToolwireConfigError(
-        `ToolServer.tool: name "${name}" must be 1-128 characters of A-Z a-z 0-9 _ . -`,
-      )
-    }
-    if (this.#tools.has(name))
-      throw new ToolwireConfigError(`ToolServer.tool: a tool named "${name}" already exists`)
-    if (definition.timeoutSeconds !== undefined && !(definition.timeoutSeconds > 0)) {
-      throw new ToolwireConfigError(
-        `ToolServer.tool: tool "${name}" option "timeoutSeconds" must be a positive number of seconds, got ${definition.timeoutSeconds}`,
-      )
-    }
-    const inputSchema = toJsonSchema(definition.input, 'input')
-    const scan = scanParamHeaders(inputSchema)
-    if (!scan.ok)
-      throw new ToolwireConfigError(
-        `ToolServer.tool: tool "${name}" has an invalid x-mcp-header: ${scan.reason}`,
-      )
-    const tool: Tool = {
-      name,
-      ...(definition.title ? { title: definition.title } : {}),
-      ...(definition.description ? { description: definition.description } : {}),
-      inputSchema: inputSchema as Tool['inputSchema'],
-      ...(definition.output
-        ? { outputSchema: toJsonSchema(definition.output, 'output') as Tool['outputSchema'] }
-        : {}),
-      ...(definition.annotations ? { annotations: definition.annotations } : {}),
-    }
-    this.#tools.set(name, {
-      definition: tool,
-      input: definition.input,
-      output: definition.output,
-      handler: handler as RegisteredTool['handler'],
-      paramHeaders: scan.headers,
-      timeoutSeconds: definition.timeoutSeconds,
-      scopes: definition.scopes,
-    })
-    this.#toolList = undefined
-    for (const h of this.#handlers)
-      h.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
-    return this
+    this.#tools.add(name, definition, handler)
+    return this.#changed('notifications/tools/list_changed')
   }
 
   /**
@@ -371,23 +300,48 @@ export class ToolServer implements RequestDispatcher {
 
   /** Every scope some tool requires, sorted (the protected resource metadata's `scopes_supported`). */
   scopes(): string[] {
-    const all = new Set<string>()
-    for (const tool of this.#tools.values()) for (const scope of tool.scopes ?? []) all.add(scope)
-    return [...all].sort()
+    return this.#tools.scopes()
   }
 
   paramHeaders(toolName: string): readonly ParamHeader[] | undefined {
-    const headers = this.#tools.get(toolName)?.paramHeaders
-    return headers && headers.length > 0 ? headers : undefined
+    return this.#tools.paramHeaders(toolName)
   }
 
   async handleRequest(request: JsonRpcRequest, exchange: Exchange): Promise<Record<string, unknown>> {
-    const method = this.#methods[request.method]
-    if (!method) throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`)
-    const result = await method(request.params ?? {}, exchange, request)
+    const method = this.#methods.get(request.method)
+    if (!method || (exchange.era === 'modern' && LEGACY_ONLY.has(request.method))) {
+      throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`)
+    }
+    return this.#stamped(await method(request.params ?? {}, exchange, request), exchange)
+  }
+
+  /**
+   * A tool result saying why the real one is not sent: JSON cannot encode it (a BigInt, a
+   * cycle), or the call was cancelled and its handler never returned. Other methods answer
+   * -32603 (the transport's default).
+   */
+  fallbackResult(
+    request: JsonRpcRequest,
+    problem: FallbackProblem,
+    exchange: Exchange,
+  ): Record<string, unknown> | undefined {
+    if (request.method !== 'tools/call') return undefined
+    const name = String(request.params?.name)
+    const result =
+      problem.kind === 'unencodable'
+        ? textResult(
+            `Tool '${name}' returned a result that cannot be encoded as JSON: ${problem.error.message}`,
+            true,
+          )
+        : problem.reason instanceof RunTimeExceeded
+          ? stopped(name, problem.reason)
+          : textResult(`Tool '${name}' was cancelled (its handler did not stop)`, true)
+    return this.#stamped(result as Record<string, unknown>, exchange)
+  }
+
+  /** 2026-07-28: every result says its type and who answered. Results are fresh objects, stamped in place. */
+  #stamped(result: Record<string, unknown>, exchange: Exchange): Record<string, unknown> {
     if (exchange.era === 'legacy') return result
-    // 2026-07-28: every result says its type and who answered. Results are fresh objects
-    // (handlers' own results are copied in toCallToolResult), so they are stamped in place.
     result.resultType ??= 'complete'
     result._meta = isObject(result._meta)
       ? { ...result._meta, ...this.#serverInfoMeta }
@@ -422,11 +376,6 @@ export class ToolServer implements RequestDispatcher {
     return {}
   }
 
-  #listTools(params: Params): Record<string, unknown> {
-    this.#toolList ??= [...this.#tools.values()].map((t) => t.definition)
-    return this.#page('tools', this.#toolList, params)
-  }
-
   async #callTool(
     params: Params,
     exchange: Exchange,
@@ -446,56 +395,10 @@ export class ToolServer implements RequestDispatcher {
         true,
       ) as Record<string, unknown>
     }
-    return this.#withInputs(
+    return this.#rounds.run(
       `tools/call ${params.name}`,
-      { params, exchange, request },
+      { params, exchange, request, singleUse: !tool.repeatable },
       async (ctx) => (await runTool(tool, parsed.data, { exchange, ctx })) as Record<string, unknown>,
     )
   }
-
-  /**
-   * Runs a handler that may ask the client (`ctx.sample`, `ctx.elicit`, `ctx.roots`). On
-   * 2026-07-28, answers from earlier rounds come in (`inputResponses`, signed `requestState`),
-   * and a question without an answer ends the round with `input_required` (SEP-2322: tools,
-   * prompts and resource reads alike).
-   */
-  async #withInputs(
-    target: string,
-    call: { params: Params; exchange: Exchange; request: JsonRpcRequest },
-    run: (ctx: CallContext) => Promise<Record<string, unknown>>,
-  ): Promise<Record<string, unknown>> {
-    const { params, exchange, request } = call
-    const binding = { target, subject: exchange.identity?.subject ?? '' }
-    const answers =
-      exchange.era === 'modern'
-        ? answersOf(params, this.#requestState.decode(params.requestState, binding))
-        : undefined
-    const ctx = createToolContext(exchange, request, answers)
-    let result: Record<string, unknown> | undefined
-    let failure: unknown
-    try {
-      result = await run(ctx)
-    } catch (error) {
-      failure = error
-    }
-    const pending = ctx.pendingInput
-    if (pending) {
-      return {
-        resultType: 'input_required',
-        inputRequests: { [pending.key]: pending.request },
-        requestState: this.#requestState.encode({ ...binding, answers: ctx.answers }),
-      }
-    }
-    if (failure !== undefined) throw failure
-    return result!
-  }
-}
-
-function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >
-  // `$schema` stays: 2020-12 is the spec's default dialect, and saying so lets validators agree (SEP-1613).
-  return json
 }

@@ -22,11 +22,30 @@ describe('classifyMessage', () => {
 })
 
 describe('decideEra', () => {
-  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' }
+  const meta = {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientCapabilities': {},
+  }
   it('is modern when the body carries the envelope and the header agrees', () => {
     expect(
       decideEra({ jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: meta } }, '2026-07-28'),
     ).toMatchObject({ era: 'modern' })
+  })
+  it('refuses a modern envelope without clientCapabilities, or with an unknown logLevel (-32602)', () => {
+    const at = (extra: Record<string, unknown>) =>
+      decideEra(
+        { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { ...meta, ...extra } } },
+        '2026-07-28',
+      )
+    for (const capabilities of [undefined, 'all', [], null]) {
+      const decided = at({ 'io.modelcontextprotocol/clientCapabilities': capabilities })
+      expect(decided).toMatchObject({ era: 'rejected', error: { code: -32602 } })
+    }
+    expect(at({ 'io.modelcontextprotocol/logLevel': 'loud' })).toMatchObject({
+      era: 'rejected',
+      error: { code: -32602, message: expect.stringContaining('logLevel') },
+    })
+    expect(at({ 'io.modelcontextprotocol/logLevel': 'debug' })).toMatchObject({ era: 'modern' })
   })
   it('is legacy without an envelope, defaulting to 2025-03-26 without a header', () => {
     expect(decideEra({ jsonrpc: '2.0', id: 1, method: 'ping' }, undefined)).toEqual({

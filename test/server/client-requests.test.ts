@@ -209,14 +209,21 @@ describe('tools that ask the client (2025-era sessions)', () => {
       running.url,
       modern('tools/call', { name: 'summarize', arguments: { text: 'x' } }),
     )
-    expect(noCapability.json.result).toMatchObject({ isError: true })
+    // Spec 2026-07-28: a capability the request needs and the client did not declare fails it: 400 -32021.
+    expect(noCapability.status).toBe(400)
+    expect(noCapability.json.error).toMatchObject({
+      code: -32021,
+      data: { requiredCapabilities: { sampling: {} } },
+    })
   })
 
   it('a client without the handler for an input request fails with a clear error', async () => {
     await using client = await connect({ elicitation: () => ({ action: 'cancel' }) }, 'modern')
-    const result = await client.callTool('summarize', { text: 'x' })
-    expect(result.isError).toBe(true) // sampling not declared: the tool says so
-    expect(text(result)).toContain('did not declare the sampling capability')
+    // Sampling not declared: 2026-07-28 fails the request with -32021 naming the capability.
+    await expect(client.callTool('summarize', { text: 'x' })).rejects.toMatchObject({
+      rpcCode: -32021,
+      message: expect.stringContaining('did not declare the sampling capability'),
+    })
   })
 })
 

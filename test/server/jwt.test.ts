@@ -115,6 +115,19 @@ describe('JWT auth (JWKS)', () => {
     })
   })
 
+  it('an insufficient_scope challenge also points at the metadata', async () => {
+    const req = modern('tools/call', { name: 'write', arguments: {} })
+    const res = await send(running.url, {
+      ...req,
+      headers: { ...req.headers, authorization: `Bearer ${await token()}` },
+    })
+    expect(res.status).toBe(403)
+    const origin = running.url.replace('/mcp', '')
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="mcp", error="insufficient_scope", scope="crm.write", resource_metadata="${origin}/.well-known/oauth-protected-resource"`,
+    )
+  })
+
   it('also verifies against a single public key, and rejects bad configuration', async () => {
     const pair = await generateKeyPair('ES256', { extractable: true })
     const pem = await exportSPKI(pair.publicKey)

@@ -17,8 +17,9 @@ describe('load shedding (maxConcurrentRequests)', () => {
     expect(shed.status).toBe(503)
     expect(shed.headers['retry-after']).toBe('1')
     expect(shed.json.error).toMatchObject({
-      code: -32029,
+      code: -31000,
       message: expect.stringContaining('maxConcurrentRequests'),
+      data: { reason: 'overloaded', limit: 'maxConcurrentRequests', retryAfterSeconds: 1 },
     })
     for (const call of await Promise.all(slow))
       expect(call.json.result?.content).toEqual([

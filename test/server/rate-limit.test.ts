@@ -38,7 +38,8 @@ describe('rate limits', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(50)
     expect(limited.headers['ratelimit-remaining']).toBe('0')
     expect(limited.json.error).toMatchObject({
-      code: -32029,
+      code: -31000,
+      data: { reason: 'rate_limited', limit: 'rateLimit' },
       message: expect.stringMatching(
         /^Rate limit exceeded: 3 requests per 60 s \(rateLimit\); retry in \d+ s$/,
       ),

@@ -172,9 +172,10 @@ describe('resources, prompts and completions, both eras', () => {
     }
     const raw = await send(running.url, modern('resources/read', {}))
     expect(raw.status).toBe(400) // no Mcp-Name header source: params.uri missing
-    // resources/subscribe is 2025-only: a 2026-07-28 request is told to use subscriptions/listen.
+    // resources/subscribe is 2025-only: 2026-07-28 has no such method (clients use subscriptions/listen).
     const subscribe = await send(running.url, modern('resources/subscribe', { uri: 'crm://schema' }))
-    expect(subscribe.json.error?.message).toMatch(/needs a 2025-era session .* subscriptions\/listen/)
+    expect(subscribe.status).toBe(404)
+    expect(subscribe.json.error?.code).toBe(-32601)
     const noTemplate = await send(
       running.url,
       modern('completion/complete', {

@@ -74,10 +74,10 @@ export function modern(
   }
 }
 
-/** Parses the `data:` lines of an SSE body into JSON messages. */
+/** Parses the `data:` lines of an SSE body into JSON messages (priming events carry none). */
 export function sseMessages(text: string): Array<Record<string, unknown>> {
   return text
     .split('\n')
-    .filter((line) => line.startsWith('data: '))
+    .filter((line) => line.startsWith('data: ') && line.length > 'data: '.length)
     .map((line) => JSON.parse(line.slice(6)))
 }

@@ -33,7 +33,8 @@ export function secretRedactor(extra: readonly string[] = []): (value: unknown) 
     if (value === null || typeof value !== 'object') return value
     if (depth >= MAX_DEPTH) return '[Truncated]'
     if (Array.isArray(value)) return value.map((item) => copy(item, depth + 1))
-    const out: Record<string, unknown> = {}
+    // Null prototype: an argument named `__proto__` stays a plain (logged) field.
+    const out: Record<string, unknown> = Object.create(null)
     for (const [key, item] of Object.entries(value)) out[key] = secret(key) ? CENSOR : copy(item, depth + 1)
     return out
   }

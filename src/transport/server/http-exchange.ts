@@ -8,12 +8,16 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest, RpcError } from '../../protocol/jsonrpc.js'
 import { newSpanId, newTraceId, parseTraceparent } from '../../protocol/trace-context.js'
 import type { ProtocolEra } from '../../protocol/versions.js'
+import type { InFlightRequests, TrackedRequest } from './in-flight.js'
+import { sendJsonText } from './json-answer.js'
 import type { LegacySession } from './legacy-sessions.js'
+import type { ReplayBudget } from './replay-budget.js'
 import { ReplayableStream } from './replayable-stream.js'
-import type { Exchange, Identity } from './request-dispatcher.js'
-import { SSE_HEADERS, sseEvent } from './sse-framing.js'
+import type { Exchange, Identity, RunLimit } from './request-dispatcher.js'
+import { SSE_HEADERS, sseFrame } from './sse-framing.js'
 
 export interface ExchangeInit {
+  request: JsonRpcRequest
   era: ProtocolEra
   protocolVersion: string
   meta: Record<string, unknown> | undefined
@@ -23,6 +27,12 @@ export interface ExchangeInit {
   identity: Identity | undefined
   /** `retry` sent with the priming event of resumable streams, in milliseconds. */
   retryMs: number
+  /** Where the request counts against admission until it is answered or aborted. */
+  requests: InFlightRequests
+  /** Bytes kept for resumable answers, shared by all sessions. */
+  budget: ReplayBudget
+  /** Answers a request whose handler still runs long after it was aborted (endpoint-wide, not per request). */
+  answerAbandoned: (exchange: HttpExchange) => void
 }
 
 export interface RequestTrace {
@@ -36,7 +46,9 @@ export interface RequestTrace {
 
 const CLIENT_GONE = 'the client closed the connection'
 
-export class HttpExchange implements Exchange {
+export class HttpExchange implements Exchange, TrackedRequest {
+  /** The JSON-RPC request being answered. */
+  readonly rpc: JsonRpcRequest
   readonly era: ProtocolEra
   readonly protocolVersion: string
   readonly meta: Record<string, unknown> | undefined
@@ -48,15 +60,26 @@ export class HttpExchange implements Exchange {
   aborted = false
   /** True once the answer became an SSE stream. */
   streaming = false
+  /** The dispatcher's work for this request (watched if it outlives an abort). */
+  dispatching: Promise<unknown> | undefined
+  /** True once the final answer was written (by the dispatcher's result or without it). */
+  answered = false
+  admittedTick = 0
+  slot = -1
+  runLimit: RunLimit | undefined
   readonly #res: ServerResponse
   #controller: AbortController | undefined
   #reason: unknown
   #trace: RequestTrace | undefined
   #replay: ReplayableStream | undefined
   readonly #retryMs: number
+  readonly #requests: InFlightRequests
+  readonly #budget: ReplayBudget
+  readonly #answerAbandoned: (exchange: HttpExchange) => void
 
   constructor(res: ServerResponse, init: ExchangeInit) {
     this.#res = res
+    this.rpc = init.request
     this.era = init.era
     this.protocolVersion = init.protocolVersion
     this.meta = init.meta
@@ -65,6 +88,9 @@ export class HttpExchange implements Exchange {
     this.extraHeaders = init.extraHeaders
     this.identity = init.identity
     this.#retryMs = init.retryMs
+    this.#requests = init.requests
+    this.#budget = init.budget
+    this.#answerAbandoned = init.answerAbandoned
   }
 
   /** Derived on first use: requests nobody traces or logs pay nothing for it. */
@@ -105,11 +131,52 @@ export class HttpExchange implements Exchange {
     return this.#controller.signal
   }
 
+  /** Nobody can receive the answer any more: the connection is over and the answer cannot be resumed. */
+  get gone(): boolean {
+    return this.#replay ? this.#replay.released : this.#res.writableEnded || this.#res.destroyed
+  }
+
+  /** The client can no longer receive the answer, and cannot resume it. */
+  get clientGone(): boolean {
+    return this.#replay === undefined && this.#res.destroyed && !this.#res.writableFinished
+  }
+
+  get abortReason(): unknown {
+    return this.#reason
+  }
+
+  limitRunTime(limit: RunLimit): void {
+    this.runLimit = limit
+  }
+
+  /** Cancels the request: `signal` aborts, and it stops counting against admission at once. */
   abort(reason: unknown): void {
     if (this.aborted) return
     this.aborted = true
     this.#reason = reason
     this.#controller?.abort(reason)
+    this.release()
+    if (this.dispatching) {
+      this.#requests.outlived(this.dispatching, `${this.rpc.method} handler`, {
+        fields: this.#logFields(),
+        giveUp: () => this.#answerAbandoned(this),
+      })
+    }
+  }
+
+  /** The request no longer counts against admission nor for `notifications/cancelled`. */
+  release(): void {
+    this.#requests.release(this)
+    const inFlight = this.session?.inFlight
+    if (inFlight?.get(this.rpc.id) === this) inFlight.delete(this.rpc.id)
+  }
+
+  outlived(work: Promise<unknown>, what: string): void {
+    this.#requests.outlived(work, what, { fields: this.#logFields() })
+  }
+
+  #logFields(): Record<string, unknown> {
+    return { rpcMethod: this.rpc.method, requestId: this.rpc.id, sessionId: this.session?.id }
   }
 
   notify(notification: JsonRpcNotification): void {
@@ -176,17 +243,16 @@ export class HttpExchange implements Exchange {
     return true
   }
 
-  /** Writes the final response of a streamed answer. */
-  finish(response: unknown): void {
-    const replay = this.#replay
-    if (!replay) {
-      this.#res.end(sseEvent(response))
-      return
-    }
-    replay.finish(response)
-    const session = this.session!
-    if (replay.attached || this.aborted) session.streams.delete(replay.id)
-    else setTimeout(() => session.streams.delete(replay.id), UNCLAIMED_STREAM_MS).unref()
+  /**
+   * Writes the final response (already encoded as JSON), once: as a JSON body with `status`, or
+   * as the last event of the stream the answer became. Nothing when nobody can receive it.
+   */
+  writeAnswer(status: number, json: string): void {
+    if (this.answered || this.gone) return
+    this.answered = true
+    if (!this.streaming) sendJsonText(this.#res, { status, json, headers: this.extraHeaders })
+    else if (this.#replay) this.#replay.finish(json)
+    else this.#res.end(sseFrame(json))
   }
 
   #start(): void {
@@ -195,24 +261,30 @@ export class HttpExchange implements Exchange {
     res.writeHead(200, this.extraHeaders ? { ...SSE_HEADERS, ...this.extraHeaders } : SSE_HEADERS)
     const session = this.session
     if (session && this.protocolVersion >= RESUMABLE_SINCE) {
-      this.#replay = new ReplayableStream(String(session.nextId++), res, this.#retryMs)
-      session.streams.set(this.#replay.id, this.#replay)
+      const replay = new ReplayableStream({
+        live: res,
+        retryMs: this.#retryMs,
+        budget: this.#budget,
+        onRelease: (stream) => session.streams.delete(stream.id),
+      })
+      this.#replay = replay
+      session.streams.set(replay.id, replay)
     }
   }
 
   #send(message: JsonRpcNotification | JsonRpcRequest): void {
     const res = this.#res
     if (this.aborted) return
+    // Encoded before the stream starts: a message JSON cannot encode fails the caller, not the answer.
+    const json = JSON.stringify(message)
     if (!this.streaming) {
       if (res.writableEnded || res.destroyed) return
       this.#start()
     }
-    if (this.#replay) this.#replay.write(message)
-    else if (!res.writableEnded && !res.destroyed) res.write(sseEvent(message))
+    if (this.#replay) this.#replay.write(json)
+    else if (!res.writableEnded && !res.destroyed) res.write(sseFrame(json))
   }
 }
 
 /** Protocol revision from which POST answers are resumable (SEP-1699). */
 const RESUMABLE_SINCE = '2025-11-25'
-/** How long a finished but unclaimed resumable answer is kept for its client. */
-const UNCLAIMED_STREAM_MS = 5 * 60_000

@@ -1,12 +1,19 @@
-/** 2025-era Streamable HTTP sessions: one per `initialize`, each with an optional GET stream. */
+/**
+ * 2025-era Streamable HTTP sessions: one per `initialize`, each with an optional GET stream.
+ * A session belongs to the caller that created it (authenticated subject and client id): to
+ * anyone else it does not exist. Sessions are capped (`maxSessions`) and reaped when idle.
+ */
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { JsonRpcNotification } from '../../protocol/jsonrpc.js'
 import type { ReplayableStream } from './replayable-stream.js'
+import type { Identity } from './request-dispatcher.js'
 import { SSE_KEEPALIVE, sseEvent } from './sse-framing.js'
 
 export interface LegacySession {
   readonly id: string
+  /** Who created the session (`ownerOf(identity)`); '' when the server does not authenticate. */
+  readonly owner: string
   readonly protocolVersion: string
   readonly clientInfo: Record<string, unknown> | undefined
   readonly clientCapabilities: Record<string, unknown>
@@ -14,6 +21,8 @@ export interface LegacySession {
   logLevel: string | undefined
   lastSeenMs: number
   stream: ServerResponse | undefined
+  /** Open GET connections: the standalone stream and resumed answers. */
+  openStreams: number
   /** In-flight requests of this session, for `notifications/cancelled`. */
   readonly inFlight: Map<string | number, { abort(reason: unknown): void }>
   /** Resource URIs the client subscribed to (`resources/subscribe`). */
@@ -22,7 +31,7 @@ export interface LegacySession {
   readonly streams: Map<string, ReplayableStream>
   /** Requests this server sent the client (sampling, elicitation, roots), by JSON-RPC id. */
   readonly pending: Map<string, PendingRequest>
-  /** Counter for stream and server-request ids. */
+  /** Counter for server-request ids. */
   nextId: number
 }
 
@@ -34,6 +43,11 @@ export interface PendingRequest {
 export interface SessionStoreOptions {
   idleTimeoutSeconds: number
   keepAliveSeconds: number
+}
+
+/** The owner key of an identity: sessions are bound to subject and client id together. */
+export function ownerOf(identity: Identity | undefined): string {
+  return identity ? `${identity.subject}\u0000${identity.clientId ?? ''}` : ''
 }
 
 export class SessionStore {
@@ -59,7 +73,9 @@ export class SessionStore {
     return count
   }
 
-  create(init: Pick<LegacySession, 'protocolVersion' | 'clientInfo' | 'clientCapabilities'>): LegacySession {
+  create(
+    init: Pick<LegacySession, 'owner' | 'protocolVersion' | 'clientInfo' | 'clientCapabilities'>,
+  ): LegacySession {
     // randomUUID draws from the CSPRNG: session ids must not be guessable (spec, Security).
     const session: LegacySession = {
       id: randomUUID(),
@@ -67,6 +83,7 @@ export class SessionStore {
       logLevel: undefined,
       lastSeenMs: Date.now(),
       stream: undefined,
+      openStreams: 0,
       inFlight: new Map(),
       subscriptions: new Set(),
       streams: new Map(),
@@ -77,13 +94,15 @@ export class SessionStore {
     return session
   }
 
-  get(id: string): LegacySession | undefined {
+  /** The session `id` names, if it belongs to `owner`: another caller's session is not found. */
+  get(id: string, owner: string): LegacySession | undefined {
     const session = this.#sessions.get(id)
-    if (session) session.lastSeenMs = Date.now()
+    if (!session || session.owner !== owner) return undefined
+    session.lastSeenMs = Date.now()
     return session
   }
 
-  /** Ends a session: aborts its in-flight calls and closes its GET stream. */
+  /** Ends a session: aborts its in-flight calls, drops its kept answers, closes its GET stream. */
   delete(id: string): boolean {
     const session = this.#sessions.get(id)
     if (!session) return false
@@ -91,6 +110,7 @@ export class SessionStore {
     for (const controller of session.inFlight.values()) controller.abort(new Error('session terminated'))
     for (const pending of session.pending.values()) pending.reject(new Error('session terminated'))
     session.pending.clear()
+    for (const stream of [...session.streams.values()]) stream.release()
     session.streams.clear()
     session.stream?.end()
     return true
@@ -107,6 +127,11 @@ export class SessionStore {
       clearInterval(keepAlive)
       if (session.stream === res) session.stream = undefined
     })
+  }
+
+  /** Ends every standalone GET stream (shutdown: sessions stay until their calls are done). */
+  endStreams(): void {
+    for (const session of this.#sessions.values()) session.stream?.end()
   }
 
   /**
@@ -133,7 +158,7 @@ export class SessionStore {
   #sweep(): void {
     const oldest = Date.now() - this.#options.idleTimeoutSeconds * 1000
     for (const session of this.#sessions.values()) {
-      if (session.lastSeenMs < oldest && !session.stream && session.inFlight.size === 0)
+      if (session.lastSeenMs < oldest && session.openStreams === 0 && session.inFlight.size === 0)
         this.delete(session.id)
     }
   }

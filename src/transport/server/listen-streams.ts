@@ -108,8 +108,11 @@ export class ListenStreams {
     return sent
   }
 
-  /** Ends every stream gracefully: the listen request's result, stamped with its subscription id. */
-  close(): void {
+  /**
+   * Ends every stream gracefully: the listen request's result, stamped with its subscription id
+   * and `resultMeta` (who answered: every 2026-07-28 result carries `serverInfo`).
+   */
+  close(resultMeta: Record<string, unknown> = {}): void {
     for (const listener of this.#listeners) {
       if (listener.res.writableEnded) continue
       listener.res.end(
@@ -118,7 +121,7 @@ export class ListenStreams {
           id: listener.requestId,
           result: {
             resultType: 'complete',
-            _meta: { [SUBSCRIPTION_ID]: listener.requestId },
+            _meta: { ...resultMeta, [SUBSCRIPTION_ID]: listener.requestId },
           },
         }),
       )

@@ -1,29 +1,50 @@
 /**
  * A resumable SSE answer (2025-11-25, SEP-1699): every event carries an id, the stream opens
  * with a priming event (id, `retry`, empty data) so clients know they can reconnect, and
- * events written while no connection is attached are kept and replayed to a
- * `GET` with `Last-Event-ID`. The server may also end the connection on purpose
- * (`ctx.closeStream()`): the client polls back after `retry` and receives the rest.
+ * events are kept so a `GET` with `Last-Event-ID` receives what its client missed. The server
+ * may also end the connection on purpose (`ctx.closeStream()`): the client polls back after
+ * `retry` and receives the rest.
+ *
+ * What is kept is released as soon as the answer is delivered; an answer that finished while
+ * its client was away waits for it (5 minutes at most) within the shared `ReplayBudget`.
+ * Event ids start with a random stream id: knowing one answer's ids tells nothing of another's.
  */
+import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import { sseEvent } from './sse-framing.js'
+import type { EvictableAnswer, ReplayBudget } from './replay-budget.js'
+import { sseFrame } from './sse-framing.js'
 
-/** Events kept per stream for replay; older ones are dropped first. */
-const MAX_KEPT_EVENTS = 1000
+/** How long a finished but unclaimed answer is kept for its client. */
+const UNCLAIMED_ANSWER_MS = 5 * 60_000
 
-export class ReplayableStream {
-  readonly id: string
+export interface ReplayableStreamInit {
+  live: ServerResponse
+  retryMs: number
+  budget: ReplayBudget
+  /** Called once when the stream is released (its owner forgets it). */
+  onRelease: (stream: ReplayableStream) => void
+}
+
+export class ReplayableStream implements EvictableAnswer {
+  readonly id: string = randomUUID()
   /** True once the final response was written. */
   done = false
+  /** True once everything kept was freed: the stream can no longer be resumed. */
+  released = false
   #seq = 0
-  readonly #events: Array<[number, string]> = []
+  #events: Array<[seq: number, frame: string]> = []
+  #keptBytes = 0
   #live: ServerResponse | undefined
+  #expiry: NodeJS.Timeout | undefined
+  readonly #budget: ReplayBudget
+  readonly #onRelease: (stream: ReplayableStream) => void
 
-  constructor(id: string, live: ServerResponse, retryMs: number) {
-    this.id = id
-    this.#live = live
+  constructor(init: ReplayableStreamInit) {
+    this.#live = init.live
+    this.#budget = init.budget
+    this.#onRelease = init.onRelease
     // Priming event: an id and empty data, plus how long to wait before reconnecting.
-    live.write(`id: ${id}_0\nretry: ${retryMs}\ndata: \n\n`)
+    init.live.write(`id: ${this.id}_0\nretry: ${init.retryMs}\ndata: \n\n`)
   }
 
   /** Whether a connection is attached. */
@@ -31,19 +52,31 @@ export class ReplayableStream {
     return this.#live !== undefined && !this.#live.writableEnded && !this.#live.destroyed
   }
 
-  write(message: unknown): void {
+  /** Bytes this stream keeps for resumption. */
+  get keptBytes(): number {
+    return this.#keptBytes
+  }
+
+  /** Writes an already-encoded JSON-RPC message. */
+  write(json: string): void {
     const seq = ++this.#seq
-    const frame = sseEvent(message, `${this.id}_${seq}`)
-    this.#events.push([seq, frame])
-    if (this.#events.length > MAX_KEPT_EVENTS) this.#events.shift()
+    const frame = sseFrame(json, `${this.id}_${seq}`)
+    this.#keep(seq, frame)
     if (this.attached) this.#live!.write(frame)
   }
 
-  /** Writes the final message and ends the attached connection (or waits for a resume). */
-  finish(message: unknown): void {
-    this.write(message)
+  /** Writes the final message: delivered at once when a client is attached, else kept for it. */
+  finish(json: string): void {
+    const attached = this.attached
+    this.write(json)
     this.done = true
-    if (this.attached) this.#live!.end()
+    if (attached || this.released) {
+      this.#live?.end()
+      this.release()
+      return
+    }
+    this.#budget.unclaimed(this)
+    this.#expiry = setTimeout(() => this.release(), UNCLAIMED_ANSWER_MS).unref()
   }
 
   /** Ends the connection without ending the stream: the client reconnects with Last-Event-ID. */
@@ -58,12 +91,42 @@ export class ReplayableStream {
     for (const [seq, frame] of this.#events) if (seq > lastSeq) res.write(frame)
     if (this.done) {
       res.end()
+      this.release()
       return
     }
+    // One connection per answer: a client reconnecting again replaces its earlier connection.
+    const previous = this.#live
     this.#live = res
+    if (previous && previous !== res) previous.end()
     res.once('close', () => {
       if (this.#live === res) this.#live = undefined
     })
+  }
+
+  /** Frees what is kept and tells the owner to forget the stream. Idempotent. */
+  release(): void {
+    if (this.released) return
+    this.released = true
+    clearTimeout(this.#expiry)
+    this.#budget.free(this.#keptBytes)
+    this.#budget.forget(this)
+    this.#keptBytes = 0
+    this.#events = []
+    this.#onRelease(this)
+  }
+
+  #keep(seq: number, frame: string): void {
+    if (this.released) return
+    const bytes = frame.length
+    while (!this.#budget.reserve(bytes)) {
+      // No room even after evicting unclaimed answers: drop this stream's oldest events.
+      const oldest = this.#events.shift()
+      if (!oldest) return
+      this.#keptBytes -= oldest[1].length
+      this.#budget.free(oldest[1].length)
+    }
+    this.#events.push([seq, frame])
+    this.#keptBytes += bytes
   }
 }
 

@@ -3,7 +3,13 @@
  * cross-checks. Each failure is an `HttpRejection` carrying the status and JSON-RPC error.
  */
 import type { IncomingMessage } from 'node:http'
-import { decodeHeaderValue, MCP_NAME_SOURCE, paramHeaderValue } from '../../protocol/header-values.js'
+import {
+  decodeHeaderValue,
+  isValidHeaderValue,
+  MCP_NAME_SOURCE,
+  paramHeaderMatches,
+  paramHeaderValue,
+} from '../../protocol/header-values.js'
 import { ErrorCode, type JsonRpcRequest, type RequestId, RpcError } from '../../protocol/jsonrpc.js'
 import type { RequestDispatcher } from './request-dispatcher.js'
 
@@ -26,6 +32,33 @@ export class HttpRejection extends Error {
     this.headers = headers
     return this
   }
+}
+
+/** Why a request was told to try again later (`error.data.reason`). */
+export type TryLaterReason = 'overloaded' | 'rate_limited' | 'shutting_down' | 'unavailable'
+
+/**
+ * A "try again later" refusal: HTTP 503 (or 429) with `Retry-After`, JSON-RPC
+ * `ErrorCode.RequestRejected` and `data: { reason, limit, retryAfterSeconds }` naming the option
+ * whose limit was reached.
+ */
+export function tryLater(
+  message: string,
+  limit: string | undefined,
+  options: {
+    status?: 429 | 503
+    reason?: TryLaterReason
+    retryAfterSeconds?: number
+    id?: RequestId | null
+  } = {},
+): HttpRejection {
+  const retryAfterSeconds = options.retryAfterSeconds ?? 1
+  const data = { reason: options.reason ?? 'overloaded', ...(limit ? { limit } : {}), retryAfterSeconds }
+  return new HttpRejection(
+    options.status ?? 503,
+    new RpcError(ErrorCode.RequestRejected, message, data),
+    options.id ?? null,
+  ).withHeaders({ 'retry-after': String(retryAfterSeconds) })
 }
 
 /** The tool a `tools/call` request names (for rate limits, metrics, logs and spans). */
@@ -108,6 +141,9 @@ function tooLarge(maxBodyBytes: number): HttpRejection {
   )
 }
 
+const INVALID_CHARACTERS = (name: string) =>
+  `${name} holds characters a header value cannot carry (only visible ASCII, space and tab); send other values as =?base64?…?=`
+
 /**
  * 2026-07-28 "Server Validation": `Mcp-Method`, `Mcp-Name` and the tool's `Mcp-Param-*` headers
  * must be present and match the body (after base64-sentinel decoding), else 400 / -32020.
@@ -128,6 +164,7 @@ export function checkModernHeaders(
   const bodyName = request.params?.[source]
   const raw = header(req, 'mcp-name')
   if (raw === undefined) throw mismatch(`Mcp-Name header is required for ${request.method}`)
+  if (!isValidHeaderValue(raw)) throw mismatch(INVALID_CHARACTERS('Mcp-Name'))
   const name = decodeHeaderValue(raw)
   if (name === undefined) throw mismatch('Mcp-Name header has a malformed base64 value')
   if (name !== bodyName)
@@ -135,13 +172,16 @@ export function checkModernHeaders(
   if (request.method !== 'tools/call') return
   const declared = dispatcher.paramHeaders(name)
   if (!declared) return
+  const args = request.params?.arguments
   for (const param of declared) {
-    const expected = paramHeaderValue(request.params?.arguments, param.path)
     const rawValue = header(req, `mcp-param-${param.name.toLowerCase()}`)
+    if (rawValue !== undefined && !isValidHeaderValue(rawValue))
+      throw mismatch(INVALID_CHARACTERS(`Mcp-Param-${param.name}`))
     const actual = rawValue === undefined ? undefined : decodeHeaderValue(rawValue)
     if (rawValue !== undefined && actual === undefined)
       throw mismatch(`Mcp-Param-${param.name} has a malformed base64 value`)
-    if (actual !== expected) {
+    if (!paramHeaderMatches(args, param.path, actual)) {
+      const expected = paramHeaderValue(args, param.path)
       const at = `arguments.${param.path.join('.')}`
       throw mismatch(
         expected === undefined

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { ParamHeader } from '../../protocol/header-values.js'
 import type { JsonRpcNotification, JsonRpcRequest } from '../../protocol/jsonrpc.js'
+import type { Implementation } from '../../protocol/types.js'
 import type { ProtocolEra } from '../../protocol/versions.js'
 import type { LegacySession } from './legacy-sessions.js'
 import type { ListenFilterKey } from './listen-streams.js'
@@ -34,10 +35,46 @@ export interface Exchange {
   closeStream(): boolean
   /** Cancels the request (e.g. a per-tool timeout): `signal` aborts with `reason`. */
   abort(reason: unknown): void
+  /** Why the request was aborted (`signal.reason`, without creating a signal). */
+  readonly abortReason: unknown
+  /**
+   * Bounds the request's run time without a timer of its own: checked about once a second,
+   * it is aborted with a `RunTimeExceeded` once `limit.seconds` have passed.
+   */
+  limitRunTime(limit: RunLimit): void
+  /**
+   * Says that `work` (a handler) goes on after the request ended: it is logged if it is still
+   * running a while later (it ignores `signal`).
+   */
+  outlived(work: Promise<unknown>, what: string): void
   /** W3C trace id of the request: from its `traceparent` header, else a new one. */
   readonly traceId: string
   /** Who is calling, when the server authenticates requests. */
   readonly identity: Identity | undefined
+}
+
+/** Why the transport asks the dispatcher for a stand-in result. */
+export type FallbackProblem =
+  | { kind: 'unencodable'; error: Error }
+  /** Aborted (`reason`) a while ago, and its handler still has not returned. */
+  | { kind: 'abandoned'; reason: unknown }
+
+/** A run-time bound and the option that set it (made once per tool, not per request). */
+export interface RunLimit {
+  readonly seconds: number
+  readonly option: string
+}
+
+/** The abort reason of a request that ran longer than its bound (`limitRunTime`). */
+export class RunTimeExceeded extends Error {
+  override name = 'RunTimeExceeded'
+  constructor(
+    readonly seconds: number,
+    /** The option that set the bound, named in messages. */
+    readonly option: string,
+  ) {
+    super(`timed out after ${seconds} s (${option})`)
+  }
 }
 
 export interface RequestDispatcher {
@@ -49,4 +86,16 @@ export interface RequestDispatcher {
   hasResources?(): boolean
   /** The `subscriptions/listen` filters this server can deliver (2026-07-28). */
   readonly listenable?: readonly ListenFilterKey[]
+  /** Who answers: stamped into the `_meta` of results the transport writes itself (2026-07-28). */
+  readonly info?: Implementation
+  /**
+   * A stand-in result when the real one cannot be sent: JSON cannot encode it (a BigInt, a
+   * cycle), or the request was aborted and its handler never returned. E.g. a tool error naming
+   * the cause; `undefined` answers with an -32603 error naming it.
+   */
+  fallbackResult?(
+    request: JsonRpcRequest,
+    problem: FallbackProblem,
+    exchange: Exchange,
+  ): Record<string, unknown> | undefined
 }

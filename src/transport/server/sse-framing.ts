@@ -2,9 +2,14 @@
 
 /** Frames one JSON-RPC message as an SSE event, with an optional event id for resumption. */
 export function sseEvent(message: unknown, id?: string): string {
+  return sseFrame(JSON.stringify(message), id)
+}
+
+/** Frames an already-encoded JSON-RPC message (JSON text has no raw newline) as an SSE event. */
+export function sseFrame(json: string, id?: string): string {
   return id === undefined
-    ? `event: message\ndata: ${JSON.stringify(message)}\n\n`
-    : `id: ${id}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`
+    ? `event: message\ndata: ${json}\n\n`
+    : `id: ${id}\nevent: message\ndata: ${json}\n\n`
 }
 
 /** A comment line: keeps idle streams alive through proxies; clients ignore it. */

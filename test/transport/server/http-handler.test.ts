@@ -29,7 +29,7 @@ describe('HTTP envelope', () => {
   })
 
   it('accepts a localhost Origin', async () => {
-    const req = modern('ping')
+    const req = modern('tools/list')
     const res = await send(server.url, {
       headers: { ...req.headers, origin: 'http://localhost:5173' },
       body: req.body,
@@ -217,7 +217,7 @@ describe('2026-07-28 requests', () => {
   })
 
   it('ignores Mcp-Session-Id and mints none', async () => {
-    const req = modern('ping')
+    const req = modern('tools/list')
     const res = await send(server.url, {
       headers: { ...req.headers, 'mcp-session-id': 'made-up' },
       body: req.body,
@@ -305,7 +305,10 @@ describe('tool calls', () => {
     const req = modern('tools/call', { name: 'progress', arguments: { steps: 2 } })
     const body = {
       ...req.body,
-      params: { ...req.body.params, _meta: { ...MODERN_META, progressToken: 'p1' } },
+      params: {
+        ...req.body.params,
+        _meta: { ...MODERN_META, progressToken: 'p1', 'io.modelcontextprotocol/logLevel': 'info' },
+      },
     }
     const streamed = await send(server.url, { headers: req.headers, body })
     expect(streamed.headers['content-type']).toBe('text/event-stream')
@@ -321,6 +324,16 @@ describe('tool calls', () => {
       params: { progressToken: 'p1', progress: 2, total: 2, message: 'step 2' },
     })
     expect(messages[3]).toMatchObject({ id: 1, result: { content: [{ type: 'text', text: 'did 2' }] } })
+    // Spec 2026-07-28 (Logging): no notifications/message for a request without a logLevel.
+    const quiet = await send(server.url, {
+      headers: req.headers,
+      body: { ...body, params: { ...body.params, _meta: { ...MODERN_META, progressToken: 'p2' } } },
+    })
+    expect(sseMessages(quiet.text).map((m) => m.method ?? 'response')).toEqual([
+      'notifications/progress',
+      'notifications/progress',
+      'response',
+    ])
   })
 
   it('aborts the handler when the client closes the connection', async () => {

@@ -1,0 +1,164 @@
+/**
+ * The 2025-era session side of the endpoint: finding the caller's session (another caller's
+ * session answers exactly as an unknown one), opening one on `initialize`, GET streams and
+ * their resumption, DELETE, and the client's answers to requests this server sent it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  ErrorCode,
+  isObject,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  type RequestId,
+  RpcError,
+} from '../../protocol/jsonrpc.js'
+import { isLegacyVersion, LATEST_LEGACY_PROTOCOL_VERSION } from '../../protocol/versions.js'
+import type { Endpoint } from './endpoint.js'
+import { type LegacySession, ownerOf } from './legacy-sessions.js'
+import { parseEventId } from './replayable-stream.js'
+import { HttpRejection, header, tryLater } from './request-checks.js'
+import { SSE_HEADERS } from './sse-framing.js'
+
+/** The caller's session named by `Mcp-Session-Id`: 400 without one, 404 when unknown or not the caller's. */
+export function requireSession(
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  id: RequestId | null,
+): LegacySession {
+  const sessionId = header(req, 'mcp-session-id')
+  if (!sessionId) {
+    throw new HttpRejection(400, new RpcError(ErrorCode.ServerError, 'Mcp-Session-Id header is required'), id)
+  }
+  const session = endpoint.sessions.get(sessionId, ownerOf(endpoint.admission.identityOf(req)))
+  if (!session) throw sessionNotFound(id)
+  return session
+}
+
+function sessionNotFound(id: RequestId | null): HttpRejection {
+  return new HttpRejection(
+    404,
+    new RpcError(ErrorCode.SessionNotFound, 'Session not found: initialize a new session'),
+    id,
+  )
+}
+
+/** A new session for an `initialize` request (within `maxSessions`), and the negotiated version. */
+export function openSession(
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  request: JsonRpcRequest,
+): { session: LegacySession | undefined; version: string } {
+  const params = request.params ?? {}
+  const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : undefined
+  const version = requested && isLegacyVersion(requested) ? requested : LATEST_LEGACY_PROTOCOL_VERSION
+  if (!endpoint.settings.legacySessions) return { session: undefined, version }
+  const max = endpoint.settings.maxSessions
+  if (endpoint.sessions.size >= max) {
+    throw tryLater(`Too many open sessions: ${max} (maxSessions); retry later`, 'maxSessions', {
+      id: request.id,
+    })
+  }
+  const session = endpoint.sessions.create({
+    owner: ownerOf(endpoint.admission.identityOf(req)),
+    protocolVersion: version,
+    clientInfo: isObject(params.clientInfo) ? params.clientInfo : undefined,
+    clientCapabilities: isObject(params.capabilities) ? params.capabilities : {},
+  })
+  return { session, version }
+}
+
+/** A client's answer to a request this server sent it (sampling, elicitation, roots). */
+export function deliverResponse(endpoint: Endpoint, req: IncomingMessage, response: JsonRpcResponse): void {
+  const sessionId = header(req, 'mcp-session-id')
+  const session =
+    sessionId && endpoint.settings.legacySessions ? requireSession(endpoint, req, null) : undefined
+  const pending = session?.pending.get(String(response.id))
+  if (!pending) {
+    endpoint.logger.warn({ id: response.id, sessionId }, 'response to no pending server request; ignored')
+    return
+  }
+  if ('result' in response) pending.resolve(isObject(response.result) ? response.result : {})
+  else pending.reject(new RpcError(response.error.code, response.error.message, response.error.data))
+}
+
+/** GET: the session's notification stream, or the rest of a resumable answer (`Last-Event-ID`). */
+export function handleGet(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): void {
+  if (!endpoint.settings.legacySessions) {
+    throw new HttpRejection(
+      405,
+      new RpcError(ErrorCode.InvalidRequest, 'GET streams need 2025-era sessions, which are off'),
+    ).withHeaders({ allow: 'POST' })
+  }
+  if (header(req, 'mcp-session-id') === undefined) {
+    // 2025 revisions allow 405 for GET; 2026-07-28 has no GET stream and asks for 405.
+    throw new HttpRejection(
+      405,
+      new RpcError(
+        ErrorCode.InvalidRequest,
+        'GET needs the Mcp-Session-Id of a 2025-era session (2026-07-28 clients use subscriptions/listen)',
+      ),
+    ).withHeaders({ allow: 'POST' })
+  }
+  const accept = header(req, 'accept')
+  if (!accept || !(accept.includes('text/event-stream') || accept.includes('*/*'))) {
+    throw new HttpRejection(
+      406,
+      new RpcError(ErrorCode.InvalidRequest, 'Accept must include text/event-stream'),
+    )
+  }
+  const session = requireSession(endpoint, req, null)
+  const resumeFrom = parseEventId(header(req, 'last-event-id'))
+  const stream = resumeFrom ? session.streams.get(resumeFrom.streamId) : undefined
+  if (resumeFrom && stream) {
+    endpoint.streams.admit(res, session)
+    res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': session.id })
+    stream.resume(res, resumeFrom.seq)
+    endpoint.requestLog?.info?.(
+      { era: 'legacy', sessionId: session.id, status: 200, streamId: stream.id },
+      'mcp stream resumed',
+    )
+    return
+  }
+  if (endpoint.draining) throw shuttingDown(null)
+  if (session.stream && !session.stream.writableEnded) {
+    throw new HttpRejection(
+      409,
+      new RpcError(ErrorCode.InvalidRequest, 'A GET stream is already open for this session'),
+    )
+  }
+  endpoint.streams.admit(res, session)
+  res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': session.id })
+  res.flushHeaders()
+  endpoint.sessions.attachStream(session, res)
+  endpoint.requestLog?.info?.({ era: 'legacy', sessionId: session.id, status: 200 }, 'mcp stream opened')
+}
+
+/** DELETE: ends the caller's session. */
+export function handleDelete(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): void {
+  if (!endpoint.settings.legacySessions) {
+    throw new HttpRejection(
+      405,
+      new RpcError(ErrorCode.InvalidRequest, 'DELETE needs 2025-era sessions, which are off'),
+    ).withHeaders({ allow: 'POST' })
+  }
+  if (header(req, 'mcp-session-id') === undefined) {
+    throw new HttpRejection(
+      405,
+      new RpcError(ErrorCode.InvalidRequest, 'DELETE ends a 2025-era session: send its Mcp-Session-Id'),
+    ).withHeaders({ allow: 'POST' })
+  }
+  const session = requireSession(endpoint, req, null)
+  endpoint.sessions.delete(session.id)
+  res.writeHead(200).end()
+  endpoint.requestLog?.info?.({ era: 'legacy', sessionId: session.id, status: 200 }, 'mcp session ended')
+}
+
+/** The answer to new work while the server shuts down: try another replica. */
+export function shuttingDown(id: RequestId | null): HttpRejection {
+  const rejection = tryLater('Server is shutting down; retry (another replica will answer)', undefined, {
+    reason: 'shutting_down',
+    id,
+  })
+  rejection.headers.connection = 'close'
+  return rejection
+}
