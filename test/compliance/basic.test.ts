@@ -41,7 +41,6 @@ function expectAllowedCode(code: number | undefined) {
 }
 
 const EVERY_METHOD: Array<[string, Json]> = [
-  ['ping', {}],
   ['server/discover', {}],
   ['tools/list', {}],
   ['tools/call', { name: 'echo', arguments: { text: 'x' } }],
@@ -60,11 +59,14 @@ describe('basic: messages', () => {
   spec(
     'basic: a result response MUST include the same id as its request (string and integer ids)',
     async () => {
-      expect((await call(server.url, 'ping', {}, { id: 'req-α' })).json).toMatchObject({
+      expect((await call(server.url, 'tools/list', {}, { id: 'req-α' })).json).toMatchObject({
         id: 'req-α',
-        result: {},
+        result: { tools: expect.any(Array) },
       })
-      expect((await call(server.url, 'ping', {}, { id: 7 })).json).toMatchObject({ id: 7, result: {} })
+      expect((await call(server.url, 'tools/list', {}, { id: 7 })).json).toMatchObject({
+        id: 7,
+        result: { tools: expect.any(Array) },
+      })
     },
   )
 
@@ -80,13 +82,16 @@ describe('basic: messages', () => {
     expect(unknown.json).toMatchObject({ id: 'e-1', error: { code: -32602 } })
     const mismatch = await post(
       server.url,
-      frame('ping', {}, { id: 'e-2', headers: { 'mcp-method': 'tools/list' } }),
+      frame('tools/list', {}, { id: 'e-2', headers: { 'mcp-method': 'server/discover' } }),
     )
     expect(mismatch.json).toMatchObject({ id: 'e-2', error: { code: -32020 } })
   })
 
   spec('basic: an error response to a message whose id could not be read carries no id', async () => {
-    const res = await post(server.url, { headers: frame('ping').headers, body: '{"jsonrpc":"2.0","id":' })
+    const res = await post(server.url, {
+      headers: frame('tools/list').headers,
+      body: '{"jsonrpc":"2.0","id":',
+    })
     expect(res.json.error?.code).toBe(-32700)
     expect(res.json.id ?? null).toBeNull()
   })
@@ -102,7 +107,7 @@ describe('basic: messages', () => {
   })
 
   spec('basic: a request id MUST NOT be null (the server refuses it as an invalid request)', async () => {
-    const { headers, body } = frame('ping')
+    const { headers, body } = frame('tools/list')
     const res = await post(server.url, { headers, body: { ...body, id: null } })
     expect(res.status).toBe(400)
     expect(res.json.error?.code).toBe(-32600)
@@ -131,8 +136,8 @@ describe('basic: messages', () => {
 describe('basic: error codes', () => {
   spec('basic: implementations MUST NOT emit undefined codes from -32020..-32099 (rate limit)', async () => {
     await using limited = await start({ rateLimit: { points: 1, durationSeconds: 60 } })
-    await call(limited.url, 'ping')
-    const res = await call(limited.url, 'ping')
+    await call(limited.url, 'tools/list')
+    const res = await call(limited.url, 'tools/list')
     expect(res.status).toBe(429)
     expectAllowedCode(res.json.error?.code)
   })
@@ -151,7 +156,7 @@ describe('basic: error codes', () => {
       })
       try {
         await expect.poll(() => probe.started).toContain('shed')
-        const res = await call(busy.url, 'ping')
+        const res = await call(busy.url, 'tools/list')
         expect(res.status).toBe(503)
         expectAllowedCode(res.json.error?.code)
       } finally {
@@ -165,7 +170,7 @@ describe('basic: error codes', () => {
     'basic: new implementations SHOULD NOT use codes from -32000..-32019 (authentication failure)',
     async () => {
       await using guarded = await start({ auth: { verify: () => undefined } })
-      const res = await call(guarded.url, 'ping')
+      const res = await call(guarded.url, 'tools/list')
       expect(res.status).toBe(401)
       const code = res.json.error?.code
       if (code !== undefined) expect(code <= -32000 && code >= -32019).toBe(false)
@@ -185,13 +190,13 @@ describe('basic: _meta and statelessness', () => {
   const meta = { [PROTOCOL_VERSION]: V, [CLIENT_CAPABILITIES]: {} }
 
   spec('basic: a request missing _meta protocolVersion MUST be rejected with 400 -32602', async () => {
-    const res = await post(server.url, withMeta('ping', { [CLIENT_CAPABILITIES]: {} }))
+    const res = await post(server.url, withMeta('tools/list', { [CLIENT_CAPABILITIES]: {} }))
     expect(res.status).toBe(400)
     expect(res.json.error?.code).toBe(-32602)
   })
 
   spec('basic: a request missing _meta clientCapabilities MUST be rejected with 400 -32602', async () => {
-    const res = await post(server.url, withMeta('ping', { [PROTOCOL_VERSION]: V }))
+    const res = await post(server.url, withMeta('tools/list', { [PROTOCOL_VERSION]: V }))
     expect(res.status).toBe(400)
     expect(res.json.error?.code).toBe(-32602)
   })
@@ -199,7 +204,10 @@ describe('basic: _meta and statelessness', () => {
   spec(
     'basic: a request whose _meta clientCapabilities is not an object MUST be rejected with 400 -32602',
     async () => {
-      const res = await post(server.url, withMeta('ping', { ...meta, [CLIENT_CAPABILITIES]: 'elicitation' }))
+      const res = await post(
+        server.url,
+        withMeta('tools/list', { ...meta, [CLIENT_CAPABILITIES]: 'elicitation' }),
+      )
       expect(res.status).toBe(400)
       expect(res.json.error?.code).toBe(-32602)
     },
@@ -337,7 +345,7 @@ describe('basic/versioning and server/discover', () => {
   spec(
     'basic/versioning: server MUST answer an unimplemented version with UnsupportedProtocolVersionError',
     async () => {
-      const req = withMeta('ping', { [PROTOCOL_VERSION]: '2027-01-01', [CLIENT_CAPABILITIES]: {} })
+      const req = withMeta('tools/list', { [PROTOCOL_VERSION]: '2027-01-01', [CLIENT_CAPABILITIES]: {} })
       const res = await post(server.url, {
         ...req,
         headers: { ...req.headers, 'mcp-protocol-version': '2027-01-01' },

@@ -60,9 +60,10 @@ describe('client/elicitation', () => {
 
   spec('client/elicitation: servers MUST handle a declined or cancelled elicitation', async () => {
     const caps = { elicitation: { form: {} } }
-    const first = (await askForm(caps)).json.result!
-    const [key] = Object.keys(first.inputRequests as InputRequests)
     for (const action of ['decline', 'cancel']) {
+      // A fresh round per answer: a requestState is accepted once for a tool that is not idempotent.
+      const first = (await askForm(caps)).json.result!
+      const [key] = Object.keys(first.inputRequests as InputRequests)
       const params = {
         name: 'ask_form',
         arguments: {},

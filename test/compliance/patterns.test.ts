@@ -86,7 +86,6 @@ describe('basic/patterns/mrtr', () => {
         'resources/list',
         'resources/templates/list',
         'server/discover',
-        'ping',
       ]) {
         const res = await call(server.url, method, extra, { caps: ALL_CAPS })
         expect({ method, type: res.json.result?.resultType }).toEqual({ method, type: 'complete' })

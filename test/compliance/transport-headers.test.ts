@@ -32,7 +32,7 @@ describe('basic/transports: request metadata headers', () => {
     'basic/transports: server MUST reject a request without MCP-Protocol-Version with 400 -32020',
     async () => {
       await expectMismatch(
-        post(server.url, frame('ping', {}, { headers: { 'mcp-protocol-version': undefined } })),
+        post(server.url, frame('tools/list', {}, { headers: { 'mcp-protocol-version': undefined } })),
       )
     },
   )
@@ -41,7 +41,7 @@ describe('basic/transports: request metadata headers', () => {
     'basic/transports: server MUST reject MCP-Protocol-Version differing from _meta with 400 -32020',
     async () => {
       await expectMismatch(
-        post(server.url, frame('ping', {}, { headers: { 'mcp-protocol-version': '2025-11-25' } })),
+        post(server.url, frame('tools/list', {}, { headers: { 'mcp-protocol-version': '2025-11-25' } })),
       )
     },
   )
@@ -49,7 +49,7 @@ describe('basic/transports: request metadata headers', () => {
   spec(
     'basic/transports: server MUST answer an unsupported version with 400 and UnsupportedProtocolVersionError',
     async () => {
-      const { headers, body } = frame('ping', {}, { headers: { 'mcp-protocol-version': '1900-01-01' } })
+      const { headers, body } = frame('tools/list', {}, { headers: { 'mcp-protocol-version': '1900-01-01' } })
       const meta = { ...(body.params as { _meta: object })._meta, [PROTOCOL_VERSION]: '1900-01-01' }
       const res = await post(server.url, { headers, body: { ...body, params: { _meta: meta } } })
       expect(res.status).toBe(400)
@@ -67,7 +67,7 @@ describe('basic/transports: request metadata headers', () => {
   })
 
   spec('basic/transports: server MUST reject a request without Mcp-Method with 400 -32020', async () => {
-    await expectMismatch(post(server.url, frame('ping', {}, { headers: { 'mcp-method': undefined } })))
+    await expectMismatch(post(server.url, frame('tools/list', {}, { headers: { 'mcp-method': undefined } })))
   })
 
   spec(
@@ -223,14 +223,14 @@ describe('basic/transports: request metadata headers', () => {
   )
 
   spec('basic/transports: server MUST compare header names case-insensitively', async () => {
-    const { body } = frame('ping')
+    const { body } = frame('tools/list')
     const res = await rawPost(
       server.url,
       [
         'Content-Type: application/json',
         'ACCEPT: application/json, text/event-stream',
         `MCP-PROTOCOL-VERSION: ${V}`,
-        'MCP-METHOD: ping',
+        'MCP-METHOD: tools/list',
       ],
       JSON.stringify(body),
     )

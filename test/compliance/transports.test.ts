@@ -17,13 +17,13 @@ afterAll(() => server.close())
 
 describe('basic/transports: endpoint and security', () => {
   spec('basic/transports: server MUST provide a single MCP endpoint that supports POST', async () => {
-    const res = await call(server.url, 'ping')
+    const res = await call(server.url, 'tools/list')
     expect(res.status).toBe(200)
     expect(res.json).toMatchObject({ jsonrpc: '2.0', id: 1, result: { resultType: 'complete' } })
   })
 
   spec('basic/transports: server MUST respond 403 to a request with an invalid Origin', async () => {
-    const req = frame('ping', {}, { headers: { origin: 'http://evil.example' } })
+    const req = frame('tools/list', {}, { headers: { origin: 'http://evil.example' } })
     expect((await post(server.url, req)).status).toBe(403)
   })
 
@@ -178,7 +178,10 @@ describe('basic/transports: backward compatibility', () => {
   spec(
     'basic/transports: server SHOULD ignore Mcp-Session-Id on a request and not mint or echo one',
     async () => {
-      const res = await post(server.url, frame('ping', {}, { headers: { 'mcp-session-id': 'from-2025' } }))
+      const res = await post(
+        server.url,
+        frame('tools/list', {}, { headers: { 'mcp-session-id': 'from-2025' } }),
+      )
       expect(res.status).toBe(200)
       expect(res.headers['mcp-session-id']).toBeUndefined()
     },
