@@ -10,7 +10,7 @@ describe.each(['modern', 'legacy'] as const)('circuit breaker against a %s-era s
   afterEach(() => server.close())
 
   it('opens after the threshold, fails fast without the network, then one probe closes it', async () => {
-    const client = await new MCPServerStreamableHttp({
+    await using client = await new MCPServerStreamableHttp({
       name: 'CRM Tools',
       params: { url: server.url },
       maxRetryAttempts: 0,
@@ -37,11 +37,10 @@ describe.each(['modern', 'legacy'] as const)('circuit breaker against a %s-era s
     expect((await probe).content).toEqual([{ type: 'text', text: 'ok echo' }])
     expect(client.breakerState).toBe('closed')
     expect(events).toEqual(['open after 3', 'close'])
-    await client.close()
   })
 
   it('a failed probe re-opens the circuit; answers that are errors do not count as failures', async () => {
-    const client = await new MCPServerStreamableHttp({
+    await using client = await new MCPServerStreamableHttp({
       params: { url: server.url },
       maxRetryAttempts: 0,
       circuitBreaker: { failureThreshold: 2, resetTimeoutSeconds: 0.1 },
@@ -56,7 +55,6 @@ describe.each(['modern', 'legacy'] as const)('circuit breaker against a %s-era s
     await expect.poll(() => client.breakerState, { interval: 20 }).toBe('halfOpen')
     await expect(client.callTool('echo')).rejects.toThrow('connection failed')
     expect(client.breakerState).toBe('open')
-    await client.close()
   })
 
   it('rejects invalid breaker options', () => {

@@ -153,19 +153,15 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
 
   it('concurrent first calls share one authorization', async () => {
     as.requests.length = 0
-    const client = new MCPServerStreamableHttp({
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
       protocolEra: 'modern',
     })
-    try {
-      const results = await Promise.all(Array.from({ length: 8 }, () => client.callTool('whoami', {})))
-      expect(results.every((r) => !r.isError)).toBe(true)
-      expect(authorizeRequests()).toHaveLength(1)
-      expect(as.grants()).toEqual(['authorization_code'])
-    } finally {
-      await client.close()
-    }
+    const results = await Promise.all(Array.from({ length: 8 }, () => client.callTool('whoami', {})))
+    expect(results.every((r) => !r.isError)).toBe(true)
+    expect(authorizeRequests()).toHaveLength(1)
+    expect(as.grants()).toEqual(['authorization_code'])
   })
 
   it('client credentials with a pre-registered secret: no user, HTTP Basic, scopes as configured', async () => {
@@ -244,7 +240,7 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
   })
 
   it('without a way to ask the user, the error says what to configure', async () => {
-    const client = new MCPServerStreamableHttp({
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth(),
       maxRetryAttempts: 0,
@@ -254,12 +250,11 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
     expect(String(error)).toMatch(
       /needs a user to authorize this client: pass oauth\(\{ redirectUrl, authorize \}\)/,
     )
-    await client.close()
   })
 
   it('a refused client secret fails with the authorization server error, no retry loop', async () => {
     as.requests.length = 0
-    const client = new MCPServerStreamableHttp({
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth({ clientId: 'nightly-report', clientSecret: 'wrong', grantType: 'client_credentials' }),
       maxRetryAttempts: 0,
@@ -270,7 +265,6 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
       /token endpoint refused the client_credentials grant \(HTTP 401\): invalid_client \(unknown client\)/,
     )
     expect(as.grants()).toEqual(['client_credentials'])
-    await client.close()
   })
 
   it('refuses resource metadata made out for another server, before any authorization', async () => {
@@ -290,7 +284,7 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
         .end('{}')
     })
     try {
-      const client = new MCPServerStreamableHttp({
+      await using client = new MCPServerStreamableHttp({
         params: { url: evil.url },
         auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
         maxRetryAttempts: 0,
@@ -301,7 +295,6 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
         /metadata is for https:\/\/elsewhere\.example\.com\/mcp, not http:\/\/127\.0\.0\.1:\d+\/mcp/,
       )
       expect(seen).toEqual([])
-      await client.close()
     } finally {
       await evil.close()
     }
@@ -333,7 +326,7 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
         .end('{}')
     })
     try {
-      const client = new MCPServerStreamableHttp({
+      await using client = new MCPServerStreamableHttp({
         params: { url: resourceServer.url },
         auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
         maxRetryAttempts: 0,
@@ -342,7 +335,6 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
         /names issuer https:\/\/real-issuer\.example\.com: refusing it/,
       )
       expect(seen).toEqual([])
-      await client.close()
     } finally {
       await resourceServer.close()
       await impostor.close()
@@ -350,7 +342,7 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
   })
 
   it('refuses an authorization response with the wrong state', async () => {
-    const client = new MCPServerStreamableHttp({
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth({
         redirectUrl: REDIRECT,
@@ -359,7 +351,6 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
       maxRetryAttempts: 0,
     })
     await expect(client.connect()).rejects.toThrow(/wrong state/)
-    await client.close()
   })
 
   it('rejects bad options at construction, naming the option', () => {
@@ -397,8 +388,8 @@ describe("oauth() helpers for programs on a user's machine", () => {
   })
 
   it('loopbackAuthorization: a user who never comes back is a clear error after the timeout', async () => {
-    const loopback = await loopbackAuthorization({ open: () => {}, timeoutSeconds: 0.2 })
-    const client = new MCPServerStreamableHttp({
+    await using loopback = await loopbackAuthorization({ open: () => {}, timeoutSeconds: 0.2 })
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth(loopback),
       maxRetryAttempts: 0,
@@ -406,8 +397,6 @@ describe("oauth() helpers for programs on a user's machine", () => {
     await expect(client.connect()).rejects.toThrow(
       /no authorization arrived at http:\/\/127\.0\.0\.1:\d+\/callback within 0\.2 s/,
     )
-    await client.close()
-    await loopback.close()
   })
 
   it('fileOAuthStore: a private file another process reuses; a corrupt one is named', async () => {

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { ToolwireConfigError } from '../../../protocol/errors.js'
-import type { OAuthState, OAuthStore } from './oauth-provider.js'
+import type { OAuthState, OAuthStore } from './oauth-state.js'
 
 /**
  * Keeps `oauth()`'s registration and tokens in a JSON file readable by the user only (0600),

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { McpAuthError, ToolwireConfigError } from '../../../protocol/errors.js'
-import type { OAuthOptions } from './oauth-provider.js'
+import type { OAuthOptions } from './oauth-options.js'
 
 export interface LoopbackAuthorizationOptions {
   /** Port on 127.0.0.1 to listen on (0: any free port; dynamic registration sends the one chosen). @default 0 */
@@ -22,7 +22,9 @@ export interface LoopbackAuthorizationOptions {
   timeoutSeconds?: number
 }
 
-export interface LoopbackAuthorization extends Required<Pick<OAuthOptions, 'redirectUrl' | 'authorize'>> {
+export interface LoopbackAuthorization
+  extends Required<Pick<OAuthOptions, 'redirectUrl' | 'authorize'>>,
+    AsyncDisposable {
   /** Stops listening (the listener never keeps the process alive on its own). */
   close(): Promise<void>
 }
@@ -75,6 +77,11 @@ export async function loopbackAuthorization(
   server.unref()
   const redirectUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`
   const open = options.open ?? openInBrowser
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
   return {
     redirectUrl,
     authorize: async (authorizationUrl, { signal }) => {
@@ -104,11 +111,8 @@ export async function loopbackAuthorization(
       await open(authorizationUrl)
       return answered
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
+    close,
+    [Symbol.asyncDispose]: close,
   }
 }
 

@@ -1,5 +1,10 @@
-/** JSON exchanges with OAuth endpoints, shared by `clientCredentials()` and `oauth()`. */
+/**
+ * JSON exchanges with OAuth endpoints (metadata, registration, token requests), shared by
+ * `clientCredentials()` and `oauth()`: one request within a timeout, the answer read as a JSON
+ * object, failures worded for the endpoint as `McpAuthError`.
+ */
 import { type Dispatcher, request } from 'undici'
+import { type ErrorSite, McpAuthError } from '../../../protocol/errors.js'
 
 export interface OAuthReply {
   status: number
@@ -7,14 +12,71 @@ export interface OAuthReply {
   body: Record<string, unknown>
 }
 
+export interface OAuthMessage {
+  method: 'GET' | 'POST'
+  headers: Record<string, string>
+  body?: string
+}
+
+/** Where an exchange happens and what it is, for the error message. */
+export interface ExchangeSite {
+  site: ErrorSite
+  /** `metadata`, `token request`, `client registration`, … */
+  what: string
+  signal?: AbortSignal | undefined
+}
+
+/** The HTTP side of OAuth for one provider: its timeout and dispatcher. */
+export class OAuthHttp {
+  readonly timeoutMs: number
+  readonly #dispatcher: Dispatcher | undefined
+
+  constructor(options: { timeoutMs: number; dispatcher?: Dispatcher | undefined }) {
+    this.timeoutMs = options.timeoutMs
+    this.#dispatcher = options.dispatcher
+  }
+
+  /** GETs a metadata document: the JSON object on HTTP 200, else `undefined`. */
+  async getJson(url: string, at: Omit<ExchangeSite, 'what'>): Promise<Record<string, unknown> | undefined> {
+    const { status, body } = await this.send(url, { method: 'GET', headers: {} }, { ...at, what: 'metadata' })
+    return status === 200 && Object.keys(body).length > 0 ? body : undefined
+  }
+
+  /** POSTs a form or JSON body. */
+  post(url: string, message: Omit<OAuthMessage, 'method'>, at: ExchangeSite): Promise<OAuthReply> {
+    return this.send(url, { method: 'POST', ...message }, at)
+  }
+
+  /**
+   * One exchange. Rejects with the caller's abort reason when its signal aborted, else with an
+   * `McpAuthError` naming the endpoint (and the timeout when it ran out).
+   */
+  async send(url: string, message: OAuthMessage, at: ExchangeSite): Promise<OAuthReply> {
+    try {
+      return await oauthExchange(url, message, {
+        timeoutMs: this.timeoutMs,
+        signal: at.signal,
+        dispatcher: this.#dispatcher,
+      })
+    } catch (error) {
+      if (at.signal?.aborted) throw error
+      const timedOut = (error as Error).name === 'TimeoutError'
+      throw new McpAuthError(
+        `the ${at.what} to ${url} failed: ${timedOut ? `no answer within ${this.timeoutMs / 1000} s` : (error as Error).message}`,
+        at.site,
+        { cause: error },
+      )
+    }
+  }
+}
+
 /**
  * One request within `timeoutMs`. Rejects with the caller's abort reason when its signal
- * aborted, else with the network error (a `TimeoutError` when the time ran out): callers word
- * the failure for their endpoint.
+ * aborted, else with the network error (a `TimeoutError` when the time ran out).
  */
 export async function oauthExchange(
   url: string | URL,
-  message: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  message: OAuthMessage,
   at: { timeoutMs: number; signal?: AbortSignal | undefined; dispatcher?: Dispatcher | undefined },
 ): Promise<OAuthReply> {
   const timeout = AbortSignal.timeout(at.timeoutMs)
@@ -43,6 +105,14 @@ export async function oauthExchange(
     // Not JSON: an empty body with the status.
   }
   return { status, body }
+}
+
+/** An OAuth error answer (RFC 6749 §5.2) as an `McpAuthError`: the summary, the error code and its description. */
+export function refusal(summary: string, reply: OAuthReply, site: ErrorSite): McpAuthError {
+  const { body, status } = reply
+  const code = typeof body.error === 'string' ? `: ${body.error}` : ''
+  const description = typeof body.error_description === 'string' ? ` (${body.error_description})` : ''
+  return new McpAuthError(`${summary}${code}${description}`, site, { status })
 }
 
 /** RFC 6749 §2.3.1: HTTP Basic with the form-encoded client id and secret. */
