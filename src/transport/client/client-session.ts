@@ -17,7 +17,11 @@ import type { HttpWire, PostOutcome, PostRequest } from './http-wire.js'
 import { keepNotificationStream } from './notification-stream.js'
 import { resultOf } from './outcome-result.js'
 import { RequestFraming } from './request-framing.js'
-import { answerServerRequest } from './server-requests.js'
+import {
+  MAX_SERVER_REQUESTS_PER_CALL,
+  MAX_SERVER_REQUESTS_PER_NOTIFICATION_STREAM,
+  serverRequestsOfStream,
+} from './server-requests.js'
 
 export interface ClientSessionOptions {
   wire: HttpWire
@@ -125,9 +129,13 @@ export class ClientSession {
     // request is replayed once on a new session (one re-initialization for all callers).
     if (outcome.status === 404 && sessionId !== undefined && this.#era === 'legacy') {
       await this.#reinitialize(sessionId, options)
-      return resultOf(await this.#send(method, params, options), method, this.#o.wire.site)
+      return resultOf(await this.#send(method, params, options), {
+        method,
+        site: this.#o.wire.site,
+        era: this.#era,
+      })
     }
-    return resultOf(outcome, method, this.#o.wire.site)
+    return resultOf(outcome, { method, site: this.#o.wire.site, era: this.#era })
   }
 
   async #send(
@@ -145,12 +153,17 @@ export class ClientSession {
     }
     const base = this.#framing.headers(method, params, legacy)
     const forward = options.onMessage
+    let serverRequest: ((request: JsonRpcRequest) => void) | undefined
     const request = {
       headers: options.headers ? { ...base, ...options.headers } : base,
       signal: options.signal,
       onMessage: (message: JsonRpcMessage) => {
-        if ('method' in message && 'id' in message) this.#answerServer(message)
-        else forward?.(message)
+        if (!('method' in message && 'id' in message)) return forward?.(message)
+        serverRequest ??= this.#serverRequests(
+          `the response stream of ${method}`,
+          MAX_SERVER_REQUESTS_PER_CALL,
+        )
+        serverRequest(message)
       },
     }
     try {
@@ -248,15 +261,16 @@ export class ClientSession {
     return extra ? { ...this.#framing.base, ...extra } : this.#framing.base
   }
 
-  #answerServer(request: JsonRpcRequest): void {
-    answerServerRequest(
+  /** The server-request handler of one stream (bounded; 2026-07-28: never answered). */
+  #serverRequests(what: string, max: number, onExhausted?: () => void): (request: JsonRpcRequest) => void {
+    return serverRequestsOfStream(
       {
         wire: this.#o.wire,
         handle: this.#o.onServerRequest,
         headers: () => this.#background(),
         onWarning: this.#o.onWarning,
       },
-      request,
+      { era: this.#era, max, what, ...(onExhausted ? { onExhausted } : {}) },
     )
   }
 
@@ -299,13 +313,19 @@ export class ClientSession {
     const controller = new AbortController()
     this.#listening = controller
     const onNotification = this.#o.onNotification!
+    // A server flooding its notification stream with requests loses the stream.
+    const serverRequest = this.#serverRequests(
+      'its notification stream',
+      MAX_SERVER_REQUESTS_PER_NOTIFICATION_STREAM,
+      () => controller.abort(),
+    )
     keepNotificationStream(
       {
         wire: this.#o.wire,
         headers: () => this.#background(),
         onMessage: (message) => {
           if (!('method' in message)) return
-          if ('id' in message) this.#answerServer(message)
+          if ('id' in message) serverRequest(message)
           else onNotification(message)
         },
         onReopened: this.#o.onStreamReopened,

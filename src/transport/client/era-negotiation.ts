@@ -55,7 +55,7 @@ export async function probeModern(n: Negotiator, request: NegotiationRequest): P
   )
   const response = outcome.response
   if (outcome.status === 200 && response && 'result' in response) {
-    const result = response.result
+    const result = resultOf(outcome, { method: 'server/discover', site: n.wire.site, era: 'modern' })
     const serverInfo =
       (isObject(result._meta) ? result._meta[META_SERVER_INFO] : undefined) ?? result.serverInfo
     return {
@@ -113,7 +113,7 @@ export async function initialize(
     { body, headers: { ...headers, ...request.headers }, signal: request.signal },
     id,
   )
-  const result = resultOf(outcome, 'initialize', n.wire.site)
+  const result = resultOf(outcome, { method: 'initialize', site: n.wire.site, era: 'legacy' })
   const negotiated = typeof result.protocolVersion === 'string' ? result.protocolVersion : version
   if (!isLegacyVersion(negotiated)) {
     throw new McpProtocolError(

@@ -1,8 +1,10 @@
 /**
  * The 2025-era GET notification stream of a session, kept open: re-opened with backoff when it
  * ends or fails (a notification may have been missed, so `onReopened` lets the owner drop what
- * it cached); given up on 404/405 (no stream there; a lost session is recovered by requests).
+ * it cached); given up on 404/405 (no stream there; a lost session is recovered by requests),
+ * and for good when the server breaks the protocol on it (an event past `maxResponseBytes`).
  */
+import { McpProtocolError } from '../../protocol/errors.js'
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js'
 import { sleep } from './call-signal.js'
 import type { HttpWire } from './http-wire.js'
@@ -34,6 +36,11 @@ export function keepNotificationStream(stream: NotificationStream, signal: Abort
         if (status === 200) attempt = 0
       } catch (error) {
         if (signal.aborted) return
+        // A server that breaks the protocol on it (an oversized event) does not get it back.
+        if (error instanceof McpProtocolError) {
+          stream.onWarning?.(`the GET notification stream was closed for good: ${error.message}`)
+          return
+        }
         stream.onWarning?.(`the GET notification stream failed, re-opening it: ${String(error)}`)
       }
     }
