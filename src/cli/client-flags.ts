@@ -18,6 +18,7 @@ export interface ClientFlags {
   oauthClientSecretEnv?: string
   oauthScope?: string
   oauthStore?: string
+  oauthIssuer?: string
   timeout?: string
   era?: string
   json?: boolean
@@ -32,6 +33,10 @@ export function withClientFlags(command: Command): Command {
     .option('--oauth-client-id <id>', 'a pre-registered OAuth client (else dynamic registration)')
     .option('--oauth-client-secret-env <VAR>', 'its secret, from $VAR (without --oauth: client credentials)')
     .option('--oauth-scope <scopes>', 'OAuth scopes to ask for (space-separated)')
+    .option(
+      '--oauth-issuer <url>',
+      'the authorization server a pre-registered client belongs to (default: one on the server host)',
+    )
     .option(
       '--oauth-store <file>',
       'where OAuth tokens are kept (default ~/.config/toolwire/oauth/<server>.json)',
@@ -52,7 +57,12 @@ function collect(value: string, previous: string[]): string[] {
 /** The `auth` option from the `--oauth*` flags; undefined when none is given. */
 async function oauthFrom(url: URL, flags: ClientFlags): Promise<AuthOption | undefined> {
   const any =
-    flags.oauth || flags.oauthClientId || flags.oauthClientSecretEnv || flags.oauthScope || flags.oauthStore
+    flags.oauth ||
+    flags.oauthClientId ||
+    flags.oauthClientSecretEnv ||
+    flags.oauthScope ||
+    flags.oauthStore ||
+    flags.oauthIssuer
   if (!any) return undefined
   if (flags.tokenEnv) throw new UsageError('--token-env and --oauth* are two ways to authenticate: pick one')
   let clientSecret: string | undefined
@@ -78,6 +88,7 @@ async function oauthFrom(url: URL, flags: ClientFlags): Promise<AuthOption | und
     ...(flags.oauthClientId ? { clientId: flags.oauthClientId } : {}),
     ...(clientSecret ? { clientSecret } : {}),
     ...(flags.oauthScope ? { scope: flags.oauthScope } : {}),
+    ...(flags.oauthIssuer ? { expectedIssuer: flags.oauthIssuer } : {}),
   }
   if (flags.oauth) {
     const { redirectUrl, authorize } = await loopbackAuthorization()

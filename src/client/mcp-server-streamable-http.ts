@@ -1,5 +1,4 @@
 /** MCPServerStreamableHttp: the object an agent holds for one remote MCP tool server. */
-import { createHash, randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import {
@@ -9,6 +8,7 @@ import {
   ToolwireConfigError,
   ToolwireError,
 } from '../protocol/errors.js'
+import { printable } from '../protocol/printable.js'
 import type { Implementation, ServerDescription, Tool } from '../protocol/types.js'
 import type { CallSignal } from '../transport/client/call-signal.js'
 import { ClientSession } from '../transport/client/client-session.js'
@@ -17,6 +17,7 @@ import { attempt, CONNECT } from './attempt.js'
 import { TokenSource } from './auth/token-source.js'
 import { withAuth } from './auth/with-auth.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
+import { CachePartition } from './cache-partition.js'
 import type { Call, Send } from './call.js'
 import { callNotifications } from './call-notifications.js'
 import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
@@ -32,7 +33,7 @@ import {
 import { type RetryEvent, withRetry } from './retry.js'
 import { sharedToolListCache } from './tool-cache.js'
 import { callToolInRounds } from './tool-call-rounds.js'
-import { ToolListing } from './tool-listing.js'
+import { annotatedIdempotent, ToolListing } from './tool-listing.js'
 import { newTraceContext } from './trace-propagation.js'
 
 /** Events of a client. No event carries credentials. */
@@ -47,7 +48,9 @@ export interface ClientEvents {
 const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
 
 /** Options of one logical request through the policies. */
-type RunOptions = Partial<Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent'>> & {
+type RunOptions = Partial<
+  Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent' | 'learnIdempotent'>
+> & {
   timeoutSeconds?: number | undefined
   traceId?: string | undefined
 }
@@ -78,7 +81,6 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   readonly #send: Send
   readonly #handlers: ClientRequestHandlers
   readonly #tokens: TokenSource | undefined
-  readonly #unauthenticatedIdentity = `unauthenticated-${randomUUID()}`
   readonly #breaker: CircuitBreaker | undefined
   readonly #tools: ToolListing
   readonly #releaseDispatcher: (() => Promise<void>) | undefined
@@ -121,8 +123,10 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         sseRead: this.#o.sseReadTimeoutSeconds,
       },
     })
+    // Warnings carry server-supplied text (tool names, descriptions): printed, it is made safe first.
     const onWarning =
-      options.onWarning ?? ((message: string) => console.warn(`toolwire [${this.name}]: ${message}`))
+      options.onWarning ??
+      ((message: string) => console.warn(printable(`toolwire [${this.name}]: ${message}`, { oneLine: true })))
     const handlers = options.handlers ?? {}
     this.#handlers = handlers
     this.#session = new ClientSession({
@@ -156,16 +160,25 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         onClose: () => this.emit('breakerClose'),
       })
     }
+    const partition = new CachePartition({
+      url: this.url,
+      headers: this.#o.headers,
+      tls: options.tls,
+      dispatcher: options.dispatcher,
+    })
     this.#tools = new ToolListing({
       serverName: this.name,
-      cacheKey: this.#site.url!,
+      cacheKey: this.url.href,
       site: this.#site,
       session: this.#session,
       run: (method, params, runOptions) => this.#run(method, params, runOptions),
       cache: options.cacheToolsList ? (options.toolListCache ?? sharedToolListCache) : undefined,
-      partition: (signal) => this.#identity(signal),
+      partition: async (signal) => partition.of(this.#tokens ? await this.#tokens.get(signal) : null),
       filter: options.toolFilter,
       ttlSeconds: options.toolsCacheTtlSeconds,
+      strictCacheHints: options.strictCacheHints ?? false,
+      limits: this.#o.toolListLimits,
+      onWarning,
     })
     this.#send = this.#compose()
   }
@@ -265,8 +278,12 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         this.#site,
       )
     }
-    const annotations = known?.annotations
-    const idempotent = options.idempotent ?? Boolean(annotations?.idempotentHint || annotations?.readOnlyHint)
+    const idempotent = options.idempotent ?? annotatedIdempotent(known)
+    // Called before the tools were listed: the retry policy learns the annotations if it needs them.
+    const learnIdempotent =
+      options.idempotent === undefined && !known
+        ? () => this.#tools.idempotent(name, options.signal)
+        : undefined
     const { onMessage, meta } = callNotifications(options)
     return callToolInRounds({
       name,
@@ -277,6 +294,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         this.#run('tools/call', answers ? { name, arguments: args, ...answers } : { name, arguments: args }, {
           signal: options.signal,
           idempotent,
+          learnIdempotent,
           timeoutSeconds: options.timeoutSeconds,
           traceId: options.traceId,
           onMessage,
@@ -308,6 +326,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         method,
         params,
         idempotent: options.idempotent ?? false,
+        learnIdempotent: options.learnIdempotent,
         timeoutSeconds,
         timeoutOption:
           options.timeoutSeconds === undefined ? 'clientSessionTimeoutSeconds' : 'timeoutSeconds',
@@ -323,14 +342,6 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       if (error instanceof ToolwireError) error.traceId ??= trace.traceId
       throw error
     }
-  }
-
-  /** Who we are to the server, for cache partitioning: a hash of the credentials, never the credentials. */
-  async #identity(signal: AbortSignal | undefined): Promise<string> {
-    const secret = this.#tokens ? await this.#tokens.get(signal) : (this.#o.headers.authorization ?? '')
-    // A provider still waiting for the server's challenge (OAuth): this client's own partition.
-    if (secret === undefined) return this.#unauthenticatedIdentity
-    return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 32) : 'anonymous'
   }
 
   /** Closes the session (DELETE for 2025-era servers when `terminateOnClose`) and releases connections. */

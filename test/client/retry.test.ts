@@ -125,6 +125,75 @@ describe.each(['modern', 'legacy'] as const)('retries against a %s-era server', 
     controller.abort(new Error('user gave up'))
     await expect(pending).rejects.toThrow('user gave up')
   })
+
+  it('a read-only tool called before listing is retried after a reset: the annotations are learned first (one tools/list)', async () => {
+    await using client = new MCPServerStreamableHttp({
+      params: { url: server.url },
+      retryBackoffSecondsBase: 0.01,
+      circuitBreaker: false,
+    })
+    await client.connect()
+    server.faults.set('tools/call', { kind: 'reset-mid-response', times: 1 })
+    expect((await client.callTool('echo', {})).content).toEqual([{ type: 'text', text: 'ok echo' }])
+    expect(server.hits.get('tools/list')).toBe(1)
+    expect(server.executions.get('echo')).toBe(2)
+    // A tool whose annotations say it is not idempotent is still not repeated, and says why.
+    server.faults.set('tools/call', { kind: 'reset-mid-response', times: 1 })
+    await using fresh = new MCPServerStreamableHttp({ params: { url: server.url }, circuitBreaker: false })
+    const error = await fresh.callTool('create_order', {}).catch((e: unknown) => e)
+    expect((error as McpConnectionError).notRetriedReason).toMatch(/tool create_order is not idempotent/)
+    expect(server.executions.get('create_order')).toBe(1)
+    // Concurrent first calls share one listing.
+    await using third = new MCPServerStreamableHttp({
+      params: { url: server.url },
+      retryBackoffSecondsBase: 0.01,
+      circuitBreaker: false,
+    })
+    await third.connect()
+    const lists = server.hits.get('tools/list')!
+    server.faults.set('tools/call', { kind: 'reset-mid-response', times: 4 })
+    await Promise.all(Array.from({ length: 4 }, () => third.callTool('echo', {})))
+    expect(server.hits.get('tools/list')).toBe(lists + 1)
+  })
+
+  it.each([
+    ['-32029 (the old load-shedding code)', -32029],
+    ['another code (the new one)', -32000],
+  ])(
+    '429 and 503 answered with JSON-RPC %s are retried on their HTTP status and Retry-After',
+    async (_case, code) => {
+      await using connection = await connected()
+      const { client, retries } = connection
+      const body = (id: string) =>
+        JSON.stringify({ jsonrpc: '2.0', id, error: { code, message: 'slow down' } })
+      for (const status of [429, 503]) {
+        server.faults.set('tools/call', {
+          kind: 'status',
+          status,
+          headers: { 'retry-after': '0.05', 'content-type': 'application/json' },
+          body: body('1'),
+          times: 1,
+        })
+        expect((await client.callTool('create_order', {})).content).toEqual([
+          { type: 'text', text: 'ok create_order' },
+        ])
+      }
+      expect(retries.map((r) => (r.error as McpHttpError).status)).toEqual([429, 503])
+      for (const retry of retries) expect(retry.delaySeconds).toBeGreaterThanOrEqual(0.05)
+      // Retry-After as an HTTP date counts too.
+      server.faults.set('tools/call', {
+        kind: 'status',
+        status: 503,
+        headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() },
+        times: 1,
+      })
+      retries.length = 0
+      await using patient = await connected({ retryBackoffSecondsMax: 0.2 })
+      patient.retries.length = 0
+      await patient.client.callTool('echo', {})
+      expect(patient.retries[0]!.delaySeconds).toBe(0.2) // a minute asked, capped by retryBackoffSecondsMax
+    },
+  )
 })
 
 describe('connect retries (no hand-written connect_with_retry)', () => {

@@ -1,6 +1,7 @@
 /** `clientCredentials()`: OAuth 2.0 client-credentials tokens from a token endpoint you name. */
 import type { Dispatcher } from 'undici'
 import { ToolwireConfigError } from '../../protocol/errors.js'
+import { checkConfiguredEndpoint } from './oauth/endpoint-policy.js'
 import { clientCredentialsGrant } from './oauth/grants/client-credentials.js'
 import { OAuthHttp } from './oauth/oauth-http.js'
 import type { OAuthClientInformation } from './oauth/oauth-state.js'
@@ -21,6 +22,8 @@ export interface ClientCredentialsOptions {
   skewSeconds?: number
   /** Seconds the token request may take. @default 10 */
   timeoutSeconds?: number
+  /** Allow a plain `http://` `tokenUrl` on a non-loopback host (development networks only). @default false */
+  allowInsecureHttp?: boolean
   dispatcher?: Dispatcher
 }
 
@@ -45,6 +48,10 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       `clientCredentials: option "tokenUrl" is not a valid URL: ${options.tokenUrl}`,
     )
   }
+  checkConfiguredEndpoint(url.href, {
+    option: 'clientCredentials: option "tokenUrl"',
+    policy: { allowInsecureHttp: options.allowInsecureHttp },
+  })
   if (!options.clientId) throw new ToolwireConfigError('clientCredentials: option "clientId" is required')
   if (!options.clientSecret)
     throw new ToolwireConfigError('clientCredentials: option "clientSecret" is required')
@@ -63,7 +70,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
   let cached: AccessToken | undefined
   let pending: Promise<AccessToken> | undefined
 
-  const fetchToken = async (signal?: AbortSignal): Promise<AccessToken> => {
+  const fetchToken = async (): Promise<AccessToken> => {
     const tokens = await clientCredentialsGrant(http, {
       endpoint: { url: url.href, issuer: undefined },
       client,
@@ -71,7 +78,6 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       audience: options.audience,
       resource: options.audience,
       site,
-      signal,
     })
     return {
       token: tokens.accessToken,
@@ -82,7 +88,9 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
   return {
     async getToken({ signal }) {
       if (cached && (cached.expiresAt === undefined || cached.expiresAt - skewMs > Date.now())) return cached
-      pending ??= fetchToken(signal)
+      // Shared by every caller, so it runs on no caller's signal (its own timeout bounds it): a
+      // caller that gives up stops waiting without failing the others.
+      pending ??= fetchToken()
         .then((token) => {
           cached = token
           return token
@@ -90,10 +98,29 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
         .finally(() => {
           pending = undefined
         })
-      return pending
+      return signal ? untilAborted(pending, signal) : pending
     },
     invalidate(token) {
       if (cached?.token === token) cached = undefined
     },
   }
+}
+
+/** `promise`, or the abort reason as soon as `signal` aborts (the listener is always removed). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
 }

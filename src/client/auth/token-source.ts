@@ -36,19 +36,29 @@ export interface TokenProvider {
 /** `auth` option: a function returning a token, or a `TokenProvider`. */
 export type AuthOption = (() => Promise<string | AccessToken> | string | AccessToken) | TokenProvider
 
+/** One fetch of a token that every concurrent caller waits on. */
+interface SharedFetch {
+  promise: Promise<AccessToken | undefined>
+  /** Aborts the provider's request: only when every waiter has given up. */
+  controller: AbortController
+  waiters: number
+  settled: boolean
+  answersChallenge: boolean
+}
+
 /**
  * Caches the current token until it is refused or about to expire (`skewSeconds` ahead), and
- * makes concurrent callers share one refresh.
+ * makes concurrent callers share one refresh. The shared fetch runs on a signal of its own:
+ * a caller that gives up stops waiting at once, and the fetch is cancelled only when every
+ * caller waiting on it has given up.
  */
 export class TokenSource {
   readonly #provider: TokenProvider
   readonly #skewMs: number
   readonly #onRefresh: () => void
-  #current: AccessToken | undefined
-  #pending: Promise<AccessToken | undefined> | undefined
-  #pendingAnswersChallenge = false
-
   readonly #resourceUrl: string
+  #current: AccessToken | undefined
+  #pending: SharedFetch | undefined
 
   constructor(
     auth: AuthOption,
@@ -81,18 +91,19 @@ export class TokenSource {
     if (cached !== undefined) return cached
     // A challenged caller cannot use a fetch started without one (it may answer "no token
     // yet"): it waits for it, and asks again with the challenge if that gave no token.
-    if (challenge && this.#pending && !this.#pendingAnswersChallenge) {
-      const earlier = (await this.#pending.catch(() => undefined))?.token
-      if (earlier !== undefined) return earlier
+    const earlier = this.#pending
+    if (challenge && earlier && !earlier.answersChallenge) {
+      const token = (
+        await this.#wait(earlier, signal).catch((error: unknown) => {
+          if (signal?.aborted) throw error
+          return undefined
+        })
+      )?.token
+      if (token !== undefined) return token
     }
-    if (!this.#pending || (challenge && !this.#pendingAnswersChallenge)) {
-      const pending: Promise<AccessToken | undefined> = this.#fetch(signal, challenge).finally(() => {
-        if (this.#pending === pending) this.#pending = undefined
-      })
-      this.#pending = pending
-      this.#pendingAnswersChallenge = challenge !== undefined
-    }
-    return (await this.#pending)?.token
+    let shared = this.#pending
+    if (!shared || (challenge && !shared.answersChallenge)) shared = this.#start(challenge)
+    return (await this.#wait(shared, signal))?.token
   }
 
   /** The server refused `token`: drop it (unless a newer one already replaced it). */
@@ -101,10 +112,50 @@ export class TokenSource {
     this.#provider.invalidate?.(token)
   }
 
-  async #fetch(
-    signal: AbortSignal | undefined,
-    challenge: AuthChallenge | undefined,
-  ): Promise<AccessToken | undefined> {
+  #start(challenge: AuthChallenge | undefined): SharedFetch {
+    const controller = new AbortController()
+    const shared: SharedFetch = {
+      controller,
+      waiters: 0,
+      settled: false,
+      answersChallenge: challenge !== undefined,
+      promise: this.#fetch(controller.signal, challenge).finally(() => {
+        shared.settled = true
+        if (this.#pending === shared) this.#pending = undefined
+      }),
+    }
+    // Waiters see the outcome; a fetch all of them left must not be an unhandled rejection.
+    shared.promise.catch(() => {})
+    this.#pending = shared
+    return shared
+  }
+
+  /** Waits for `shared` until it settles or `signal` aborts (then the waiter leaves at once). */
+  #wait(shared: SharedFetch, signal: AbortSignal | undefined): Promise<AccessToken | undefined> {
+    signal?.throwIfAborted()
+    shared.waiters++
+    if (!signal) return shared.promise
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        shared.waiters--
+        if (shared.waiters === 0 && !shared.settled) shared.controller.abort(signal.reason)
+        reject(signal.reason)
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      shared.promise.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort)
+          resolve(value)
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort)
+          reject(error)
+        },
+      )
+    })
+  }
+
+  async #fetch(signal: AbortSignal, challenge: AuthChallenge | undefined): Promise<AccessToken | undefined> {
     const value = await this.#provider.getToken({ signal, challenge, resourceUrl: this.#resourceUrl })
     if (value === undefined && challenge === undefined) return undefined
     const token = typeof value === 'string' ? { token: value } : value

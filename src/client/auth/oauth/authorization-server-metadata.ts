@@ -3,6 +3,8 @@
  * the MCP specification orders, and checked to be the issuer's own (RFC 8414 §3.3).
  */
 import { type ErrorSite, McpAuthError } from '../../../protocol/errors.js'
+import { printable } from '../../../protocol/printable.js'
+import { checkEndpoint, type EndpointPolicy } from './endpoint-policy.js'
 import type { OAuthHttp } from './oauth-http.js'
 
 /** What the client uses of an authorization server's metadata. */
@@ -36,13 +38,20 @@ export function authorizationServerMetadataUrls(issuer: URL): string[] {
 }
 
 /** The metadata of the authorization server `issuer`, refusing metadata that names another issuer. */
+interface Lookup {
+  site: ErrorSite
+  policy: EndpointPolicy
+  signal?: AbortSignal | undefined
+}
+
 export async function fetchAuthorizationServer(
   http: OAuthHttp,
   issuer: string,
-  at: { site: ErrorSite; signal?: AbortSignal | undefined },
+  at: Lookup,
 ): Promise<AuthorizationServer> {
   let metadata: Record<string, unknown> | undefined
   for (const url of authorizationServerMetadataUrls(new URL(issuer))) {
+    checkEndpoint(url, { what: 'authorization server metadata URL', site: at.site, policy: at.policy })
     metadata = await http.getJson(url, at)
     if (metadata) break
   }
@@ -53,16 +62,7 @@ export async function fetchAuthorizationServer(
       { status: 401 },
     )
   }
-  // RFC 8414 §3.3: metadata for another issuer is refused (an authorization server mix-up).
-  const declared = typeof metadata.issuer === 'string' ? metadata.issuer : undefined
-  if (declared !== undefined && declared.replace(/\/+$/, '') !== issuer.replace(/\/+$/, '')) {
-    throw new McpAuthError(
-      `the authorization server metadata found for ${issuer} names issuer ${declared}: refusing it`,
-      at.site,
-      { status: 401 },
-    )
-  }
-  return authorizationServerOf(metadata, at.site)
+  return authorizationServerOf(metadata, { ...at, issuer })
 }
 
 /**
@@ -72,10 +72,12 @@ export async function fetchAuthorizationServer(
 export async function legacyAuthorizationServer(
   http: OAuthHttp,
   server: URL,
-  at: { site: ErrorSite; signal?: AbortSignal | undefined },
+  at: Lookup,
 ): Promise<AuthorizationServer> {
-  const metadata = await http.getJson(`${server.origin}/.well-known/oauth-authorization-server`, at)
-  if (metadata) return authorizationServerOf(metadata, at.site)
+  const url = `${server.origin}/.well-known/oauth-authorization-server`
+  checkEndpoint(url, { what: 'authorization server metadata URL', site: at.site, policy: at.policy })
+  const metadata = await http.getJson(url, at)
+  if (metadata) return authorizationServerOf(metadata, { ...at, issuer: server.origin })
   return {
     issuer: server.origin,
     authorizationEndpoint: `${server.origin}/authorize`,
@@ -95,17 +97,42 @@ function strings(value: unknown): readonly string[] | undefined {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined
 }
 
-function authorizationServerOf(metadata: Record<string, unknown>, site: ErrorSite): AuthorizationServer {
+/** Same issuer, ignoring a trailing slash. */
+function sameIssuer(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '')
+}
+
+function authorizationServerOf(
+  metadata: Record<string, unknown>,
+  at: Lookup & { issuer: string },
+): AuthorizationServer {
+  const { site } = at
   const text = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : undefined)
-  const tokenEndpoint = text('token_endpoint')
+  // RFC 8414 §3.3: the metadata must name its issuer, and it must be the one asked for (a
+  // mismatch is an authorization server mix-up).
+  const issuer = text('issuer')
+  if (issuer === undefined || !sameIssuer(issuer, at.issuer)) {
+    const named =
+      issuer === undefined ? 'no issuer' : `issuer ${printable(issuer, { maxChars: 200, oneLine: true })}`
+    throw new McpAuthError(
+      `the authorization server metadata found for ${at.issuer} names ${named}: refusing it`,
+      site,
+      { status: 401 },
+    )
+  }
+  const endpoint = (key: string, what: string) => {
+    const url = text(key)
+    return url === undefined ? undefined : checkEndpoint(url, { what, site, policy: at.policy })
+  }
+  const tokenEndpoint = endpoint('token_endpoint', 'token endpoint')
   if (!tokenEndpoint) {
     throw new McpAuthError('the authorization server metadata has no token_endpoint', site, { status: 401 })
   }
   return {
-    issuer: text('issuer'),
-    authorizationEndpoint: text('authorization_endpoint'),
+    issuer,
+    authorizationEndpoint: endpoint('authorization_endpoint', 'authorization endpoint'),
     tokenEndpoint,
-    registrationEndpoint: text('registration_endpoint'),
+    registrationEndpoint: endpoint('registration_endpoint', 'registration endpoint'),
     grantTypes: strings(metadata.grant_types_supported),
     authMethods: strings(metadata.token_endpoint_auth_methods_supported),
     signingAlgorithms: strings(metadata.token_endpoint_auth_signing_alg_values_supported),

@@ -10,6 +10,7 @@ import {
   fetchAuthorizationServer,
   legacyAuthorizationServer,
 } from './authorization-server-metadata.js'
+import type { EndpointPolicy } from './endpoint-policy.js'
 import type { OAuthHttp } from './oauth-http.js'
 import { canonicalResource, fetchResourceMetadata } from './resource-metadata.js'
 
@@ -23,20 +24,24 @@ export interface Discovery {
 export async function discover(
   http: OAuthHttp,
   resourceUrl: string,
-  at: { bearer: BearerChallenge; signal?: AbortSignal | undefined },
+  at: { bearer: BearerChallenge; policy: EndpointPolicy; signal?: AbortSignal | undefined },
 ): Promise<Discovery> {
   const server = new URL(resourceUrl)
   const site: ErrorSite = { url: resourceUrl }
   const metadata = await fetchResourceMetadata(http, server, { ...at, site })
   if (!metadata) {
     return {
-      server: await legacyAuthorizationServer(http, server, { site, signal: at.signal }),
+      server: await legacyAuthorizationServer(http, server, { site, policy: at.policy, signal: at.signal }),
       resource: canonicalResource(server),
       resourceScopes: undefined,
     }
   }
   return {
-    server: await fetchAuthorizationServer(http, metadata.issuer, { site, signal: at.signal }),
+    server: await fetchAuthorizationServer(http, metadata.issuer, {
+      site,
+      policy: at.policy,
+      signal: at.signal,
+    }),
     resource: metadata.resource,
     resourceScopes: metadata.scopes,
   }

@@ -2,10 +2,10 @@
  * A loopback redirect listener for `oauth()` on a user's machine: opens the browser and catches
  * the authorization response (RFC 8252 §7.3).
  */
-import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { McpAuthError, ToolwireConfigError } from '../../../protocol/errors.js'
+import { checkWebUrl, openInBrowser } from './browser-opener.js'
 import type { OAuthOptions } from './oauth-options.js'
 
 export interface LoopbackAuthorizationOptions {
@@ -85,10 +85,14 @@ export async function loopbackAuthorization(
   return {
     redirectUrl,
     authorize: async (authorizationUrl, { signal }) => {
+      checkWebUrl(authorizationUrl)
+      signal?.throwIfAborted()
       const state = authorizationUrl.searchParams.get('state') ?? ''
+      let unlink = () => {}
       const answered = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(state)
+          unlink()
           reject(
             new McpAuthError(
               `no authorization arrived at ${redirectUrl} within ${timeoutMs / 1000} s: open ${authorizationUrl.href} to authorize`,
@@ -97,14 +101,17 @@ export async function loopbackAuthorization(
             ),
           )
         }, timeoutMs)
-        signal?.addEventListener('abort', () => {
+        const onAbort = () => {
           clearTimeout(timer)
           waiting.delete(state)
-          reject(signal.reason)
-        })
+          reject(signal?.reason)
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        unlink = () => signal?.removeEventListener('abort', onAbort)
         waiting.set(state, (url) => {
           clearTimeout(timer)
           waiting.delete(state)
+          unlink()
           resolve(url)
         })
       })
@@ -113,24 +120,5 @@ export async function loopbackAuthorization(
     },
     close,
     [Symbol.asyncDispose]: close,
-  }
-}
-
-function openInBrowser(url: URL): void {
-  process.stderr.write(`Open this URL to authorize: ${url.href}\n`)
-  const browser = process.env.BROWSER
-  const [command, args] = browser
-    ? [browser, [url.href]]
-    : process.platform === 'darwin'
-      ? ['open', [url.href]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url.href]]
-        : ['xdg-open', [url.href]]
-  try {
-    const child = spawn(command, args as string[], { stdio: 'ignore', detached: true })
-    child.on('error', () => {}) // no browser here: the printed URL is the way
-    child.unref()
-  } catch {
-    // Same: the URL is printed.
   }
 }

@@ -1,6 +1,7 @@
 /** `oauth()` options: documented, and validated at construction with messages naming the option. */
 import type { Dispatcher } from 'undici'
 import { ToolwireConfigError } from '../../../protocol/errors.js'
+import { checkConfiguredEndpoint } from './endpoint-policy.js'
 import type { OAuthStore } from './oauth-state.js'
 
 export type GrantType = 'authorization_code' | 'client_credentials' | 'jwt_bearer'
@@ -21,6 +22,12 @@ export interface OAuthOptions {
   clientId?: string
   /** The pre-registered client's secret (confidential clients). */
   clientSecret?: string
+  /**
+   * The authorization server (its issuer URL) pre-registered credentials (`clientSecret`,
+   * `privateKey`) belong to. They are never sent to another one, whatever a server's metadata
+   * names. @default only an authorization server on the MCP server's own host receives them
+   */
+  expectedIssuer?: string
   /** A PKCS#8 PEM private key: the client authenticates with a signed JWT (`private_key_jwt`, RFC 7523). */
   privateKey?: string
   /** The JWT's algorithm. @default the server's first advertised signing algorithm, else 'RS256' */
@@ -56,6 +63,13 @@ export interface OAuthOptions {
   store?: OAuthStore
   /** Seconds each request to the authorization server may take. @default 10 */
   timeoutSeconds?: number
+  /**
+   * Allow plain `http://` OAuth endpoints on non-loopback hosts. Off, every endpoint must be
+   * https (or http on 127.0.0.1 / ::1 / localhost), as OAuth 2.1 requires. @default false
+   */
+  allowInsecureHttp?: boolean
+  /** Problems that do not stop authorization (a corrupt store ignored). @default console.warn */
+  onWarning?: (message: string) => void
   dispatcher?: Dispatcher
 }
 
@@ -67,17 +81,21 @@ export function validateOAuthOptions(options: OAuthOptions): void {
     )
   if (options.authorize && typeof options.authorize !== 'function')
     throw new ToolwireConfigError('oauth: "authorize" must be a function')
-  for (const key of ['redirectUrl', 'clientMetadataUrl'] as const) {
+  for (const key of ['redirectUrl', 'clientMetadataUrl', 'expectedIssuer'] as const) {
     const value = options[key]
     if (value !== undefined && !URL.canParse(value))
       throw new ToolwireConfigError(`oauth: "${key}" is not a valid URL: ${value}`)
   }
+  const policy = { allowInsecureHttp: options.allowInsecureHttp }
+  if (options.clientMetadataUrl)
+    checkConfiguredEndpoint(options.clientMetadataUrl, { option: 'oauth: "clientMetadataUrl"', policy })
   if (options.identityAssertion) {
     const idp = options.identityAssertion
     if (!idp.tokenEndpoint || !URL.canParse(idp.tokenEndpoint))
       throw new ToolwireConfigError(
         `oauth: "identityAssertion.tokenEndpoint" is not a valid URL: ${idp.tokenEndpoint}`,
       )
+    checkConfiguredEndpoint(idp.tokenEndpoint, { option: 'oauth: "identityAssertion.tokenEndpoint"', policy })
     if (!idp.clientId) throw new ToolwireConfigError('oauth: "identityAssertion.clientId" is required')
     if (!idp.idToken) throw new ToolwireConfigError('oauth: "identityAssertion.idToken" is required')
   }

@@ -4,7 +4,9 @@
  * about this server.
  */
 import { type ErrorSite, McpAuthError } from '../../../protocol/errors.js'
+import { printable } from '../../../protocol/printable.js'
 import type { BearerChallenge } from '../www-authenticate.js'
+import { checkEndpoint, type EndpointPolicy } from './endpoint-policy.js'
 import type { OAuthHttp } from './oauth-http.js'
 
 export interface ResourceMetadata {
@@ -37,7 +39,7 @@ export function coversResource(resource: string, server: URL): boolean {
 export async function fetchResourceMetadata(
   http: OAuthHttp,
   server: URL,
-  at: { bearer: BearerChallenge; site: ErrorSite; signal?: AbortSignal | undefined },
+  at: { bearer: BearerChallenge; site: ErrorSite; policy: EndpointPolicy; signal?: AbortSignal | undefined },
 ): Promise<ResourceMetadata | undefined> {
   const candidates = at.bearer.resourceMetadata
     ? [at.bearer.resourceMetadata]
@@ -47,6 +49,7 @@ export async function fetchResourceMetadata(
       ]
   let metadata: Record<string, unknown> | undefined
   for (const url of new Set(candidates)) {
+    checkEndpoint(url, { what: 'protected resource metadata URL', site: at.site, policy: at.policy })
     metadata = await http.getJson(url, at)
     if (metadata) break
   }
@@ -54,7 +57,7 @@ export async function fetchResourceMetadata(
   const resource = typeof metadata.resource === 'string' ? metadata.resource : canonicalResource(server)
   if (!coversResource(resource, server)) {
     throw new McpAuthError(
-      `the server's protected resource metadata is for ${resource}, not ${canonicalResource(server)}: refusing to authorize (a token for it could be replayed elsewhere)`,
+      `the server's protected resource metadata is for ${printable(resource, { maxChars: 200, oneLine: true })}, not ${canonicalResource(server)}: refusing to authorize (a token for it could be replayed elsewhere)`,
       at.site,
       { status: 401 },
     )
@@ -66,6 +69,7 @@ export async function fetchResourceMetadata(
       status: 401,
     })
   }
+  checkEndpoint(issuer, { what: 'authorization server', site: at.site, policy: at.policy })
   const scopes = metadata.scopes_supported
   return { resource, issuer, scopes: Array.isArray(scopes) ? scopes.map(String) : undefined }
 }

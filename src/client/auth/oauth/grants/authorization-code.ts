@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { type ErrorSite, McpAuthError } from '../../../../protocol/errors.js'
+import { printable } from '../../../../protocol/printable.js'
 import type { AuthorizationServer } from '../authorization-server-metadata.js'
 import type { OAuthOptions } from '../oauth-options.js'
 
@@ -49,18 +50,21 @@ export async function authorizationCodeForm(
   if (request.scope) url.searchParams.set('scope', request.scope)
   url.searchParams.set('resource', request.resource)
   const back = new URL(String(await authorize(url, { signal: request.signal })), redirectUrl)
-  if (back.searchParams.get('error')) {
-    const description = back.searchParams.get('error_description')
-    throw new McpAuthError(
-      `the authorization was refused: ${back.searchParams.get('error')}${description ? ` (${description})` : ''}`,
-      site,
-      { status: 401 },
-    )
-  }
+  // State first: an answer that is not ours (error or not) is refused without reading it further.
   if (back.searchParams.get('state') !== state) {
     throw new McpAuthError('the authorization response carries the wrong state: refusing it', site, {
       status: 401,
     })
+  }
+  const error = back.searchParams.get('error')
+  if (error) {
+    const description = back.searchParams.get('error_description')
+    const text = (value: string) => printable(value, { maxChars: 200, oneLine: true })
+    throw new McpAuthError(
+      `the authorization was refused: ${text(error)}${description ? ` (${text(description)})` : ''}`,
+      site,
+      { status: 401 },
+    )
   }
   const code = back.searchParams.get('code')
   if (!code) throw new McpAuthError('the authorization response carries no code', site, { status: 401 })
