@@ -5,6 +5,7 @@ import { checkConfiguredEndpoint } from './oauth/endpoint-policy.js'
 import { clientCredentialsGrant } from './oauth/grants/client-credentials.js'
 import { OAuthHttp } from './oauth/oauth-http.js'
 import type { OAuthClientInformation } from './oauth/oauth-state.js'
+import { SharedFetch } from './shared-fetch.js'
 import type { AccessToken, TokenProvider } from './token-source.js'
 
 export interface ClientCredentialsOptions {
@@ -68,9 +69,9 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       (options.authMethod ?? 'basic') === 'basic' ? 'client_secret_basic' : 'client_secret_post',
   }
   let cached: AccessToken | undefined
-  let pending: Promise<AccessToken> | undefined
+  let pending: SharedFetch<AccessToken> | undefined
 
-  const fetchToken = async (): Promise<AccessToken> => {
+  const fetchToken = async (signal: AbortSignal): Promise<AccessToken> => {
     const tokens = await clientCredentialsGrant(http, {
       endpoint: { url: url.href, issuer: undefined },
       client,
@@ -78,6 +79,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       audience: options.audience,
       resource: options.audience,
       site,
+      signal,
     })
     return {
       token: tokens.accessToken,
@@ -88,39 +90,19 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
   return {
     async getToken({ signal }) {
       if (cached && (cached.expiresAt === undefined || cached.expiresAt - skewMs > Date.now())) return cached
-      // Shared by every caller, so it runs on no caller's signal (its own timeout bounds it): a
-      // caller that gives up stops waiting without failing the others.
-      pending ??= fetchToken()
-        .then((token) => {
-          cached = token
-          return token
-        })
-        .finally(() => {
+      // One request for every caller; each may give up without failing the others.
+      pending ??= new SharedFetch(async (shared) => {
+        try {
+          cached = await fetchToken(shared)
+          return cached
+        } finally {
           pending = undefined
-        })
-      return signal ? untilAborted(pending, signal) : pending
+        }
+      })
+      return pending.wait(signal)
     },
     invalidate(token) {
       if (cached?.token === token) cached = undefined
     },
   }
-}
-
-/** `promise`, or the abort reason as soon as `signal` aborts (the listener is always removed). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted()
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
 }

@@ -1,5 +1,6 @@
 /** Bearer tokens: what a token provider is, and a cached, single-flight token source over one. */
 import { McpAuthError, ToolwireConfigError } from '../../protocol/errors.js'
+import { SharedFetch } from './shared-fetch.js'
 
 /** A token, optionally with its expiry (epoch milliseconds) so it is refreshed ahead of it. */
 export interface AccessToken {
@@ -36,16 +37,6 @@ export interface TokenProvider {
 /** `auth` option: a function returning a token, or a `TokenProvider`. */
 export type AuthOption = (() => Promise<string | AccessToken> | string | AccessToken) | TokenProvider
 
-/** One fetch of a token that every concurrent caller waits on. */
-interface SharedFetch {
-  promise: Promise<AccessToken | undefined>
-  /** Aborts the provider's request: only when every waiter has given up. */
-  controller: AbortController
-  waiters: number
-  settled: boolean
-  answersChallenge: boolean
-}
-
 /**
  * Caches the current token until it is refused or about to expire (`skewSeconds` ahead), and
  * makes concurrent callers share one refresh. The shared fetch runs on a signal of its own:
@@ -58,7 +49,7 @@ export class TokenSource {
   readonly #onRefresh: () => void
   readonly #resourceUrl: string
   #current: AccessToken | undefined
-  #pending: SharedFetch | undefined
+  #pending: (SharedFetch<AccessToken | undefined> & { answersChallenge: boolean }) | undefined
 
   constructor(
     auth: AuthOption,
@@ -94,7 +85,7 @@ export class TokenSource {
     const earlier = this.#pending
     if (challenge && earlier && !earlier.answersChallenge) {
       const token = (
-        await this.#wait(earlier, signal).catch((error: unknown) => {
+        await earlier.wait(signal).catch((error: unknown) => {
           if (signal?.aborted) throw error
           return undefined
         })
@@ -103,7 +94,7 @@ export class TokenSource {
     }
     let shared = this.#pending
     if (!shared || (challenge && !shared.answersChallenge)) shared = this.#start(challenge)
-    return (await this.#wait(shared, signal))?.token
+    return (await shared.wait(signal))?.token
   }
 
   /** The server refused `token`: drop it (unless a newer one already replaced it). */
@@ -112,47 +103,19 @@ export class TokenSource {
     this.#provider.invalidate?.(token)
   }
 
-  #start(challenge: AuthChallenge | undefined): SharedFetch {
-    const controller = new AbortController()
-    const shared: SharedFetch = {
-      controller,
-      waiters: 0,
-      settled: false,
-      answersChallenge: challenge !== undefined,
-      promise: this.#fetch(controller.signal, challenge).finally(() => {
-        shared.settled = true
-        if (this.#pending === shared) this.#pending = undefined
-      }),
-    }
-    // Waiters see the outcome; a fetch all of them left must not be an unhandled rejection.
-    shared.promise.catch(() => {})
+  #start(
+    challenge: AuthChallenge | undefined,
+  ): SharedFetch<AccessToken | undefined> & { answersChallenge: boolean } {
+    const shared = Object.assign(
+      new SharedFetch((signal) =>
+        this.#fetch(signal, challenge).finally(() => {
+          if (this.#pending === shared) this.#pending = undefined
+        }),
+      ),
+      { answersChallenge: challenge !== undefined },
+    )
     this.#pending = shared
     return shared
-  }
-
-  /** Waits for `shared` until it settles or `signal` aborts (then the waiter leaves at once). */
-  #wait(shared: SharedFetch, signal: AbortSignal | undefined): Promise<AccessToken | undefined> {
-    signal?.throwIfAborted()
-    shared.waiters++
-    if (!signal) return shared.promise
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        shared.waiters--
-        if (shared.waiters === 0 && !shared.settled) shared.controller.abort(signal.reason)
-        reject(signal.reason)
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      shared.promise.then(
-        (value) => {
-          signal.removeEventListener('abort', onAbort)
-          resolve(value)
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort)
-          reject(error)
-        },
-      )
-    })
   }
 
   async #fetch(signal: AbortSignal, challenge: AuthChallenge | undefined): Promise<AccessToken | undefined> {

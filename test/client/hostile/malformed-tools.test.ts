@@ -115,6 +115,24 @@ describe.each(['modern', 'legacy'] as const)('hostile tool definitions (%s era)'
         /^tool "big_schema" was skipped: its inputSchema is \d+ bytes, more than 65536 \(toolListLimits\.maxSchemaBytes\)$/,
       ),
     ])
+    // The default warning prints server-supplied names made safe for a terminal.
+    server.tools = [{ name: 'evil\u001b[2J\u202e', inputSchema: { type: 'object' } }, good]
+    const printed = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      await using quiet = new MCPServerStreamableHttp({ name: 'Evil', params: { url: server.url } })
+      expect((await quiet.listTools()).map((t) => t.name)).toEqual(['good'])
+      const lines = printed.mock.calls.map((c) => String(c[0]))
+      expect(lines).toEqual([
+        'toolwire [Evil]: a tool named "evil\\u{1b}[2J\\u{202e}" was skipped: a name must be a printable string of 1 to 256 characters',
+      ])
+      expect(lines.join('')).not.toMatch(/[\u001b\u202e]/)
+    } finally {
+      printed.mockRestore()
+    }
+    server.tools = [
+      { name: 'huge', description: 'x'.repeat(1024 * 1024), inputSchema: { type: 'object' } },
+      { name: 'sneaky', description: 'Reads \u001b[2Jfiles', inputSchema: { type: 'object' } },
+    ]
     // What reaches the model is bounded too.
     const model = new ScriptedModel([{ answer: 'ok' }])
     await Runner.run(new Agent({ name: 'A', model, mcpServers: [client] }), 'hi')

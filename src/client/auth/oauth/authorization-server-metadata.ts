@@ -77,7 +77,8 @@ export async function legacyAuthorizationServer(
   const url = `${server.origin}/.well-known/oauth-authorization-server`
   checkEndpoint(url, { what: 'authorization server metadata URL', site: at.site, policy: at.policy })
   const metadata = await http.getJson(url, at)
-  if (metadata) return authorizationServerOf(metadata, { ...at, issuer: server.origin })
+  // 2025-03-26: the metadata sits at the server's root; its issuer must be on the server's origin.
+  if (metadata) return authorizationServerOf(metadata, { ...at, issuer: server.origin, sameOriginOnly: true })
   return {
     issuer: server.origin,
     authorizationEndpoint: `${server.origin}/authorize`,
@@ -104,14 +105,19 @@ function sameIssuer(a: string, b: string): boolean {
 
 function authorizationServerOf(
   metadata: Record<string, unknown>,
-  at: Lookup & { issuer: string },
+  at: Lookup & { issuer: string; sameOriginOnly?: boolean },
 ): AuthorizationServer {
   const { site } = at
   const text = (key: string) => (typeof metadata[key] === 'string' ? (metadata[key] as string) : undefined)
   // RFC 8414 §3.3: the metadata must name its issuer, and it must be the one asked for (a
   // mismatch is an authorization server mix-up).
   const issuer = text('issuer')
-  if (issuer === undefined || !sameIssuer(issuer, at.issuer)) {
+  const matches =
+    issuer !== undefined &&
+    (at.sameOriginOnly
+      ? URL.canParse(issuer) && new URL(issuer).origin === at.issuer
+      : sameIssuer(issuer, at.issuer))
+  if (!matches) {
     const named =
       issuer === undefined ? 'no issuer' : `issuer ${printable(issuer, { maxChars: 200, oneLine: true })}`
     throw new McpAuthError(
