@@ -125,7 +125,8 @@ describe.each(['modern', 'legacy'] as const)('hostile tool definitions (%s era)'
       expect(lines).toEqual([
         'toolwire [Evil]: a tool named "evil\\u{1b}[2J\\u{202e}" was skipped: a name must be a printable string of 1 to 256 characters',
       ])
-      expect(lines.join('')).not.toMatch(/[\u001b\u202e]/)
+      expect(lines.join('')).not.toContain('\u001b')
+      expect(lines.join('')).not.toContain('\u202e')
     } finally {
       printed.mockRestore()
     }
