@@ -9,6 +9,7 @@ import { printable } from '../protocol/printable.js'
 import type { Tool } from '../protocol/types.js'
 import type { ClientSession } from '../transport/client/client-session.js'
 import { type ToolFilter, toolAllowed } from './options.js'
+import { SharedFetch } from './shared-fetch.js'
 import type { ToolListCache } from './tool-cache.js'
 import { checkToolDefinition, type ResolvedToolListLimits } from './tool-definitions.js'
 
@@ -42,7 +43,7 @@ export class ToolListing {
   readonly #o: ToolListingOptions
   /** Tools from the last list, by name. */
   readonly known = new Map<string, Tool>()
-  #learning: Promise<unknown> | undefined
+  #learning: SharedFetch<unknown> | undefined
 
   constructor(options: ToolListingOptions) {
     this.#o = options
@@ -66,12 +67,14 @@ export class ToolListing {
    */
   async idempotent(name: string, signal: AbortSignal | undefined): Promise<boolean> {
     if (!this.known.has(name)) {
-      this.#learning ??= this.list(signal)
-        .catch(() => {})
-        .finally(() => {
+      this.#learning ??= new SharedFetch((shared) =>
+        this.list(shared).finally(() => {
           this.#learning = undefined
-        })
-      await this.#learning
+        }),
+      )
+      await this.#learning.wait(signal).catch(() => {
+        signal?.throwIfAborted()
+      })
     }
     return annotatedIdempotent(this.known.get(name))
   }

@@ -1,11 +1,11 @@
 /** `clientCredentials()`: OAuth 2.0 client-credentials tokens from a token endpoint you name. */
 import type { Dispatcher } from 'undici'
 import { ToolwireConfigError } from '../../protocol/errors.js'
+import { SharedFetch } from '../shared-fetch.js'
 import { checkConfiguredEndpoint } from './oauth/endpoint-policy.js'
 import { clientCredentialsGrant } from './oauth/grants/client-credentials.js'
 import { OAuthHttp } from './oauth/oauth-http.js'
 import type { OAuthClientInformation } from './oauth/oauth-state.js'
-import { SharedFetch } from './shared-fetch.js'
 import type { AccessToken, TokenProvider } from './token-source.js'
 
 export interface ClientCredentialsOptions {

@@ -1,6 +1,6 @@
 /** Bearer tokens: what a token provider is, and a cached, single-flight token source over one. */
 import { McpAuthError, ToolwireConfigError } from '../../protocol/errors.js'
-import { SharedFetch } from './shared-fetch.js'
+import { SharedFetch } from '../shared-fetch.js'
 
 /** A token, optionally with its expiry (epoch milliseconds) so it is refreshed ahead of it. */
 export interface AccessToken {
