@@ -17,15 +17,18 @@ const { createServerLogger, serve, ToolServer } = (await import(
 const kind = process.argv[2]
 
 async function bare(): Promise<string> {
-  // The limit: node:http answering a fixed JSON-RPC result, no parsing, no validation.
-  const body = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    result: { content: [{ type: 'text', text: 'hello' }] },
-  })
+  // The limit: node:http answering a fixed JSON-RPC result, no parsing, no validation; only the
+  // request's id is copied into the answer (clients refuse an answer for another request), read
+  // from the first bytes of the body with a regular expression.
+  const prefix = '{"jsonrpc":"2.0","id":'
+  const suffix = `,"result":${JSON.stringify({ content: [{ type: 'text', text: 'hello' }] })}}`
   const server = createServer((req, res) => {
-    req.resume()
+    let head = ''
+    req.on('data', (chunk: Buffer) => {
+      if (head.length < 64) head += chunk.toString('latin1', 0, 64)
+    })
     req.on('end', () => {
+      const body = `${prefix}${/"id":("[^"]*"|-?\d+)/.exec(head)?.[1] ?? 'null'}${suffix}`
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
       res.end(body)
     })

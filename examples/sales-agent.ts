@@ -47,13 +47,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const question =
     process.argv[2] ?? 'What is the current pipeline value for Q2, and which deals are most at risk?'
   const servers = salesServers()
-  await using _crm = await servers.crm.connect()
-  await using _analytics = await servers.analytics.connect()
+  // Not connected up front: the run lists each server's tools, and a server that is down is
+  // left out (the model is told) instead of ending the run. Pass { requireAllServers: true }
+  // to Runner.runStreamed for a hard failure instead.
+  await using _crm = servers.crm
+  await using _analytics = servers.analytics
   const stream = Runner.runStreamed(salesAgent(servers), question)
   for await (const event of stream) {
     if (event.type === 'text_delta') process.stdout.write(event.delta)
     else if (event.type === 'tool_called')
       process.stderr.write(`→ ${event.item.server ?? 'local'}: ${event.item.tool}(${event.item.arguments})\n`)
+    else if (event.type === 'warning') process.stderr.write(`warning: ${event.warning.message}\n`)
   }
   const result = await stream.completed
   process.stdout.write(

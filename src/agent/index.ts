@@ -1,7 +1,7 @@
 /** `toolwire/agent`: Agent and Runner over remote MCP servers and any OpenAI-compatible model. */
 export { Agent, type AgentOptions } from './agent.js'
 export { MaxTurnsExceededError, ModelConfigError, ModelError, RunCancelledError } from './errors.js'
-export type { AgentInputItem, ModelOutputItem, RunItem, Usage } from './items.js'
+export type { AgentInputItem, ModelOutputItem, RunItem, RunWarning, Usage } from './items.js'
 export type {
   FunctionToolSpec,
   Model,

@@ -55,3 +55,21 @@ export function addUsage(total: Usage, more: Partial<Usage>): void {
   total.outputTokens += more.outputTokens ?? 0
   total.totalTokens += more.totalTokens ?? (more.inputTokens ?? 0) + (more.outputTokens ?? 0)
 }
+
+/**
+ * Something a run worked around, reported in `RunResult.warnings` and as a `warning` stream
+ * event: a server that could not be reached (its tools left out, the model told), a server tool
+ * offered under another name, a tool definition that could not be offered.
+ */
+export type RunWarning =
+  | { kind: 'server_unavailable'; server: string; message: string }
+  | {
+      kind: 'tool_renamed'
+      server: string
+      tool: string
+      /** The name the model sees. */
+      name: string
+      reason: 'shared' | 'reserved-prefix' | 'invalid-name'
+      message: string
+    }
+  | { kind: 'tool_skipped'; server: string; tool: string; message: string }

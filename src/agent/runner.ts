@@ -4,8 +4,6 @@
  * read; only the model failing, cancellation or `maxTurns` end a run early.
  */
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
-import { McpToolError } from '../protocol/errors.js'
-import { isObject } from '../protocol/jsonrpc.js'
 import { newTraceId } from '../protocol/trace-context.js'
 import type { Agent } from './agent.js'
 import { MaxTurnsExceededError, RunCancelledError } from './errors.js'
@@ -15,12 +13,14 @@ import {
   emptyUsage,
   type ModelOutputItem,
   type RunItem,
+  type RunWarning,
   type Usage,
 } from './items.js'
 import type { Model, ModelRequest, ModelResponse } from './model.js'
 import { OpenAIChatCompletionsModel } from './openai-chat-completions-model.js'
-import { describeFailure } from './tool-failures.js'
-import { type ToolRoute, type ToolTable, toolTable } from './tool-routing.js'
+import { listServerTools, unavailableNote } from './server-availability.js'
+import { runTools } from './tool-execution.js'
+import { type ToolTable, toolTable } from './tool-routing.js'
 
 export interface RunOptions {
   /** Model calls the run may make. @default 10 */
@@ -31,6 +31,12 @@ export interface RunOptions {
   context?: unknown
   /** Tool calls of one turn run at once, at most this many. @default 8 */
   maxConcurrentToolCalls?: number
+  /**
+   * Fail the run (with the server's typed error) when a server cannot be reached at its start.
+   * Without it, the run goes on with the other servers' tools, the model is told which server
+   * is unavailable, and `warnings` says so. @default false
+   */
+  requireAllServers?: boolean
 }
 
 export interface RunResult {
@@ -45,6 +51,8 @@ export interface RunResult {
   traceId: string
   /** The whole conversation, to continue it: pass it as the next run's input with a new message. */
   history: AgentInputItem[]
+  /** What the run worked around: unavailable servers, renamed or skipped tools. */
+  warnings: RunWarning[]
 }
 
 /** Events of `Runner.runStreamed`. */
@@ -53,6 +61,7 @@ export type RunStreamEvent =
   | { type: 'tool_called'; item: Extract<RunItem, { type: 'tool_call_item' }> }
   | { type: 'tool_output'; item: Extract<RunItem, { type: 'tool_call_output_item' }> }
   | { type: 'message'; item: Extract<RunItem, { type: 'message_output_item' }> }
+  | { type: 'warning'; warning: RunWarning }
   | { type: 'run_done'; result: RunResult }
 
 export interface StreamedRun extends AsyncIterable<RunStreamEvent> {
@@ -159,13 +168,28 @@ async function runLoop(
     else if (item.type === 'tool_call_output_item') emit({ type: 'tool_output', item })
     else emit({ type: 'message', item })
   }
+  const warnings: RunWarning[] = []
+  const warn = (warning: RunWarning) => {
+    warnings.push(warning)
+    emit?.({ type: 'warning', warning })
+  }
   try {
     if (signal?.aborted) throw cancelled()
-    const table = await context.with(runContext, () => toolTable(agent, signal))
+    const listing = await context
+      .with(runContext, () =>
+        listServerTools(agent.mcpServers, { signal, requireAllServers: options.requireAllServers ?? false }),
+      )
+      .catch(rethrowAsCancelled)
+    const table = toolTable(agent, listing.listed)
+    reportTable(table, listing, warn)
+    const instructions =
+      listing.unavailable.length === 0
+        ? agent.instructions
+        : `${agent.instructions}\n\n${unavailableNote(listing.unavailable)}`
     for (let turn = 1; turn <= maxTurns; turn++) {
       if (signal?.aborted) throw cancelled()
       const request: ModelRequest = {
-        instructions: agent.instructions,
+        instructions,
         input: history,
         tools: table.specs,
         settings: agent.modelSettings,
@@ -200,7 +224,7 @@ async function runLoop(
           .join('\n')
         record({ type: 'message_output_item', agent: agent.name, content: finalOutput })
         runSpan.setStatus({ code: SpanStatusCode.OK })
-        const result: RunResult = { finalOutput, newItems, rawResponses, usage, traceId, history }
+        const result: RunResult = { finalOutput, newItems, rawResponses, usage, traceId, history, warnings }
         emit?.({ type: 'run_done', result })
         return result
       }
@@ -267,131 +291,31 @@ async function callModel(
   )
 }
 
-interface ToolRun {
-  agent: Agent
-  table: ToolTable
-  cap: number
-  signal: AbortSignal | undefined
-  traceId: string
-  runContext: unknown
-  spanContext: ReturnType<typeof context.active>
-  record: (item: RunItem) => void
-}
-
-/** Runs one turn's tool calls, at most `cap` at once; outputs come back in call order. */
-async function runTools(
-  calls: Array<Extract<ModelOutputItem, { type: 'function_call' }>>,
-  run: ToolRun,
-): Promise<AgentInputItem[]> {
-  const outputs: AgentInputItem[] = new Array(calls.length)
-  let next = 0
-  const worker = async () => {
-    while (next < calls.length) {
-      const index = next++
-      const call = calls[index]!
-      const route = run.table.routes.get(call.name)
-      run.record({
-        type: 'tool_call_item',
-        agent: run.agent.name,
-        callId: call.callId,
-        name: call.name,
-        tool: route ? route.tool.name : call.name,
-        arguments: call.arguments,
-        ...(route?.kind === 'mcp' ? { server: route.server.name } : {}),
-      })
-      const span = tracer.startSpan(
-        `execute_tool ${call.name}`,
-        {
-          kind: SpanKind.INTERNAL,
-          attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': call.name },
-        },
-        run.spanContext,
-      )
-      const outcome = await context.with(trace.setSpan(run.spanContext, span), () =>
-        execute(call, route, run),
-      )
-      if (outcome.isError)
-        span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.output.slice(0, 200) })
-      span.end()
-      run.record({
-        type: 'tool_call_output_item',
-        agent: run.agent.name,
-        callId: call.callId,
-        name: call.name,
-        output: outcome.output,
-        isError: outcome.isError,
-        ...(outcome.traceId ? { traceId: outcome.traceId } : {}),
-      })
-      outputs[index] = {
-        type: 'function_call_result',
-        callId: call.callId,
-        name: call.name,
-        output: outcome.output,
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(run.cap, calls.length) }, worker))
-  return outputs
-}
-
-async function execute(
-  call: { name: string; arguments: string },
-  route: ToolRoute | undefined,
-  run: ToolRun,
-): Promise<{ output: string; isError: boolean; traceId?: string }> {
-  if (!route) {
-    return {
-      output: `Error: there is no tool named "${call.name}"; use one of: ${[...run.table.routes.keys()].join(', ')}`,
-      isError: true,
-    }
-  }
-  let args: unknown
-  try {
-    args = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments)
-  } catch (error) {
-    return {
-      output: `Error: the arguments of ${call.name} are not valid JSON (${(error as Error).message}); send a JSON object`,
-      isError: true,
-    }
-  }
-  if (!isObject(args))
-    return { output: `Error: the arguments of ${call.name} must be a JSON object`, isError: true }
-  try {
-    if (route.kind === 'local') {
-      const parsed = route.tool.parameters.safeParse(args)
-      if (!parsed.success) {
-        return {
-          output: `Error: invalid arguments for ${call.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-          isError: true,
-        }
-      }
-      const value = await route.tool.execute(parsed.data, { signal: run.signal, runContext: run.runContext })
-      return { output: typeof value === 'string' ? value : JSON.stringify(value ?? null), isError: false }
-    }
-    const result = await route.server.callTool(route.tool.name, args, {
-      ...(run.signal ? { signal: run.signal } : {}),
-      traceId: run.traceId,
+/** The run's warnings about its servers and tools. */
+function reportTable(
+  table: ToolTable,
+  listing: Awaited<ReturnType<typeof listServerTools>>,
+  warn: (warning: RunWarning) => void,
+): void {
+  for (const { server, reason } of listing.unavailable) {
+    warn({
+      kind: 'server_unavailable',
+      server: server.name,
+      message: `${server.name} is unavailable, its tools are left out of this run: ${reason}`,
     })
-    const text = result.content
-      .map((block) => (block.type === 'text' ? block.text : JSON.stringify(block)))
-      .join('\n')
-    const output =
-      result.structuredContent !== undefined && !result.isError
-        ? JSON.stringify(result.structuredContent)
-        : text
-    return {
-      output: result.isError ? `Error from ${route.server.name}: ${output}` : output,
-      isError: result.isError === true,
-      traceId: result.traceId,
-    }
-  } catch (error) {
-    if (run.signal?.aborted) throw error
-    if (error instanceof McpToolError && error.result) {
-      return {
-        output: `Error from ${route.kind === 'mcp' ? route.server.name : 'tool'}: ${error.message}`,
-        isError: true,
-      }
-    }
-    return { output: describeFailure(error, call.name, route), isError: true }
+  }
+  for (const renamed of table.renamed) {
+    warn({
+      kind: 'tool_renamed',
+      ...renamed,
+      message: `tool ${renamed.tool} of ${renamed.server} is offered as ${renamed.name} (${renamed.reason})`,
+    })
+  }
+  for (const skipped of table.skipped) {
+    warn({
+      kind: 'tool_skipped',
+      ...skipped,
+      message: `tool ${skipped.tool} of ${skipped.server} was left out: ${skipped.reason}`,
+    })
   }
 }

@@ -1,12 +1,18 @@
 /**
  * The tools an agent offers its model, and the way back from a name to the tool: local
- * function tools and every connected server's tools, with names a model API accepts.
+ * function tools and every reachable server's tools, with names a model API accepts.
  *
- * Naming rule (deterministic): a tool keeps its own name when no other server (or local tool)
- * has it; names that collide are prefixed with their server's slug, `crm_tools__search`, for
- * every server that has them; `includeServerInToolNames` prefixes all MCP tools. Names keep to
- * `[A-Za-z0-9_-]` and 64 characters; a longer one is cut and ends with a short hash so it stays
- * unique.
+ * Naming rule (deterministic, and no server can forge another's names):
+ * - each server has a prefix space, `<slug>__…`, its slug made unique in the agent's
+ *   configured server order (`crm_tools`, then `crm_tools_2`);
+ * - a tool keeps its own name when no other server (or local tool) has it and it does not look
+ *   like a name in any server's prefix space; otherwise it is offered as `<slug>__<name>` in
+ *   its own server's space (so `crm__status` declared by another server becomes
+ *   `evil__crm__status`, never the CRM's `crm__status`);
+ * - `includeServerInToolNames` prefixes every MCP tool;
+ * - names keep to `[A-Za-z0-9_-]` and 64 characters (a longer one is cut and ends with a short
+ *   hash); the rare clash left (within one server, or with a local tool) takes `_2`, `_3`.
+ * Local tools, which the agent's author names, keep their names first.
  */
 import { createHash } from 'node:crypto'
 import type { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
@@ -19,12 +25,27 @@ export type ToolRoute =
   | { kind: 'local'; tool: FunctionTool }
   | { kind: 'mcp'; server: MCPServerStreamableHttp; tool: Tool }
 
+/** A server tool offered to the model under another name than its own. */
+export interface RenamedTool {
+  server: string
+  tool: string
+  /** The name the model sees. */
+  name: string
+  /** Why: another server (or a local tool) has it, it looks like a name in a server's prefix space, or it had to be made valid. */
+  reason: 'shared' | 'reserved-prefix' | 'invalid-name'
+}
+
 export interface ToolTable {
   specs: FunctionToolSpec[]
   routes: Map<string, ToolRoute>
+  renamed: RenamedTool[]
+  /** Tools left out because their definition could not be offered (server, tool, why). */
+  skipped: Array<{ server: string; tool: string; reason: string }>
 }
 
 const MAX_NAME = 64
+/** Slugs stay short so a prefixed name keeps its prefix when cut to 64 characters. */
+const MAX_SLUG = 24
 
 function safe(text: string): string {
   return text.replace(/[^A-Za-z0-9_-]/g, '_')
@@ -37,44 +58,83 @@ function withinLimit(name: string): string {
 }
 
 export function slug(serverName: string): string {
-  return safe(serverName.toLowerCase()).replace(/_+/g, '_').replace(/^_|_$/g, '') || 'server'
+  return (
+    safe(serverName.toLowerCase())
+      .replace(/_+/g, '_')
+      .replace(/^_|_$/g, '')
+      .slice(0, MAX_SLUG)
+      .replace(/_$/, '') || 'server'
+  )
 }
 
-/** Lists every server's tools (their `toolFilter` applies) and builds the table. */
-export async function toolTable(agent: Agent, signal?: AbortSignal): Promise<ToolTable> {
-  const listed = await Promise.all(
-    agent.mcpServers.map(async (server) => ({
-      server,
-      tools: await server.listTools(signal ? { signal } : {}),
-    })),
-  )
+/** One unique slug per server, in the agent's configured order (configuration, not servers, decides). */
+function slugsOf(servers: readonly MCPServerStreamableHttp[]): Map<MCPServerStreamableHttp, string> {
+  const slugs = new Map<MCPServerStreamableHttp, string>()
+  const taken = new Set<string>()
+  for (const server of servers) {
+    const base = slug(server.name)
+    let unique = base
+    for (let n = 2; taken.has(unique); n++) unique = `${base}_${n}`
+    taken.add(unique)
+    slugs.set(server, unique)
+  }
+  return slugs
+}
+
+/** Builds the table from the listed tools of each reachable server. */
+export function toolTable(
+  agent: Agent,
+  listed: ReadonlyArray<{ server: MCPServerStreamableHttp; tools: readonly Tool[] }>,
+): ToolTable {
+  const slugs = slugsOf(agent.mcpServers)
+  const prefixes = [...slugs.values()].map((s) => `${s}__`)
   const counts = new Map<string, number>()
-  for (const t of agent.tools) counts.set(safe(t.name), (counts.get(safe(t.name)) ?? 0) + 1)
-  for (const { tools } of listed)
-    for (const t of tools) counts.set(safe(t.name), (counts.get(safe(t.name)) ?? 0) + 1)
-  const specs: FunctionToolSpec[] = []
-  const routes = new Map<string, ToolRoute>()
-  const add = (name: string, spec: Omit<FunctionToolSpec, 'name'>, route: ToolRoute) => {
+  const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1)
+  for (const t of agent.tools) count(safe(t.name))
+  for (const { tools } of listed) for (const t of tools) count(safe(t.name))
+
+  const table: ToolTable = { specs: [], routes: new Map(), renamed: [], skipped: [] }
+  const add = (name: string, spec: Omit<FunctionToolSpec, 'name'>, route: ToolRoute): string => {
     let unique = withinLimit(name)
-    for (let n = 2; routes.has(unique); n++) unique = withinLimit(`${name}_${n}`)
-    specs.push({ name: unique, ...spec })
-    routes.set(unique, route)
+    for (let n = 2; table.routes.has(unique); n++) unique = withinLimit(`${name}_${n}`)
+    table.specs.push({ name: unique, ...spec })
+    table.routes.set(unique, route)
+    return unique
   }
   for (const t of agent.tools) {
     add(safe(t.name), { description: t.description, parameters: parametersOf(t) }, { kind: 'local', tool: t })
   }
   for (const { server, tools } of listed) {
+    const prefix = `${slugs.get(server) ?? slug(server.name)}__`
     for (const t of tools) {
-      const shared = (counts.get(safe(t.name)) ?? 0) > 1
-      const name =
-        agent.includeServerInToolNames || shared ? `${slug(server.name)}__${safe(t.name)}` : safe(t.name)
-      const { $schema: _dialect, ...parameters } = t.inputSchema as Record<string, unknown>
-      add(
-        name,
-        { description: t.description ?? t.title ?? `${t.name} (${server.name})`, parameters },
-        { kind: 'mcp', server, tool: t },
-      )
+      try {
+        const own = safe(t.name)
+        const shared = (counts.get(own) ?? 0) > 1
+        const reserved = prefixes.some((p) => own.startsWith(p))
+        const bare = !agent.includeServerInToolNames && !shared && !reserved
+        const { $schema: _dialect, ...parameters } = t.inputSchema as Record<string, unknown>
+        const name = add(
+          bare ? own : `${prefix}${own}`,
+          { description: t.description ?? t.title ?? `${t.name} (${server.name})`, parameters },
+          { kind: 'mcp', server, tool: t },
+        )
+        const expected = agent.includeServerInToolNames ? `${prefix}${t.name}` : t.name
+        if (name !== expected) {
+          table.renamed.push({
+            server: server.name,
+            tool: t.name,
+            name,
+            reason: shared ? 'shared' : reserved ? 'reserved-prefix' : 'invalid-name',
+          })
+        }
+      } catch (error) {
+        table.skipped.push({
+          server: server.name,
+          tool: String(t.name),
+          reason: error instanceof Error ? error.message : String(error),
+        })
+      }
     }
   }
-  return { specs, routes }
+  return table
 }

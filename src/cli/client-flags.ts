@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { fileOAuthStore } from '../client/auth/oauth/file-store.js'
 import { loopbackAuthorization } from '../client/auth/oauth/loopback.js'
-import { type OAuthOptions, oauth } from '../client/auth/oauth/oauth-provider.js'
-import type { AuthOption } from '../client/auth/tokens.js'
+import type { OAuthOptions } from '../client/auth/oauth/oauth-options.js'
+import { oauth } from '../client/auth/oauth/oauth-provider.js'
+import type { AuthOption } from '../client/auth/token-source.js'
 import { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
 import { UsageError } from './output.js'
 
@@ -17,6 +18,7 @@ export interface ClientFlags {
   oauthClientSecretEnv?: string
   oauthScope?: string
   oauthStore?: string
+  oauthIssuer?: string
   timeout?: string
   era?: string
   json?: boolean
@@ -31,6 +33,10 @@ export function withClientFlags(command: Command): Command {
     .option('--oauth-client-id <id>', 'a pre-registered OAuth client (else dynamic registration)')
     .option('--oauth-client-secret-env <VAR>', 'its secret, from $VAR (without --oauth: client credentials)')
     .option('--oauth-scope <scopes>', 'OAuth scopes to ask for (space-separated)')
+    .option(
+      '--oauth-issuer <url>',
+      'the authorization server a pre-registered client belongs to (default: one on the server host)',
+    )
     .option(
       '--oauth-store <file>',
       'where OAuth tokens are kept (default ~/.config/toolwire/oauth/<server>.json)',
@@ -51,7 +57,12 @@ function collect(value: string, previous: string[]): string[] {
 /** The `auth` option from the `--oauth*` flags; undefined when none is given. */
 async function oauthFrom(url: URL, flags: ClientFlags): Promise<AuthOption | undefined> {
   const any =
-    flags.oauth || flags.oauthClientId || flags.oauthClientSecretEnv || flags.oauthScope || flags.oauthStore
+    flags.oauth ||
+    flags.oauthClientId ||
+    flags.oauthClientSecretEnv ||
+    flags.oauthScope ||
+    flags.oauthStore ||
+    flags.oauthIssuer
   if (!any) return undefined
   if (flags.tokenEnv) throw new UsageError('--token-env and --oauth* are two ways to authenticate: pick one')
   let clientSecret: string | undefined
@@ -77,6 +88,7 @@ async function oauthFrom(url: URL, flags: ClientFlags): Promise<AuthOption | und
     ...(flags.oauthClientId ? { clientId: flags.oauthClientId } : {}),
     ...(clientSecret ? { clientSecret } : {}),
     ...(flags.oauthScope ? { scope: flags.oauthScope } : {}),
+    ...(flags.oauthIssuer ? { expectedIssuer: flags.oauthIssuer } : {}),
   }
   if (flags.oauth) {
     const { redirectUrl, authorize } = await loopbackAuthorization()

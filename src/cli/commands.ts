@@ -1,10 +1,16 @@
 /** The client commands: tools, call, ping, bench. */
 import { isObject } from '../protocol/jsonrpc.js'
+import { printable } from '../protocol/printable.js'
 import type { Tool } from '../protocol/types.js'
 import { type ClientFlags, clientFor } from './client-flags.js'
 import { percentile, progressBar, table, UsageError } from './output.js'
 
 const print = (text: string) => process.stdout.write(`${text}\n`)
+/** Server-supplied text for a terminal: control and bidi characters shown as escapes. */
+const shown = (text: string) => printable(text, { maxChars: 500, oneLine: true })
+/** A tool's output: as sent when piped, made safe when it reaches a terminal. */
+const output = (text: string) =>
+  process.stdout.isTTY ? printable(text, { maxChars: Number.MAX_SAFE_INTEGER }) : text
 
 /** A flag's JSON object value; a UsageError (`what: why`) otherwise. */
 function jsonObject(text: string, what: string): Record<string, unknown> {
@@ -52,11 +58,17 @@ export async function toolsCommand(url: string, flags: ClientFlags): Promise<voi
     return
   }
   const info = client.server?.serverInfo
-  print(`${info?.name} ${info?.version} · protocol ${client.protocolVersion} · ${tools.length} tools\n`)
+  print(
+    `${shown(String(info?.name))} ${shown(String(info?.version))} · protocol ${client.protocolVersion} · ${tools.length} tools\n`,
+  )
   print(
     table(
       ['tool', 'arguments', 'description'],
-      tools.map((t) => [`${t.name}${hints(t)}`, describeArguments(t), t.description ?? '']),
+      tools.map((t) => [
+        `${shown(t.name)}${hints(t)}`,
+        shown(describeArguments(t)),
+        shown(t.description ?? ''),
+      ]),
     ),
   )
 }
@@ -108,21 +120,22 @@ export async function callCommand(
   const tool = tools.find((t) => t.name === name)
   if (!tool) {
     process.stderr.write(
-      `error: ${client.name} has no tool "${name}"; it has: ${tools.map((t) => t.name).join(', ')}\n`,
+      `error: ${client.name} has no tool "${shown(name)}"; it has: ${shown(tools.map((t) => t.name).join(', '))}\n`,
     )
     return 1
   }
   const bar = progressBar()
   const result = await client
     .callTool(name, args ?? parseArguments(pairs, tool), {
-      onProgress: (p) => bar.update(p.progress, p.total, p.message),
+      onProgress: (p) =>
+        bar.update(p.progress, p.total, p.message === undefined ? undefined : shown(p.message)),
     })
     .finally(() => bar.done())
   if (flags.json) print(JSON.stringify(result, null, 2))
   else if (result.structuredContent !== undefined) print(JSON.stringify(result.structuredContent, null, 2))
   else {
     for (const block of result.content)
-      print(block.type === 'text' ? block.text : `[${block.type}] ${JSON.stringify(block)}`)
+      print(output(block.type === 'text' ? block.text : `[${block.type}] ${JSON.stringify(block)}`))
   }
   if (result.isError) {
     if (!flags.json) process.stderr.write(`error: the tool failed (trace ${result.traceId})\n`)
@@ -207,7 +220,7 @@ export async function benchCommand(url: string, flags: BenchFlags): Promise<numb
   const tools = await client.listTools()
   if (!tools.some((t) => t.name === flags.tool)) {
     process.stderr.write(
-      `error: no tool "${flags.tool}"; the server has: ${tools.map((t) => t.name).join(', ')}\n`,
+      `error: no tool "${shown(flags.tool)}"; the server has: ${shown(tools.map((t) => t.name).join(', '))}\n`,
     )
     return 1
   }
@@ -264,6 +277,7 @@ export interface AgentFlags extends ClientFlags {
   model?: string
   instructions?: string
   maxTurns: string
+  requireAllServers?: boolean
 }
 
 export async function agentCommand(question: string, flags: AgentFlags): Promise<number> {
@@ -276,15 +290,23 @@ export async function agentCommand(question: string, flags: AgentFlags): Promise
   const model = resolveModel(flags.model)
   const servers = await Promise.all(flags.server.map((url) => clientFor(url, flags)))
   try {
-    await Promise.all(servers.map((s) => s.connect()))
+    // Servers connect when the run lists their tools: one that is down is left out (the model
+    // is told), unless --require-all-servers.
     const agent = new Agent({
       name: 'toolwire agent',
       model,
       mcpServers: servers,
       ...(flags.instructions ? { instructions: flags.instructions } : {}),
     })
-    const stream = Runner.runStreamed(agent, question, { maxTurns })
+    const stream = Runner.runStreamed(agent, question, {
+      maxTurns,
+      requireAllServers: flags.requireAllServers ?? false,
+    })
     for await (const event of stream) {
+      if (event.type === 'warning') {
+        process.stderr.write(`warning: ${shown(event.warning.message)}\n`)
+        continue
+      }
       if (flags.json) continue
       if (event.type === 'text_delta') process.stdout.write(event.delta)
       else if (event.type === 'tool_called') {
@@ -292,7 +314,7 @@ export async function agentCommand(question: string, flags: AgentFlags): Promise
           `→ ${event.item.server ?? 'local'}: ${event.item.tool}(${event.item.arguments})\n`,
         )
       } else if (event.type === 'tool_output' && event.item.isError) {
-        process.stderr.write(`  ${event.item.output}\n`)
+        process.stderr.write(`  ${shown(event.item.output)}\n`)
       }
     }
     const result = await stream.completed
@@ -304,6 +326,7 @@ export async function agentCommand(question: string, flags: AgentFlags): Promise
             traceId: result.traceId,
             usage: result.usage,
             items: result.newItems,
+            warnings: result.warnings,
           },
           null,
           2,

@@ -1,7 +1,7 @@
 /** The notifications of one tool call: progress (with its token) and log messages. */
 import { isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
 import { META_LOG_LEVEL } from '../protocol/versions.js'
-import type { CallToolOptions, LogMessage } from './mcp-server-streamable-http.js'
+import type { CallToolOptions, LogMessage } from './call-tool-options.js'
 
 /** The message handler and the request `_meta` (progress token, log level) a call needs. */
 export function callNotifications(options: Pick<CallToolOptions, 'onProgress' | 'onLog' | 'logLevel'>): {

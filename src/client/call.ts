@@ -10,6 +10,11 @@ export interface Call {
   params: Record<string, unknown>
   /** True when repeating the call after it may have reached the server is safe. */
   idempotent: boolean
+  /**
+   * Learns `idempotent` when it is not known yet (a tool called before the tools were listed):
+   * the retry policy asks only when its decision depends on it.
+   */
+  learnIdempotent?: (() => Promise<boolean>) | undefined
   /** Seconds this attempt may take (clientSessionTimeoutSeconds or a per-call override). */
   timeoutSeconds: number
   /** The option `timeoutSeconds` came from, named in the timeout error. */

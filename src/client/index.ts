@@ -27,41 +27,39 @@ export type {
   ServerDescription,
   Tool,
 } from '../protocol/types.js'
+export { type ClientCredentialsOptions, clientCredentials } from './auth/client-credentials.js'
 export { fileOAuthStore } from './auth/oauth/file-store.js'
 export {
   type LoopbackAuthorization,
   type LoopbackAuthorizationOptions,
   loopbackAuthorization,
 } from './auth/oauth/loopback.js'
-export {
-  type GrantType,
-  type IdentityAssertionOptions,
-  type OAuthClientInformation,
-  type OAuthOptions,
-  type OAuthState,
-  type OAuthStore,
-  type OAuthTokens,
-  oauth,
-  type TokenEndpointAuthMethod,
-} from './auth/oauth/oauth-provider.js'
-export type { AuthChallenge, GetTokenOptions } from './auth/tokens.js'
-export {
-  type AccessToken,
-  type AuthOption,
-  type ClientCredentialsOptions,
-  clientCredentials,
-  type TokenProvider,
-} from './auth/tokens.js'
+export type {
+  GrantType,
+  IdentityAssertionOptions,
+  OAuthOptions,
+} from './auth/oauth/oauth-options.js'
+export { oauth } from './auth/oauth/oauth-provider.js'
+export type {
+  OAuthClientInformation,
+  OAuthState,
+  OAuthStore,
+  OAuthTokens,
+  TokenEndpointAuthMethod,
+} from './auth/oauth/oauth-state.js'
+export type {
+  AccessToken,
+  AuthChallenge,
+  AuthOption,
+  GetTokenOptions,
+  TokenProvider,
+} from './auth/token-source.js'
 export type { BreakerState, CircuitBreakerOptions } from './breaker.js'
+export type { CallToolOptions, LogMessage, ToolCallResult } from './call-tool-options.js'
 export type { ClientRequestHandlers } from './client-requests.js'
 export type { TlsOptions } from './connection-pools.js'
-export {
-  type CallToolOptions,
-  type ClientEvents,
-  type LogMessage,
-  MCPServerStreamableHttp,
-  type ToolCallResult,
-} from './mcp-server-streamable-http.js'
+export { type ClientEvents, MCPServerStreamableHttp } from './mcp-server-streamable-http.js'
 export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
 export type { RetryEvent } from './retry.js'
-export { sharedToolListCache, ToolListCache } from './tool-cache.js'
+export { sharedToolListCache, ToolListCache, type ToolListCacheOptions } from './tool-cache.js'
+export type { ToolListLimits } from './tool-definitions.js'

@@ -1,33 +1,28 @@
 /** MCPServerStreamableHttp: the object an agent holds for one remote MCP tool server. */
-import { createHash, randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
 import {
   type ErrorSite,
   McpClosedError,
-  McpProtocolError,
-  McpTimeoutError,
   McpToolError,
   ToolwireConfigError,
   ToolwireError,
 } from '../protocol/errors.js'
-import { ErrorCode } from '../protocol/jsonrpc.js'
-import type { CallToolResult, Implementation, ServerDescription, Tool } from '../protocol/types.js'
-import { CallSignal } from '../transport/client/call-signal.js'
+import { printable } from '../protocol/printable.js'
+import type { Implementation, ServerDescription, Tool } from '../protocol/types.js'
+import type { CallSignal } from '../transport/client/call-signal.js'
 import { ClientSession } from '../transport/client/client-session.js'
 import { HttpWire } from '../transport/client/http-wire.js'
-import { TokenSource } from './auth/tokens.js'
+import { attempt, CONNECT } from './attempt.js'
+import { TokenSource } from './auth/token-source.js'
 import { withAuth } from './auth/with-auth.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
+import { CachePartition } from './cache-partition.js'
 import type { Call, Send } from './call.js'
 import { callNotifications } from './call-notifications.js'
+import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
 import { listenForToolChanges } from './change-listener.js'
-import {
-  answerInputRequired,
-  answerServerRequest,
-  type ClientRequestHandlers,
-  capabilitiesOf,
-} from './client-requests.js'
+import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
 import { acquireDispatcher } from './connection-pools.js'
 import {
   type MCPServerStreamableHttpOptions,
@@ -36,41 +31,10 @@ import {
   toolAllowed,
 } from './options.js'
 import { type RetryEvent, withRetry } from './retry.js'
-import { sharedToolListCache, type ToolListCache } from './tool-cache.js'
+import { sharedToolListCache } from './tool-cache.js'
+import { callToolInRounds } from './tool-call-rounds.js'
+import { annotatedIdempotent, ToolListing } from './tool-listing.js'
 import { newTraceContext } from './trace-propagation.js'
-
-export interface CallToolOptions {
-  signal?: AbortSignal
-  /** Receives `notifications/progress` for this call. */
-  onProgress?: (progress: { progress: number; total?: number; message?: string }) => void
-  /**
-   * Receives the server's log messages for this call (`notifications/message`). Also asks for
-   * them: 2026-07-28 requests carry `logLevel` (default `info`); 2025-era servers send what
-   * their session's `logging/setLevel` allows.
-   */
-  onLog?: (message: LogMessage) => void
-  /** The lowest level `onLog` wants (2026-07-28 per-request log level). @default 'info' */
-  logLevel?: LogMessage['level']
-  /** Overrides `clientSessionTimeoutSeconds` for this call, in seconds. */
-  timeoutSeconds?: number
-  /** Declare the call safe to repeat (overrides the tool's annotations for retries). */
-  idempotent?: boolean
-  /**
-   * Make the call part of this W3C trace (32 hex digits), e.g. an agent run's, instead of the
-   * active OpenTelemetry span's or a new one. @default the active span's trace, else new
-   */
-  traceId?: string
-}
-
-/** A server log message (`notifications/message`). */
-export interface LogMessage {
-  level: 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency'
-  logger?: string
-  data: unknown
-}
-
-/** A tool result, with the W3C trace id of the call that produced it. */
-export type ToolCallResult = CallToolResult & { traceId: string }
 
 /** Events of a client. No event carries credentials. */
 export interface ClientEvents {
@@ -82,9 +46,14 @@ export interface ClientEvents {
 }
 
 const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
-const CONNECT = 'connect'
-/** Rounds of `input_required` answers one tool call may take (2026-07-28). */
-const MAX_INPUT_ROUNDS = 10
+
+/** Options of one logical request through the policies. */
+type RunOptions = Partial<
+  Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent' | 'learnIdempotent'>
+> & {
+  timeoutSeconds?: number | undefined
+  traceId?: string | undefined
+}
 
 /**
  * A connection to one remote MCP server over Streamable HTTP, with the production policies
@@ -112,12 +81,9 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   readonly #send: Send
   readonly #handlers: ClientRequestHandlers
   readonly #tokens: TokenSource | undefined
-  readonly #unauthenticatedIdentity = `unauthenticated-${randomUUID()}`
   readonly #breaker: CircuitBreaker | undefined
-  readonly #cache: ToolListCache | undefined
+  readonly #tools: ToolListing
   readonly #releaseDispatcher: (() => Promise<void>) | undefined
-  /** Tools from the last list: their annotations decide whether `tools/call` may be retried. */
-  readonly #known = new Map<string, Tool>()
   #lastToken: string | undefined
   #connected: Promise<ServerDescription> | undefined
   #closed = false
@@ -132,7 +98,6 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     this.name = this.#o.name
     this.url = this.#o.url
     this.#site = { serverName: this.name, url: `${this.url.origin}${this.url.pathname}` }
-    this.#cache = options.cacheToolsList ? (options.toolListCache ?? sharedToolListCache) : undefined
 
     let dispatcher: Dispatcher
     if (options.dispatcher) dispatcher = options.dispatcher
@@ -158,8 +123,10 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         sseRead: this.#o.sseReadTimeoutSeconds,
       },
     })
+    // Warnings carry server-supplied text (tool names, descriptions): printed, it is made safe first.
     const onWarning =
-      options.onWarning ?? ((message: string) => console.warn(`toolwire [${this.name}]: ${message}`))
+      options.onWarning ??
+      ((message: string) => console.warn(printable(`toolwire [${this.name}]: ${message}`, { oneLine: true })))
     const handlers = options.handlers ?? {}
     this.#handlers = handlers
     this.#session = new ClientSession({
@@ -193,12 +160,36 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         onClose: () => this.emit('breakerClose'),
       })
     }
+    const partition = new CachePartition({
+      url: this.url,
+      headers: this.#o.headers,
+      tls: options.tls,
+      dispatcher: options.dispatcher,
+    })
+    this.#tools = new ToolListing({
+      serverName: this.name,
+      cacheKey: this.url.href,
+      site: this.#site,
+      session: this.#session,
+      run: (method, params, runOptions) => this.#run(method, params, runOptions),
+      cache: options.cacheToolsList ? (options.toolListCache ?? sharedToolListCache) : undefined,
+      partition: async (signal) => partition.of(this.#tokens ? await this.#tokens.get(signal) : null),
+      filter: options.toolFilter,
+      ttlSeconds: options.toolsCacheTtlSeconds,
+      strictCacheHints: options.strictCacheHints ?? false,
+      limits: this.#o.toolListLimits,
+      onWarning,
+    })
     this.#send = this.#compose()
   }
 
   /** The policies around one request, outermost first: breaker → retry → auth → timeout → wire. */
   #compose(): Send {
-    let send: Send = (call) => this.#attempt(call)
+    let send: Send = (call) => {
+      const token = call.headers.authorization
+      if (token) this.#lastToken = token.slice('Bearer '.length)
+      return attempt(this.#session, call, this.#site)
+    }
     if (this.#tokens) send = withAuth(send, this.#tokens, this.#site)
     send = withRetry(send, this.#o, (event) => this.emit('retry', event))
     if (this.#breaker) send = this.#breaker.wrap(send, this.#site)
@@ -237,12 +228,16 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     }
     this.#ready = !this.#closed
     if (
-      this.#cache &&
+      this.#options.cacheToolsList &&
       !this.#listening &&
       this.#session.era === 'modern' &&
       server.capabilities.tools?.listChanged
     ) {
-      this.#listenForChanges()
+      this.#listening = listenForToolChanges(this.#session, {
+        token: this.#tokens ? () => this.#tokens!.get() : undefined,
+        backoff: this.#o,
+        onChange: () => this.invalidateToolsCache(),
+      })
     }
     return this
   }
@@ -250,42 +245,12 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   /** Lists the tools (following pagination), filtered by `toolFilter`; cached when `cacheToolsList` is on. */
   async listTools(options: { signal?: AbortSignal } = {}): Promise<Tool[]> {
     await this.#ensureConnected()
-    const identity = this.#cache ? await this.#identity(options.signal) : ''
-    const cached = this.#cache?.get(this.#site.url!, identity)
-    const tools = cached ?? (await this.#fetchTools(identity, options.signal))
-    this.#known.clear()
-    for (const tool of this.#session.acceptTools(tools)) this.#known.set(tool.name, tool)
-    return tools.filter((tool) => toolAllowed(this.#options.toolFilter, this.name, tool))
-  }
-
-  async #fetchTools(identity: string, signal: AbortSignal | undefined): Promise<Tool[]> {
-    const tools: Tool[] = []
-    let cursor: string | undefined
-    let scope: 'public' | 'private' = 'private'
-    let ttlMs: number | undefined
-    do {
-      const page = await this.#run('tools/list', cursor === undefined ? {} : { cursor }, {
-        signal,
-        idempotent: true,
-      })
-      if (!Array.isArray(page.tools))
-        throw new McpProtocolError('tools/list result has no "tools" array', this.#site)
-      tools.push(...this.#session.acceptTools(page.tools as Tool[]))
-      if (page.cacheScope === 'public') scope = 'public'
-      // ttlMs 0 means "no guidance" (SDK default); a positive hint bounds our cache.
-      if (typeof page.ttlMs === 'number' && page.ttlMs > 0)
-        ttlMs = Math.min(ttlMs ?? Number.POSITIVE_INFINITY, page.ttlMs)
-      cursor = typeof page.nextCursor === 'string' && page.nextCursor.length > 0 ? page.nextCursor : undefined
-    } while (cursor !== undefined)
-    const ours = this.#options.toolsCacheTtlSeconds
-    if (ours !== undefined) ttlMs = Math.min(ttlMs ?? Number.POSITIVE_INFINITY, ours * 1000)
-    this.#cache?.set(this.#site.url!, { tools, scope, identity, ttlMs })
-    return tools
+    return this.#tools.list(options.signal)
   }
 
   /** Drops the cached tool list of this server (for every identity); the next `listTools()` asks the server. */
   invalidateToolsCache(): void {
-    this.#cache?.invalidate(this.#site.url!)
+    this.#tools.invalidate()
   }
 
   /**
@@ -300,7 +265,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     const connecting = this.#ensureConnected()
     if (connecting) await connecting
     const filter = this.#options.toolFilter
-    const known = this.#known.get(name)
+    const known = this.#tools.known.get(name)
     if (filter && !toolAllowed(filter, this.name, known ?? { name, inputSchema: { type: 'object' } })) {
       throw new McpToolError(name, 'the tool is excluded by toolFilter', {
         site: this.#site,
@@ -313,79 +278,40 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         this.#site,
       )
     }
-    const annotations = known?.annotations
-    const idempotent = options.idempotent ?? Boolean(annotations?.idempotentHint || annotations?.readOnlyHint)
-    let result: Record<string, unknown>
-    try {
-      result = await this.#callOnce(name, args, { ...options, idempotent })
-    } catch (error) {
-      // Spec: on HeaderMismatch, re-read the tool's schema (x-mcp-header may have changed), retry once.
-      if (!(error instanceof McpProtocolError && error.rpcCode === ErrorCode.HeaderMismatch)) throw error
-      this.invalidateToolsCache()
-      await this.listTools(options.signal ? { signal: options.signal } : {})
-      result = await this.#callOnce(name, args, { ...options, idempotent })
-    }
-    // 2026-07-28 multi round-trip: answer what the tool asks, then call again with the answers.
-    for (let round = 1; result.resultType === 'input_required'; round++) {
-      if (round > MAX_INPUT_ROUNDS) {
-        throw new McpProtocolError(
-          `tools/call ${name} still asked for input after ${MAX_INPUT_ROUNDS} rounds; giving up`,
-          this.#site,
-        )
-      }
-      const retry = await answerInputRequired(this.#handlers, result, {
-        what: `tools/call ${name}`,
-        site: this.#site,
-      })
-      result = await this.#callOnce(name, args, { ...options, idempotent, retry })
-    }
-    if (result.resultType !== undefined && result.resultType !== 'complete') {
-      throw new McpProtocolError(
-        `tools/call ${name} answered with resultType "${String(result.resultType)}", which this client does not handle`,
-        this.#site,
-      )
-    }
-    if (!Array.isArray(result.content))
-      throw new McpProtocolError(`tools/call ${name} result has no "content" array`, this.#site)
-    const toolResult = result as ToolCallResult
-    if (toolResult.isError && this.#o.toolErrors === 'throw') {
-      const text = toolResult.content.find((block) => block.type === 'text')
-      throw new McpToolError(name, text?.type === 'text' ? text.text : 'isError result', {
-        site: this.#site,
-        result: toolResult,
-      })
-    }
-    return toolResult
-  }
-
-  #callOnce(
-    name: string,
-    args: Record<string, unknown>,
-    options: CallToolOptions & { idempotent: boolean; retry?: Record<string, unknown> },
-  ): Promise<Record<string, unknown>> {
+    const idempotent = options.idempotent ?? annotatedIdempotent(known)
+    // Called before the tools were listed: the retry policy learns the annotations if it needs them.
+    const learnIdempotent =
+      options.idempotent === undefined && !known
+        ? () => this.#tools.idempotent(name, options.signal)
+        : undefined
     const { onMessage, meta } = callNotifications(options)
-    return this.#run(
-      'tools/call',
-      options.retry ? { name, arguments: args, ...options.retry } : { name, arguments: args },
-      {
-        signal: options.signal,
-        idempotent: options.idempotent,
-        timeoutSeconds: options.timeoutSeconds,
-        traceId: options.traceId,
-        onMessage,
-        extraMeta: meta,
+    return callToolInRounds({
+      name,
+      site: this.#site,
+      handlers: this.#handlers,
+      toolErrors: this.#o.toolErrors,
+      send: (answers) =>
+        this.#run('tools/call', answers ? { name, arguments: args, ...answers } : { name, arguments: args }, {
+          signal: options.signal,
+          idempotent,
+          learnIdempotent,
+          timeoutSeconds: options.timeoutSeconds,
+          traceId: options.traceId,
+          onMessage,
+          extraMeta: meta,
+        }),
+      relist: () => {
+        this.invalidateToolsCache()
+        return this.listTools(options.signal ? { signal: options.signal } : {})
       },
-    )
+    })
   }
 
   /** Runs one logical request through the policies, with a fresh trace context. */
   async #run(
     method: string,
     params: Record<string, unknown>,
-    options: Partial<Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent'>> & {
-      timeoutSeconds?: number | undefined
-      traceId?: string | undefined
-    },
+    options: RunOptions,
   ): Promise<Record<string, unknown>> {
     const trace = newTraceContext(options.traceId)
     const timeoutSeconds = options.timeoutSeconds ?? this.#o.requestSeconds
@@ -400,6 +326,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         method,
         params,
         idempotent: options.idempotent ?? false,
+        learnIdempotent: options.learnIdempotent,
         timeoutSeconds,
         timeoutOption:
           options.timeoutSeconds === undefined ? 'clientSessionTimeoutSeconds' : 'timeoutSeconds',
@@ -415,55 +342,6 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       if (error instanceof ToolwireError) error.traceId ??= trace.traceId
       throw error
     }
-  }
-
-  /** One attempt on the wire, bounded by its timeout and the caller's signal. */
-  async #attempt(call: Call): Promise<Record<string, unknown>> {
-    call.signal?.throwIfAborted()
-    const token = call.headers.authorization
-    if (token) this.#lastToken = token.slice('Bearer '.length)
-    const signal = new CallSignal()
-    const timer = setTimeout(
-      () =>
-        signal.abort(
-          new McpTimeoutError(
-            { timeout: 'request', seconds: call.timeoutSeconds, option: call.timeoutOption },
-            this.#site,
-          ),
-        ),
-      call.timeoutSeconds * 1000,
-    )
-    const unlink = call.signal ? signal.follow(call.signal) : undefined
-    try {
-      if (call.method === CONNECT) {
-        return (await this.#session.connect(signal, call.headers)) as unknown as Record<string, unknown>
-      }
-      return await this.#session.request(call.method, call.params, {
-        signal,
-        onMessage: call.onMessage,
-        extraMeta: call.extraMeta,
-        headers: call.headers,
-      })
-    } finally {
-      clearTimeout(timer)
-      unlink?.()
-    }
-  }
-
-  /** Who we are to the server, for cache partitioning: a hash of the credentials, never the credentials. */
-  async #identity(signal: AbortSignal | undefined): Promise<string> {
-    const secret = this.#tokens ? await this.#tokens.get(signal) : (this.#o.headers.authorization ?? '')
-    // A provider still waiting for the server's challenge (OAuth): this client's own partition.
-    if (secret === undefined) return this.#unauthenticatedIdentity
-    return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 32) : 'anonymous'
-  }
-
-  #listenForChanges(): void {
-    this.#listening = listenForToolChanges(this.#session, {
-      token: this.#tokens ? () => this.#tokens!.get() : undefined,
-      backoff: this.#o,
-      onChange: () => this.invalidateToolsCache(),
-    })
   }
 
   /** Closes the session (DELETE for 2025-era servers when `terminateOnClose`) and releases connections. */

@@ -3,11 +3,16 @@ import type { Dispatcher } from 'undici'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { Implementation, Tool } from '../protocol/types.js'
 import type { ProtocolEra } from '../protocol/versions.js'
-import type { AuthOption } from './auth/tokens.js'
+import type { AuthOption } from './auth/token-source.js'
 import type { CircuitBreakerOptions } from './breaker.js'
 import type { ClientRequestHandlers } from './client-requests.js'
 import type { TlsOptions } from './connection-pools.js'
 import type { ToolListCache } from './tool-cache.js'
+import {
+  DEFAULT_TOOL_LIST_LIMITS,
+  type ResolvedToolListLimits,
+  type ToolListLimits,
+} from './tool-definitions.js'
 
 export interface StreamableHttpParams {
   /** The MCP endpoint, e.g. `https://crm.example.com/mcp`. */
@@ -55,6 +60,16 @@ export interface MCPServerStreamableHttpOptions {
   cacheToolsList?: boolean
   /** Our own limit on a cached tool list's age, in seconds (the server's `ttlMs` hint also applies). @default none */
   toolsCacheTtlSeconds?: number
+  /**
+   * How a 2026-07-28 list's `ttlMs` of 0 (or less) is read with `cacheToolsList`. `false`: as
+   * "no guidance" (SDK servers send 0 by default), so the list is kept as `cacheToolsList` asks,
+   * until invalidated or `toolsCacheTtlSeconds`. `true`: as the specification words it, stale at
+   * once, so it is not cached. A positive `ttlMs` always bounds the cache; an absent one never
+   * does. @default false
+   */
+  strictCacheHints?: boolean
+  /** Bounds on a server's tool list (pages, tools, description and schema sizes). @default see `ToolListLimits` */
+  toolListLimits?: ToolListLimits
   /** The cache `cacheToolsList` uses. @default a cache shared by the whole process */
   toolListCache?: ToolListCache
   /** Which tools `listTools()` offers and `callTool()` accepts. @default all */
@@ -92,6 +107,7 @@ export interface ResolvedOptions {
   maxConnections: number
   maxResponseBytes: number
   toolErrors: 'result' | 'throw'
+  toolListLimits: ResolvedToolListLimits
 }
 
 function seconds(value: number | undefined, fallback: number, option: string): number {
@@ -172,7 +188,20 @@ export function resolveOptions(options: MCPServerStreamableHttpOptions): Resolve
       min: 1,
     }),
     toolErrors: options.toolErrors ?? 'result',
+    toolListLimits: resolveToolListLimits(options.toolListLimits ?? {}),
   }
+}
+
+function resolveToolListLimits(limits: ToolListLimits): ResolvedToolListLimits {
+  const resolved = { ...DEFAULT_TOOL_LIST_LIMITS }
+  for (const key of Object.keys(resolved) as Array<keyof ResolvedToolListLimits>) {
+    resolved[key] = count(limits[key], {
+      fallback: DEFAULT_TOOL_LIST_LIMITS[key],
+      option: `toolListLimits.${key}`,
+      min: 1,
+    })
+  }
+  return resolved
 }
 
 /** Whether `tool` passes the filter. */

@@ -23,7 +23,10 @@ export interface RetryEvent {
   error: Error
 }
 
-export type RetryVerdict = { retry: true } | { retry: false; reason: string }
+export type RetryVerdict =
+  | { retry: true }
+  /** `dependsOnIdempotency`: the call would be repeated if it were idempotent. */
+  | { retry: false; reason: string; dependsOnIdempotency?: boolean }
 
 /** Statuses that mean the server did not process the request. */
 const NOT_PROCESSED_STATUS = new Set([408, 429, 503])
@@ -38,6 +41,7 @@ export function retryVerdict(error: unknown, call: Call): RetryVerdict {
       : {
           retry: false,
           reason: `${what}, and ${describe(call)} is not idempotent (annotate the tool idempotentHint or readOnlyHint, or pass { idempotent: true })`,
+          dependsOnIdempotency: true,
         }
   if (error instanceof McpConnectionError) {
     return error.maybeDelivered ? unsafe('the connection broke after the request was sent') : { retry: true }
@@ -80,7 +84,15 @@ export function withRetry(send: Send, options: RetryOptions, onRetry: (event: Re
         return await send(call)
       } catch (error) {
         if (call.signal?.aborted || !(error instanceof Error)) throw error
-        const verdict = retryVerdict(error, call)
+        let verdict = retryVerdict(error, call)
+        if (!verdict.retry && verdict.dependsOnIdempotency && call.learnIdempotent) {
+          // The decision needs the tool's annotations, which the client has not seen yet.
+          const learn = call.learnIdempotent
+          call.learnIdempotent = undefined
+          call.idempotent = await learn().catch(() => false)
+          if (call.signal?.aborted) throw error
+          verdict = retryVerdict(error, call)
+        }
         if (!verdict.retry || attempt > options.maxRetryAttempts) {
           if (error instanceof ToolwireError) {
             error.attempts = attempt

@@ -406,7 +406,7 @@ describe('Runner over two MCP servers', () => {
     delete process.env.OPENAI_BASE_URL
     delete process.env.TOOLWIRE_MODEL
     try {
-      const untouched = new MCPServerStreamableHttp({ params: { url: 'http://127.0.0.1:1/mcp' } })
+      await using untouched = new MCPServerStreamableHttp({ params: { url: 'http://127.0.0.1:1/mcp' } })
       await expect(Runner.run(new Agent({ name: 'M', mcpServers: [untouched] }), 'hi')).rejects.toThrow(
         /no model name: pass Agent\(\{ model \}\).*TOOLWIRE_MODEL/,
       )

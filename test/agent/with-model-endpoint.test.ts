@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashApiKey, type RunningServer, serve } from '../../src/server/index.js'
 import { chatServer, streamed } from '../support/chat-endpoint.js'
 import { runTs } from '../support/child.js'
+import { buildCli, runCli } from '../support/cli.js'
 import { echoServer } from '../support/echo-server.js'
 import { listen, type TestHttpServer } from '../support/sdk-servers.js'
 
@@ -10,13 +11,14 @@ let endpoint: TestHttpServer
 let tools: RunningServer
 
 beforeAll(async () => {
+  await buildCli()
   endpoint = await listen(chat.handler, { path: '/v1' })
   tools = await serve(echoServer(), {
     port: 0,
     env: false,
     auth: { apiKeys: [{ id: 'agent', sha256: hashApiKey('agent-key') }] },
   })
-})
+}, 240_000)
 afterAll(async () => {
   await tools.close()
   await endpoint.close()
@@ -53,8 +55,8 @@ const answer = (text: string) =>
 describe('with an OpenAI-compatible model endpoint', () => {
   it('toolwire agent: answers over an MCP server, tool calls on stderr', async () => {
     chat.set([callTools([{ name: 'sum', arguments: { a: 2, b: 3 } }]), answer('The sum is 5.')])
-    const outcome = await runTs(
-      ['src/cli/main.ts', 'agent', '--server', tools.url, '--token-env', 'AGENT_KEY', 'What is 2 + 3?'],
+    const outcome = await runCli(
+      ['agent', '--server', tools.url, '--token-env', 'AGENT_KEY', 'What is 2 + 3?'],
       {
         OPENAI_BASE_URL: endpoint.url,
         TOOLWIRE_MODEL: 'test-model',
@@ -74,8 +76,65 @@ describe('with an OpenAI-compatible model endpoint', () => {
     })
   })
 
+  it('toolwire agent: a server that is down is left out (a warning, the model told); --require-all-servers fails', async () => {
+    const dead = await listen(() => {})
+    const deadUrl = dead.url
+    await dead.close()
+    const env = {
+      OPENAI_BASE_URL: endpoint.url,
+      TOOLWIRE_MODEL: 'test-model',
+      OPENAI_API_KEY: '',
+      AGENT_KEY: 'agent-key',
+    }
+    chat.requests.length = 0
+    chat.set([answer('Without the CRM: the sum tool is there.')])
+    const args = [
+      'agent',
+      '--server',
+      deadUrl,
+      '--server',
+      tools.url,
+      '--token-env',
+      'AGENT_KEY',
+      '--timeout',
+      '2',
+    ]
+    const outcome = await runCli([...args, 'What is up?'], env)
+    expect(outcome.code).toBe(0)
+    expect(outcome.stdout.trim()).toBe('Without the CRM: the sum tool is there.')
+    expect(outcome.stderr).toMatch(
+      new RegExp(
+        `warning: ${new URL(deadUrl).host} is unavailable, its tools are left out of this run: connection failed`,
+      ),
+    )
+    const system = chat.requests[0]!.body.messages.find((m) => m.role === 'system')
+    expect(String(system?.content)).toContain('these tool servers are unavailable in this run')
+    expect(chat.requests[0]!.body.tools?.map((t) => t.function.name)).toContain('sum')
+    const strict = await runCli([...args, '--require-all-servers', 'What is up?'], env)
+    expect(strict.code).toBe(1)
+    expect(strict.stderr).toMatch(/^error: connection failed: ECONNREFUSED/)
+  })
+
+  it('examples/sales-agent.ts with the CRM down answers with the analytics tools', async () => {
+    const dead = await listen(() => {})
+    await dead.close()
+    chat.set([answer('The CRM is unavailable, so deal data is missing.')])
+    const outcome = await runTs(['examples/sales-agent.ts', 'Which Q2 deals are at risk?'], {
+      OPENAI_BASE_URL: endpoint.url,
+      TOOLWIRE_MODEL: 'test-model',
+      OPENAI_API_KEY: '',
+      CRM_URL: dead.url,
+      ANALYTICS_URL: tools.url,
+      ANALYTICS_API_KEY: 'agent-key',
+    })
+    expect(outcome.code).toBe(0)
+    expect(outcome.stdout).toContain('The CRM is unavailable, so deal data is missing.')
+    expect(outcome.stderr).toContain('warning: CRM Tools is unavailable')
+    expect(outcome.stderr).not.toMatch(/Uncaught|at .*\.ts:\d+/)
+  })
+
   it('toolwire agent: no model configured is a clear error, before any server is contacted', async () => {
-    const outcome = await runTs(['src/cli/main.ts', 'agent', '--server', 'http://127.0.0.1:1/mcp', 'hi'], {
+    const outcome = await runCli(['agent', '--server', 'http://127.0.0.1:1/mcp', 'hi'], {
       OPENAI_BASE_URL: '',
       OPENAI_API_KEY: '',
       TOOLWIRE_MODEL: '',

@@ -4,23 +4,25 @@ import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashApiKey, type RunningServer, serve } from '../../src/server/index.js'
 import { runTs } from '../support/child.js'
+import { buildCli, runCli } from '../support/cli.js'
 import { echoServer } from '../support/echo-server.js'
 
 const KEY = 'cli-test-key'
 let running: RunningServer
 
 beforeAll(async () => {
+  await buildCli()
   running = await serve(echoServer(), {
     port: 0,
     env: false,
     auth: { apiKeys: [{ id: 'cli', sha256: hashApiKey(KEY) }] },
   })
-})
+}, 240_000)
 afterAll(() => running.close())
 
-/** Runs `toolwire …` as a child process, the way a user does. */
+/** Runs `toolwire …` (the built CLI) as a child process, the way a user does. */
 function toolwire(args: string[], env: Record<string, string> = {}) {
-  return runTs(['src/cli/main.ts', ...args], { CLI_TEST_TOKEN: KEY, ...env }, 30_000)
+  return runCli(args, { CLI_TEST_TOKEN: KEY, ...env }, 30_000)
 }
 
 const auth = ['--token-env', 'CLI_TEST_TOKEN']
@@ -36,28 +38,31 @@ describe('toolwire CLI', () => {
   })
 
   it('call: key=value and --json arguments, progress, structured output, errors exit 1', async () => {
-    const sum = await toolwire(['call', running.url, 'sum', 'a=2', 'b=40', ...auth])
+    // Independent children: run together.
+    const [sum, text, json, progress, failed, unknown, unauthorized] = await Promise.all([
+      toolwire(['call', running.url, 'sum', 'a=2', 'b=40', ...auth]),
+      toolwire(['call', running.url, 'echo', 'text=007', ...auth]),
+      toolwire(['call', running.url, 'echo', '--json', '{"text":"hi"}', ...auth]),
+      toolwire(['call', running.url, 'progress', 'steps=3', ...auth]),
+      toolwire(['call', running.url, 'fail', 'kind=tool', ...auth]),
+      toolwire(['call', running.url, 'nope', ...auth]),
+      toolwire(['call', running.url, 'echo', 'text=x']),
+    ])
     expect(sum).toMatchObject({ code: 0 })
     expect(JSON.parse(sum.stdout)).toEqual({ sum: 42 })
-    const text = await toolwire(['call', running.url, 'echo', 'text=007', ...auth])
     expect(text.stdout.trim()).toBe('007') // a string argument stays a string
-    const json = await toolwire(['call', running.url, 'echo', '--json', '{"text":"hi"}', ...auth])
     expect(JSON.parse(json.stdout)).toMatchObject({
       content: [{ type: 'text', text: 'hi' }],
       traceId: expect.any(String),
     })
-    const progress = await toolwire(['call', running.url, 'progress', 'steps=3', ...auth])
     expect(progress.code).toBe(0)
     expect(progress.stderr).toContain('progress 3/3')
-    const failed = await toolwire(['call', running.url, 'fail', 'kind=tool', ...auth])
     expect(failed.code).toBe(1)
     expect(failed.stderr).toMatch(/the tool failed \(trace [0-9a-f]{32}\)/)
-    const unknown = await toolwire(['call', running.url, 'nope', ...auth])
     expect(unknown).toMatchObject({
       code: 1,
       stderr: expect.stringContaining('has no tool "nope"; it has: echo'),
     })
-    const unauthorized = await toolwire(['call', running.url, 'echo', 'text=x'])
     expect(unauthorized.code).toBe(1)
     expect(unauthorized.stderr).toMatch(/401|Unauthorized/)
   })
@@ -110,7 +115,7 @@ describe('toolwire CLI', () => {
   })
 
   it('usage errors print help and exit 2', async () => {
-    for (const args of [
+    const cases = [
       ['frobnicate'],
       ['call'],
       ['tools', 'not-a-url'],
@@ -118,14 +123,17 @@ describe('toolwire CLI', () => {
       ['bench', running.url, '--tool', 'sum', '--calls', '0'],
       ['tools', running.url, '--header', 'no colon'],
       ['tools', running.url, '--token-env', 'UNSET_TOKEN_VARIABLE'],
-    ]) {
-      const outcome = await toolwire(args)
+    ]
+    // Independent children: run together.
+    const outcomes = await Promise.all(cases.map((args) => toolwire(args)))
+    cases.forEach((args, i) => {
+      const outcome = outcomes[i]!
       expect(outcome.code, args.join(' ')).toBe(2)
       expect(outcome.stderr, args.join(' ')).toMatch(/error: .+[\s\S]*Usage: toolwire/)
       // A mistake in a command's arguments shows that command's help.
       if (args[0] !== 'frobnicate')
         expect(outcome.stderr, args.join(' ')).toContain(`Usage: toolwire ${args[0]}`)
-    }
+    })
   })
 
   it('serve: serves the ToolServer a module exports, until SIGTERM', async () => {
@@ -157,7 +165,8 @@ describe('toolwire CLI', () => {
       const [code] = (await once(child, 'exit')) as [number | null]
       expect(code).toBe(0)
     }
-    const missing = await toolwire(['serve', 'examples/echo-tools.ts', '--export', 'nothing'])
+    // Serving a TypeScript module that imports the sources: the CLI from the sources too.
+    const missing = await runTs(['src/cli/main.ts', 'serve', 'examples/echo-tools.ts', '--export', 'nothing'])
     expect(missing).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('exports no ToolServer as "nothing"'),

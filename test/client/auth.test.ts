@@ -15,7 +15,11 @@ describe.each(['modern', 'legacy'] as const)('bearer tokens against a %s-era ser
   it('sends the current token on every request, refreshes once on 401 and repeats the call', async () => {
     let n = 0
     const auth = async () => `token-${++n}`
-    const client = new MCPServerStreamableHttp({ params: { url: server.url }, auth, maxRetryAttempts: 0 })
+    await using client = new MCPServerStreamableHttp({
+      params: { url: server.url },
+      auth,
+      maxRetryAttempts: 0,
+    })
     let refreshes = 0
     client.on('tokenRefresh', () => refreshes++)
     await client.connect()
@@ -29,11 +33,10 @@ describe.each(['modern', 'legacy'] as const)('bearer tokens against a %s-era ser
     const calls = server.requests.filter((r) => r.method === 'tools/call').map((r) => r.headers.authorization)
     expect(calls).toEqual(['Bearer token-1', 'Bearer token-2'])
     expect(server.requests.every((r) => r.headers.authorization?.startsWith('Bearer token-'))).toBe(true)
-    await client.close()
   })
 
   it('a token refused again after the refresh is an McpAuthError', async () => {
-    const client = await new MCPServerStreamableHttp({
+    await using client = await new MCPServerStreamableHttp({
       params: { url: server.url },
       auth: () => 'never-good',
     }).connect()
@@ -43,13 +46,12 @@ describe.each(['modern', 'legacy'] as const)('bearer tokens against a %s-era ser
     expect(String(error)).toContain('even after refreshing it')
     expect(String(error)).not.toContain('never-good')
     expect(server.hits.get('tools/call')).toBe(2)
-    await client.close()
   })
 
   it('refreshes a token ahead of its known expiry', async () => {
     let n = 0
     const auth = { getToken: async () => ({ token: `short-${++n}`, expiresAt: Date.now() + 20_000 }) }
-    const client = await new MCPServerStreamableHttp({
+    await using client = await new MCPServerStreamableHttp({
       params: { url: server.url },
       auth,
       tokenRefreshSkewSeconds: 30,
@@ -57,7 +59,6 @@ describe.each(['modern', 'legacy'] as const)('bearer tokens against a %s-era ser
     await client.callTool('echo')
     // Every token expires within the skew: each request gets a fresh one.
     expect(n).toBeGreaterThanOrEqual(2)
-    await client.close()
   })
 })
 
@@ -82,10 +83,12 @@ describe('clientCredentials()', () => {
       scope: 'crm.read',
       audience: server.url,
     })
-    const clients = Array.from(
-      { length: 4 },
-      () => new MCPServerStreamableHttp({ params: { url: server.url }, auth }),
-    )
+    const client = () => new MCPServerStreamableHttp({ params: { url: server.url }, auth })
+    await using a = client()
+    await using b = client()
+    await using c = client()
+    await using d = client()
+    const clients = [a, b, c, d]
     await Promise.all(Array.from({ length: 100 }, (_, i) => clients[i % 4]!.callTool('echo')))
     expect(tokens.requests).toHaveLength(1)
     const [request] = tokens.requests
@@ -97,7 +100,6 @@ describe('clientCredentials()', () => {
       resource: server.url,
     })
     expect(new Set(server.requests.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer tok-1']))
-    for (const client of clients) await client.close()
   })
 
   it('refreshes when the token is about to expire, and after a 401', async () => {
@@ -108,7 +110,7 @@ describe('clientCredentials()', () => {
       clientSecret: SECRET,
       authMethod: 'post',
     })
-    const client = await new MCPServerStreamableHttp({ params: { url: server.url }, auth }).connect()
+    await using client = await new MCPServerStreamableHttp({ params: { url: server.url }, auth }).connect()
     await client.callTool('echo')
     expect(tokens.requests.length).toBeGreaterThanOrEqual(2)
     expect(tokens.requests[0]!.form.get('client_secret')).toBe(SECRET)
@@ -118,17 +120,15 @@ describe('clientCredentials()', () => {
     server.faults.set('tools/call', { kind: 'status', status: 401, times: 1 })
     await client.callTool('echo')
     expect(tokens.requests.length).toBe(before + 1)
-    await client.close()
   })
 
   it('reports token endpoint errors clearly, without the secret', async () => {
     const auth = clientCredentials({ tokenUrl: tokens.url, clientId: 'agent', clientSecret: 'wrong' })
-    const error = await new MCPServerStreamableHttp({ params: { url: server.url }, auth })
-      .connect()
-      .catch((e: unknown) => e)
+    await using client = new MCPServerStreamableHttp({ params: { url: server.url }, auth })
+    const error = await client.connect().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(McpAuthError)
     expect(String(error)).toContain(
-      'the token endpoint refused the client credentials (HTTP 401, invalid_client: Client authentication failed)',
+      'the token endpoint refused the client_credentials grant (HTTP 401): invalid_client (Client authentication failed)',
     )
     expect(String(error)).not.toContain('wrong')
     expect(server.hits.size).toBe(0)

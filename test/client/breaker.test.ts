@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CircuitOpenError, MCPServerStreamableHttp, McpHttpError } from '../../src/client/index.js'
+import {
+  CircuitOpenError,
+  MCPServerStreamableHttp,
+  McpHttpError,
+  McpProtocolError,
+} from '../../src/client/index.js'
+import { serve } from '../../src/server/index.js'
+import { echoServer } from '../support/echo-server.js'
 import { type FaultServer, startFaultServer } from '../support/fault-server.js'
+import { startHostileServer } from '../support/hostile-server.js'
 
 describe.each(['modern', 'legacy'] as const)('circuit breaker against a %s-era server', (era) => {
   let server: FaultServer
@@ -10,7 +18,7 @@ describe.each(['modern', 'legacy'] as const)('circuit breaker against a %s-era s
   afterEach(() => server.close())
 
   it('opens after the threshold, fails fast without the network, then one probe closes it', async () => {
-    const client = await new MCPServerStreamableHttp({
+    await using client = await new MCPServerStreamableHttp({
       name: 'CRM Tools',
       params: { url: server.url },
       maxRetryAttempts: 0,
@@ -37,11 +45,10 @@ describe.each(['modern', 'legacy'] as const)('circuit breaker against a %s-era s
     expect((await probe).content).toEqual([{ type: 'text', text: 'ok echo' }])
     expect(client.breakerState).toBe('closed')
     expect(events).toEqual(['open after 3', 'close'])
-    await client.close()
   })
 
   it('a failed probe re-opens the circuit; answers that are errors do not count as failures', async () => {
-    const client = await new MCPServerStreamableHttp({
+    await using client = await new MCPServerStreamableHttp({
       params: { url: server.url },
       maxRetryAttempts: 0,
       circuitBreaker: { failureThreshold: 2, resetTimeoutSeconds: 0.1 },
@@ -56,7 +63,54 @@ describe.each(['modern', 'legacy'] as const)('circuit breaker against a %s-era s
     await expect.poll(() => client.breakerState, { interval: 20 }).toBe('halfOpen')
     await expect(client.callTool('echo')).rejects.toThrow('connection failed')
     expect(client.breakerState).toBe('open')
-    await client.close()
+  })
+
+  it('counts only failures of the server: tool errors (isError) and JSON-RPC errors, even on a 500, never open it', async () => {
+    await using tools = await serve(echoServer(), { port: 0, env: false })
+    await using client = await new MCPServerStreamableHttp({
+      params: { url: tools.url },
+      protocolEra: era,
+      maxRetryAttempts: 0,
+      circuitBreaker: { failureThreshold: 2, resetTimeoutSeconds: 30 },
+    }).connect()
+    for (let i = 0; i < 5; i++) {
+      expect((await client.callTool('fail', { kind: 'tool' })).isError).toBe(true)
+      expect((await client.callTool('fail', { kind: 'crash' })).isError).toBe(true)
+    }
+    await using throwing = await new MCPServerStreamableHttp({
+      params: { url: tools.url },
+      protocolEra: era,
+      toolErrors: 'throw',
+      circuitBreaker: { failureThreshold: 2, resetTimeoutSeconds: 30 },
+    }).connect()
+    for (let i = 0; i < 5; i++)
+      await expect(throwing.callTool('fail', { kind: 'tool' })).rejects.toThrow('failed')
+    expect([client.breakerState, throwing.breakerState]).toEqual(['closed', 'closed'])
+    // A 500 carrying the JSON-RPC error of this very request is the MCP server answering.
+    await using hostile = await startHostileServer({ era })
+    hostile.behave.set('tools/call', (x) =>
+      x.res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ jsonrpc: '2.0', id: x.message.id, error: { code: -32603, message: 'boom' } })),
+    )
+    await using answering = await new MCPServerStreamableHttp({
+      params: { url: hostile.url },
+      protocolEra: era,
+      maxRetryAttempts: 0,
+      circuitBreaker: { failureThreshold: 2, resetTimeoutSeconds: 30 },
+    }).connect()
+    for (let i = 0; i < 5; i++) {
+      const error = await answering.callTool('echo').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(McpProtocolError)
+      expect(error).toMatchObject({ rpcCode: -32603 })
+    }
+    expect(answering.breakerState).toBe('closed')
+    // A bare 500 (no answer of the server's) is a failure of the server.
+    hostile.behave.set('tools/call', (x) =>
+      x.res.writeHead(500, { 'content-type': 'text/plain' }).end('oops'),
+    )
+    for (let i = 0; i < 2; i++) await expect(answering.callTool('echo')).rejects.toBeInstanceOf(McpHttpError)
+    expect(answering.breakerState).toBe('open')
   })
 
   it('rejects invalid breaker options', () => {

@@ -1,6 +1,6 @@
 /** Auth challenges: the Bearer challenge parser, and the token source answering them. */
 import { describe, expect, it } from 'vitest'
-import { TokenSource } from '../../src/client/auth/tokens.js'
+import { TokenSource } from '../../src/client/auth/token-source.js'
 import { parseBearerChallenge } from '../../src/client/auth/www-authenticate.js'
 
 describe('parseBearerChallenge', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import {
   MCPServerStreamableHttp,
   McpConnectionError,
@@ -7,7 +8,8 @@ import {
   McpTimeoutError,
   ToolwireConfigError,
 } from '../../src/client/index.js'
-import { type RunningServer, serve } from '../../src/server/index.js'
+import { META_LOG_LEVEL } from '../../src/protocol/versions.js'
+import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
 import { echoServer } from '../support/echo-server.js'
 import { type FaultServer, startFaultServer } from '../support/fault-server.js'
 import { startFullBacklog } from '../support/full-backlog.js'
@@ -99,12 +101,11 @@ describe('timeouts', () => {
 
   it('fires the connect timeout (params.timeout) when the server never accepts', async () => {
     await using blackhole = await startFullBacklog()
-    const error = await client(`http://127.0.0.1:${blackhole.port}/mcp`, {
+    await using tools = client(`http://127.0.0.1:${blackhole.port}/mcp`, {
       params: { url: `http://127.0.0.1:${blackhole.port}/mcp`, timeout: 0.3 },
       maxRetryAttempts: 0,
     })
-      .connect()
-      .catch((e: unknown) => e)
+    const error = await tools.connect().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(McpTimeoutError)
     expect(error).toMatchObject({ timeout: 'connect', seconds: 0.3 })
     expect(String(error)).toContain('connect timeout after 0.3 s (option params.timeout)')
@@ -167,9 +168,8 @@ describe('bad servers and bad input give typed errors, never a hang', () => {
     const dead = await startFaultServer()
     const url = dead.url
     await dead.close()
-    const error = await client(url, { maxRetryAttempts: 0 })
-      .connect()
-      .catch((e: unknown) => e)
+    await using tools = client(url, { maxRetryAttempts: 0 })
+    const error = await tools.connect().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(McpConnectionError)
     expect(error).toMatchObject({ maybeDelivered: false, code: 'MCP_CONNECTION' })
   })
@@ -177,9 +177,8 @@ describe('bad servers and bad input give typed errors, never a hang', () => {
   it('a server that is not MCP at all fails connect with a clear error', async () => {
     faulty.faults.set('server/discover', { kind: 'html' })
     faulty.faults.set('initialize', { kind: 'html' })
-    const error = await client(faulty.url)
-      .connect()
-      .catch((e: unknown) => e)
+    await using tools = client(faulty.url)
+    const error = await tools.connect().catch((e: unknown) => e)
     faulty.faults.clear()
     expect(error).toBeInstanceOf(McpProtocolError)
     expect(String(error)).toContain('text/html')
@@ -258,7 +257,7 @@ describe('x-mcp-header tools', () => {
 
 describe('safe defaults', () => {
   it('does not follow redirects, so credentials never reach the redirect target', async () => {
-    const elsewhere = await startFaultServer()
+    await using elsewhere = await startFaultServer()
     faulty.faults.set('tools/call', { kind: 'status', status: 307, headers: { location: elsewhere.url } })
     await using tools = await client(faulty.url, {
       params: { url: faulty.url, headers: { Authorization: 'Bearer top-secret' } },
@@ -269,7 +268,6 @@ describe('safe defaults', () => {
     expect(error).toMatchObject({ status: 307 })
     expect(String(error)).not.toContain('top-secret')
     expect(elsewhere.requests).toHaveLength(0)
-    await elsewhere.close()
   })
 })
 
@@ -294,10 +292,35 @@ describe('server log messages', () => {
     },
   )
 
-  it('asks 2026-07-28 servers for its level: below it, nothing is sent', async () => {
-    await using tools = await client(ours.url, { protocolEra: 'modern' }).connect()
+  it('asks 2026-07-28 servers for its level: messages below it are not sent, those at or above it are', async () => {
+    const levels = new ToolServer({ name: 'levels' }).tool(
+      'chatty',
+      { input: z.object({}) },
+      (_args, ctx) => {
+        for (const level of ['debug', 'info', 'warning', 'error'] as const) ctx.log(level, { level })
+        return 'done'
+      },
+    )
+    await using running = await serve(levels, { port: 0, env: false })
+    const asked: unknown[] = []
+    running.httpServer.prependListener('request', (req) => {
+      if (req.headers['mcp-method'] !== 'tools/call') return
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () =>
+        asked.push(JSON.parse(Buffer.concat(chunks).toString()).params._meta[META_LOG_LEVEL]),
+      )
+    })
+    await using tools = await client(running.url, { protocolEra: 'modern' }).connect()
     const logs: unknown[] = []
-    await tools.callTool('progress', { steps: 1 }, { onLog: (m) => logs.push(m), logLevel: 'warning' })
-    expect(logs).toEqual([])
+    await tools.callTool('chatty', {}, { onLog: (m) => logs.push(m), logLevel: 'warning' })
+    expect(logs).toEqual([
+      { level: 'warning', data: { level: 'warning' } },
+      { level: 'error', data: { level: 'error' } },
+    ])
+    const everything: unknown[] = []
+    await tools.callTool('chatty', {}, { onLog: (m) => everything.push(m), logLevel: 'debug' })
+    expect(everything).toHaveLength(4)
+    expect(asked).toEqual(['warning', 'debug'])
   })
 })

@@ -27,7 +27,7 @@ import {
   startAuthorizationServer,
   type TestAuthorizationServer,
 } from '../support/authorization-server.js'
-import { runTs } from '../support/child.js'
+import { buildCli, runCli } from '../support/cli.js'
 import { listen } from '../support/sdk-servers.js'
 
 const REDIRECT = 'http://127.0.0.1:8976/callback'
@@ -55,6 +55,7 @@ const authorizeRequests = (): AuthorizationServerRequest[] =>
   as.requests.filter((r) => r.path === '/authorize')
 
 beforeAll(async () => {
+  await buildCli()
   as = await startAuthorizationServer()
   const port = await freePort()
   const audience = `http://127.0.0.1:${port}/mcp`
@@ -68,7 +69,7 @@ beforeAll(async () => {
       .tool('update_deal', { input: z.object({}), scopes: ['crm.write'] }, () => 'updated'),
     { port, env: false, auth: { jwt: { jwksUrl: as.jwksUrl, issuer: as.issuer, audience } } },
   )
-})
+}, 240_000)
 
 afterAll(async () => {
   await running?.close()
@@ -109,11 +110,17 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
     const token = as.requests.find((r) => r.path === '/token')!.form
     expect(token.get('resource')).toBe(running.url)
     expect(token.get('code_verifier')).toMatch(/^[\w-]{43}$/)
-    // The store saw the registration and the tokens (a refresh token, since offline_access was granted).
-    expect(states.at(-1)).toMatchObject({
-      client: { clientId: 'registered-1', tokenEndpointAuthMethod: 'none' },
+    // The store saw the registration (by authorization server) and the tokens (by resource, with
+    // a refresh token, since offline_access was granted).
+    expect(states.at(-1)?.clients?.[as.issuer]).toEqual({
+      clientId: 'registered-1',
+      tokenEndpointAuthMethod: 'none',
     })
-    expect(states.at(-1)?.tokens?.refreshToken).toMatch(/^refresh-/)
+    expect(states.at(-1)?.resources?.[running.url]).toMatchObject({
+      resource: running.url,
+      issuer: as.issuer,
+      refreshToken: expect.stringMatching(/^refresh-/),
+    })
   })
 
   it('steps up on 403 insufficient_scope: authorizes again with the scopes the server names, once', async () => {
@@ -153,19 +160,15 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
 
   it('concurrent first calls share one authorization', async () => {
     as.requests.length = 0
-    const client = new MCPServerStreamableHttp({
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
       protocolEra: 'modern',
     })
-    try {
-      const results = await Promise.all(Array.from({ length: 8 }, () => client.callTool('whoami', {})))
-      expect(results.every((r) => !r.isError)).toBe(true)
-      expect(authorizeRequests()).toHaveLength(1)
-      expect(as.grants()).toEqual(['authorization_code'])
-    } finally {
-      await client.close()
-    }
+    const results = await Promise.all(Array.from({ length: 8 }, () => client.callTool('whoami', {})))
+    expect(results.every((r) => !r.isError)).toBe(true)
+    expect(authorizeRequests()).toHaveLength(1)
+    expect(as.grants()).toEqual(['authorization_code'])
   })
 
   it('client credentials with a pre-registered secret: no user, HTTP Basic, scopes as configured', async () => {
@@ -240,11 +243,14 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
     ])
     const token = as.requests.find((r) => r.path === '/token')!
     expect(Buffer.from(token.authorization!.slice(6), 'base64').toString()).toMatch(/^nightly-report:/)
-    expect(saved?.tokens?.resource).toBe(running.url)
+    expect(saved?.resources?.[running.url]?.resource).toBe(running.url)
+    // The other server's tokens are still there, and the configured secret is not persisted.
+    expect(saved?.resources?.['https://elsewhere.example.com/mcp']?.accessToken).toBe('token-for-elsewhere')
+    expect(JSON.stringify(saved)).not.toContain('s3cret')
   })
 
   it('without a way to ask the user, the error says what to configure', async () => {
-    const client = new MCPServerStreamableHttp({
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth(),
       maxRetryAttempts: 0,
@@ -254,12 +260,11 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
     expect(String(error)).toMatch(
       /needs a user to authorize this client: pass oauth\(\{ redirectUrl, authorize \}\)/,
     )
-    await client.close()
   })
 
   it('a refused client secret fails with the authorization server error, no retry loop', async () => {
     as.requests.length = 0
-    const client = new MCPServerStreamableHttp({
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth({ clientId: 'nightly-report', clientSecret: 'wrong', grantType: 'client_credentials' }),
       maxRetryAttempts: 0,
@@ -270,7 +275,6 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
       /token endpoint refused the client_credentials grant \(HTTP 401\): invalid_client \(unknown client\)/,
     )
     expect(as.grants()).toEqual(['client_credentials'])
-    await client.close()
   })
 
   it('refuses resource metadata made out for another server, before any authorization', async () => {
@@ -290,7 +294,7 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
         .end('{}')
     })
     try {
-      const client = new MCPServerStreamableHttp({
+      await using client = new MCPServerStreamableHttp({
         params: { url: evil.url },
         auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
         maxRetryAttempts: 0,
@@ -301,7 +305,6 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
         /metadata is for https:\/\/elsewhere\.example\.com\/mcp, not http:\/\/127\.0\.0\.1:\d+\/mcp/,
       )
       expect(seen).toEqual([])
-      await client.close()
     } finally {
       await evil.close()
     }
@@ -333,7 +336,7 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
         .end('{}')
     })
     try {
-      const client = new MCPServerStreamableHttp({
+      await using client = new MCPServerStreamableHttp({
         params: { url: resourceServer.url },
         auth: oauth({ redirectUrl: REDIRECT, authorize: approve }),
         maxRetryAttempts: 0,
@@ -342,7 +345,6 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
         /names issuer https:\/\/real-issuer\.example\.com: refusing it/,
       )
       expect(seen).toEqual([])
-      await client.close()
     } finally {
       await resourceServer.close()
       await impostor.close()
@@ -350,7 +352,7 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
   })
 
   it('refuses an authorization response with the wrong state', async () => {
-    const client = new MCPServerStreamableHttp({
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth({
         redirectUrl: REDIRECT,
@@ -359,7 +361,6 @@ describe('oauth(): MCP authorization against a real authorization server', () =>
       maxRetryAttempts: 0,
     })
     await expect(client.connect()).rejects.toThrow(/wrong state/)
-    await client.close()
   })
 
   it('rejects bad options at construction, naming the option', () => {
@@ -397,8 +398,8 @@ describe("oauth() helpers for programs on a user's machine", () => {
   })
 
   it('loopbackAuthorization: a user who never comes back is a clear error after the timeout', async () => {
-    const loopback = await loopbackAuthorization({ open: () => {}, timeoutSeconds: 0.2 })
-    const client = new MCPServerStreamableHttp({
+    await using loopback = await loopbackAuthorization({ open: () => {}, timeoutSeconds: 0.2 })
+    await using client = new MCPServerStreamableHttp({
       params: { url: running.url },
       auth: oauth(loopback),
       maxRetryAttempts: 0,
@@ -406,8 +407,6 @@ describe("oauth() helpers for programs on a user's machine", () => {
     await expect(client.connect()).rejects.toThrow(
       /no authorization arrived at http:\/\/127\.0\.0\.1:\d+\/callback within 0\.2 s/,
     )
-    await client.close()
-    await loopback.close()
   })
 
   it('fileOAuthStore: a private file another process reuses; a corrupt one is named', async () => {
@@ -421,7 +420,10 @@ describe("oauth() helpers for programs on a user's machine", () => {
       await first.callTool('whoami', {})
     }
     expect(statSync(path).mode & 0o777).toBe(0o600)
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ client: { clientId: expect.any(String) } })
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      clients: { [as.issuer]: { clientId: expect.any(String) } },
+      resources: { [running.url]: { accessToken: expect.any(String) } },
+    })
     as.requests.length = 0
     {
       await using second = await new MCPServerStreamableHttp({
@@ -440,9 +442,8 @@ describe("oauth() helpers for programs on a user's machine", () => {
   it('the CLI: --oauth-client-id + --oauth-client-secret-env (client credentials) and --oauth (browser, loopback)', async () => {
     as.settings.secretClients.set('cli-report', 'cli-secret')
     const dir = mkdtempSync(join(tmpdir(), 'toolwire-cli-oauth-'))
-    const cc = await runTs(
+    const cc = await runCli(
       [
-        'src/cli/main.ts',
         'call',
         running.url,
         'update_deal',
@@ -461,7 +462,7 @@ describe("oauth() helpers for programs on a user's machine", () => {
     const browser = join(dir, 'browser.mjs')
     writeFileSync(browser, '#!/usr/bin/env node\nawait fetch(process.argv[2])\n')
     chmodSync(browser, 0o755)
-    const code = await runTs(['src/cli/main.ts', 'call', running.url, 'whoami', '--oauth'], {
+    const code = await runCli(['call', running.url, 'whoami', '--oauth'], {
       BROWSER: browser,
       XDG_CONFIG_HOME: dir,
     })
@@ -474,18 +475,12 @@ describe("oauth() helpers for programs on a user's machine", () => {
       ).isFile(),
     ).toBe(true)
     // Without credentials: the 401 comes with a hint naming the flags.
-    const bare = await runTs(['src/cli/main.ts', 'tools', running.url])
+    const bare = await runCli(['tools', running.url])
     expect(bare.code).toBe(1)
     expect(bare.stderr).toMatch(
       /error: HTTP 401 .*\nhint: the server asks for a bearer token: --oauth \(authorize in a browser\)/,
     )
-    const misuse = await runTs([
-      'src/cli/main.ts',
-      'tools',
-      running.url,
-      '--oauth-client-secret-env',
-      'UNSET_VAR',
-    ])
+    const misuse = await runCli(['tools', running.url, '--oauth-client-secret-env', 'UNSET_VAR'])
     expect(misuse.code).toBe(2)
     expect(misuse.stderr).toMatch(
       /--oauth-client-secret-env UNSET_VAR: that environment variable is empty or unset/,

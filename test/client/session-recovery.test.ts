@@ -24,7 +24,7 @@ describe('2025-era session recovery', () => {
   })
 
   it('survives a restart of a real toolwire server', async () => {
-    const first = await serve(echoServer(), { port: 0 })
+    await using first = await serve(echoServer(), { port: 0 })
     const port = first.port
     await using client = await new MCPServerStreamableHttp({
       params: { url: first.url },

@@ -1,11 +1,13 @@
 import { createServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { TLSSocket } from 'node:tls'
+import type { Dispatcher } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { acquireDispatcher } from '../../src/client/connection-pools.js'
 import { MCPServerStreamableHttp, McpConnectionError } from '../../src/client/index.js'
 import { makeCerts, type TestCerts } from '../support/certs.js'
 import { echoServer } from '../support/echo-server.js'
+import { listen } from '../support/sdk-servers.js'
 
 let certs: TestCerts
 let url: string
@@ -53,9 +55,8 @@ describe('mTLS', () => {
 
   it('fails with a connection error without a client certificate, or without trusting the CA', async () => {
     for (const tls of [{ ca: certs.ca }, { cert: certs.clientCert, key: certs.clientKey }]) {
-      const error = await new MCPServerStreamableHttp({ params: { url }, tls, maxRetryAttempts: 0 })
-        .connect()
-        .catch((e: unknown) => e)
+      await using client = new MCPServerStreamableHttp({ params: { url }, tls, maxRetryAttempts: 0 })
+      const error = await client.connect().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(McpConnectionError)
     }
   })
@@ -63,6 +64,10 @@ describe('mTLS', () => {
 
 describe('shared connection pools', () => {
   it('clients with the same settings share one keep-alive pool, closed with its last client', async () => {
+    await using plain = await listen((_req, res) => res.end('ok'))
+    const origin = new URL(plain.url).origin
+    const get = (dispatcher: Dispatcher) =>
+      dispatcher.request({ origin, path: '/', method: 'GET' }).then(async (res) => res.body.text())
     const settings = { connectTimeoutSeconds: 5, maxConnections: 10, tls: undefined }
     const a = acquireDispatcher(settings)
     const b = acquireDispatcher({ ...settings })
@@ -70,9 +75,17 @@ describe('shared connection pools', () => {
     expect(a.dispatcher).toBe(b.dispatcher)
     expect(other.dispatcher).not.toBe(a.dispatcher)
     await a.release()
-    expect((a.dispatcher as unknown as { closed: boolean }).closed).toBe(false)
+    // Still serving b.
+    expect(await get(b.dispatcher)).toBe('ok')
     await b.release()
-    expect((a.dispatcher as unknown as { closed: boolean }).closed).toBe(true)
+    // Closed with its last client: no request goes out through it any more.
+    await expect(get(a.dispatcher)).rejects.toMatchObject({ code: 'UND_ERR_DESTROYED' })
+    expect(await get(other.dispatcher)).toBe('ok')
     await other.release()
+    // A new acquisition gets a fresh pool.
+    const fresh = acquireDispatcher(settings)
+    expect(fresh.dispatcher).not.toBe(a.dispatcher)
+    expect(await get(fresh.dispatcher)).toBe('ok')
+    await fresh.release()
   })
 })

@@ -69,6 +69,25 @@ describe('tool-list cache (cacheToolsList)', () => {
     await expect.poll(listedBy(c), { interval: 30 }).toBeGreaterThan(after)
   })
 
+  it('ttlMs 0 (what SDK servers send by default) keeps the list as cacheToolsList asks; strictCacheHints reads it as stale at once', async () => {
+    await using server = await startFaultServer() // answers ttlMs: 0
+    const client = (strictCacheHints: boolean) =>
+      new MCPServerStreamableHttp({
+        params: { url: server.url },
+        cacheToolsList: true,
+        toolListCache: new ToolListCache(),
+        strictCacheHints,
+      })
+    await using lenient = client(false)
+    await lenient.listTools()
+    await lenient.listTools()
+    expect(server.hits.get('tools/list')).toBe(1)
+    await using strict = client(true)
+    await strict.listTools()
+    await strict.listTools()
+    expect(server.hits.get('tools/list')).toBe(3)
+  })
+
   it('is invalidated by notifications/tools/list_changed on a 2025-era GET stream', async () => {
     const server = echoServer()
     await using running = await serve(server, { port: 0 })

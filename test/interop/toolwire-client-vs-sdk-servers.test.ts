@@ -55,7 +55,7 @@ describe('2025-era session lifecycle against SDK v1 stateful', () => {
       sessions: Map<string, unknown>
     }
     try {
-      const client = await new MCPServerStreamableHttp({ params: { url: server.url } }).connect()
+      await using client = await new MCPServerStreamableHttp({ params: { url: server.url } }).connect()
       await client.callTool('echo', { text: 'a' })
       await client.callTool('echo', { text: 'b' })
       expect(server.sessions.size).toBe(1)

@@ -7,7 +7,7 @@
  */
 import { type ErrorSite, McpAuthError, McpHttpError } from '../../protocol/errors.js'
 import type { Call, Send } from '../call.js'
-import type { AuthChallenge, TokenSource } from './tokens.js'
+import type { AuthChallenge, TokenSource } from './token-source.js'
 import { parseBearerChallenge } from './www-authenticate.js'
 
 // `call.headers` is created afresh for each logical request, so setting the header in place is

@@ -1,29 +1,27 @@
 /**
- * One client's conversation with one MCP endpoint: decides the server's era (2026-07-28
- * first, falling back to the 2025 `initialize` handshake as the spec's Backward Compatibility
- * section describes), then frames every request for that era.
+ * One client's conversation with one MCP endpoint: decides the server's era
+ * (`era-negotiation.ts`), then frames every request for that era, resumes broken 2025-era
+ * answers, recovers a lost 2025-era session, and keeps its notification stream.
  */
-import { McpHttpError, McpProtocolError } from '../../protocol/errors.js'
-import {
-  ErrorCode,
-  isObject,
-  type JsonRpcMessage,
-  type JsonRpcNotification,
-  type JsonRpcRequest,
-  type JsonRpcResponse,
-  RpcError,
-} from '../../protocol/jsonrpc.js'
+import { McpProtocolError } from '../../protocol/errors.js'
+import type { JsonRpcMessage, JsonRpcNotification, JsonRpcRequest } from '../../protocol/jsonrpc.js'
 import type { ClientCapabilities, Implementation, ServerDescription, Tool } from '../../protocol/types.js'
 import {
-  isLegacyVersion,
   LATEST_LEGACY_PROTOCOL_VERSION,
-  META_SERVER_INFO,
   MODERN_PROTOCOL_VERSION,
   type ProtocolEra,
 } from '../../protocol/versions.js'
 import { sleep, type WireSignal } from './call-signal.js'
+import { initialize, type NegotiationRequest, type Negotiator, probeModern } from './era-negotiation.js'
 import type { HttpWire, PostOutcome, PostRequest } from './http-wire.js'
+import { keepNotificationStream } from './notification-stream.js'
+import { resultOf } from './outcome-result.js'
 import { RequestFraming } from './request-framing.js'
+import {
+  MAX_SERVER_REQUESTS_PER_CALL,
+  MAX_SERVER_REQUESTS_PER_NOTIFICATION_STREAM,
+  serverRequestsOfStream,
+} from './server-requests.js'
 
 export interface ClientSessionOptions {
   wire: HttpWire
@@ -58,18 +56,10 @@ export interface RequestOptions {
 const MAX_RESUMPTIONS = 3
 const MAX_RESUME_WAIT_MS = 30_000
 
-/** HTTP statuses reported as `McpHttpError` even when the body carries a JSON-RPC error. */
-const HTTP_LEVEL_STATUS = new Set([401, 403, 408, 429])
-
-const MODERN_ERRORS = new Set<number>([
-  ErrorCode.UnsupportedProtocolVersion,
-  ErrorCode.HeaderMismatch,
-  ErrorCode.MissingRequiredClientCapability,
-])
-
 export class ClientSession {
   readonly #o: ClientSessionOptions
   readonly #framing: RequestFraming
+  readonly #negotiator: Negotiator
   #nextId = 1
   #era: ProtocolEra | undefined
   #version = MODERN_PROTOCOL_VERSION
@@ -81,6 +71,13 @@ export class ClientSession {
   constructor(options: ClientSessionOptions) {
     this.#o = options
     this.#framing = new RequestFraming(options)
+    this.#negotiator = {
+      wire: options.wire,
+      framing: this.#framing,
+      nextId: () => this.#nextId++,
+      clientInfo: options.clientInfo,
+      capabilities: options.capabilities,
+    }
     this.#frame(MODERN_PROTOCOL_VERSION)
   }
 
@@ -99,8 +96,16 @@ export class ClientSession {
 
   async connect(signal?: WireSignal, headers?: Record<string, string>): Promise<ServerDescription> {
     if (this.#o.era !== 'legacy') {
-      const probe = await this.#probeModern(signal, headers)
-      if (probe.kind === 'modern') return probe.server
+      this.#era = 'modern'
+      const probe = await probeModern(this.#negotiator, { signal, headers }).catch((error: unknown) => {
+        this.#era = undefined
+        throw error
+      })
+      if (probe.kind === 'modern') {
+        this.#server = probe.server
+        return probe.server
+      }
+      this.#era = undefined
       if (this.#o.era === 'modern') {
         throw new McpProtocolError(
           'the server does not speak protocol 2026-07-28 (era: "modern" was forced)',
@@ -124,9 +129,13 @@ export class ClientSession {
     // request is replayed once on a new session (one re-initialization for all callers).
     if (outcome.status === 404 && sessionId !== undefined && this.#era === 'legacy') {
       await this.#reinitialize(sessionId, options)
-      return this.#result(method, await this.#send(method, params, options))
+      return resultOf(await this.#send(method, params, options), {
+        method,
+        site: this.#o.wire.site,
+        era: this.#era,
+      })
     }
-    return this.#result(method, outcome)
+    return resultOf(outcome, { method, site: this.#o.wire.site, era: this.#era })
   }
 
   async #send(
@@ -135,20 +144,26 @@ export class ClientSession {
     options: RequestOptions,
   ): Promise<PostOutcome> {
     const id = this.#nextId++
+    const legacy = this.#era === 'legacy'
     const body: JsonRpcRequest = {
       jsonrpc: '2.0',
       id,
       method,
-      params: this.#framing.params(params, options.extraMeta, this.#era === 'legacy'),
+      params: this.#framing.params(params, options.extraMeta, legacy),
     }
-    const base = this.#framing.headers(method, params, this.#era === 'legacy')
+    const base = this.#framing.headers(method, params, legacy)
     const forward = options.onMessage
+    let serverRequest: ((request: JsonRpcRequest) => void) | undefined
     const request = {
       headers: options.headers ? { ...base, ...options.headers } : base,
       signal: options.signal,
       onMessage: (message: JsonRpcMessage) => {
-        if ('method' in message && 'id' in message) this.#answerServer(message)
-        else forward?.(message)
+        if (!('method' in message && 'id' in message)) return forward?.(message)
+        serverRequest ??= this.#serverRequests(
+          `the response stream of ${method}`,
+          MAX_SERVER_REQUESTS_PER_CALL,
+        )
+        serverRequest(message)
       },
     }
     try {
@@ -246,33 +261,17 @@ export class ClientSession {
     return extra ? { ...this.#framing.base, ...extra } : this.#framing.base
   }
 
-  /** Answers a request the server sent on a response stream, POSTing the JSON-RPC response back. */
-  #answerServer(request: JsonRpcRequest): void {
-    const handle = this.#o.onServerRequest
-    const answering = handle
-      ? Promise.resolve().then(() => handle(request))
-      : Promise.reject(
-          new RpcError(ErrorCode.MethodNotFound, `This client does not handle ${request.method}`),
-        )
-    answering
-      .then(
-        (result): JsonRpcResponse => ({ jsonrpc: '2.0', id: request.id, result }),
-        (error: unknown): JsonRpcResponse => ({
-          jsonrpc: '2.0',
-          id: request.id,
-          error:
-            error instanceof RpcError
-              ? error.toJSON()
-              : {
-                  code: ErrorCode.InternalError,
-                  message: error instanceof Error ? error.message : String(error),
-                },
-        }),
-      )
-      .then((body) => this.#o.wire.post({ body, headers: this.#background() }, undefined))
-      .catch((error: unknown) =>
-        this.#o.onWarning?.(`answering the server's ${request.method} failed: ${String(error)}`),
-      )
+  /** The server-request handler of one stream (bounded; 2026-07-28: never answered). */
+  #serverRequests(what: string, max: number, onExhausted?: () => void): (request: JsonRpcRequest) => void {
+    return serverRequestsOfStream(
+      {
+        wire: this.#o.wire,
+        handle: this.#o.onServerRequest,
+        headers: () => this.#background(),
+        onWarning: this.#o.onWarning,
+      },
+      { era: this.#era, max, what, ...(onExhausted ? { onExhausted } : {}) },
+    )
   }
 
   /** 2025 era: tell the server to stop (2026-07-28 servers see the closed stream instead). */
@@ -291,121 +290,18 @@ export class ClientSession {
     this.#framing.frame(version, this.#sessionId)
   }
 
-  #result(method: string, outcome: PostOutcome): Record<string, unknown> {
-    const response = outcome.response
-    if (HTTP_LEVEL_STATUS.has(outcome.status) || outcome.status >= 500) {
-      throw httpError(outcome, method, this.#o.wire.site)
-    }
-    if (response && 'error' in response) {
-      const { code, message, data } = response.error
-      throw new McpProtocolError(`${method} failed: ${message} (JSON-RPC ${code})`, this.#o.wire.site, {
-        rpcCode: code,
-        data,
-      })
-    }
-    if (outcome.status >= 300 || !response) {
-      throw httpError(outcome, method, this.#o.wire.site)
-    }
-    return response.result
-  }
-
-  async #probeModern(
-    signal: WireSignal | undefined,
-    extraHeaders: Record<string, string> | undefined,
-  ): Promise<{ kind: 'modern'; server: ServerDescription } | { kind: 'legacy'; version: string }> {
-    this.#era = 'modern'
-    const id = this.#nextId++
-    const body: JsonRpcRequest = {
-      jsonrpc: '2.0',
-      id,
-      method: 'server/discover',
-      params: { _meta: this.#framing.meta },
-    }
-    const headers = this.#framing.headers('server/discover', {}, false)
-    const outcome = await this.#o.wire.post(
-      { body, headers: extraHeaders ? { ...headers, ...extraHeaders } : headers, signal },
-      id,
-    )
-    const response = outcome.response
-    if (outcome.status === 200 && response && 'result' in response) {
-      const result = response.result
-      const serverInfo =
-        (isObject(result._meta) ? result._meta[META_SERVER_INFO] : undefined) ?? result.serverInfo
-      this.#server = {
-        protocolVersion: MODERN_PROTOCOL_VERSION,
-        serverInfo: (serverInfo ?? { name: 'unknown', version: '0' }) as Implementation,
-        capabilities: (result.capabilities ?? {}) as ServerDescription['capabilities'],
-        ...(typeof result.instructions === 'string' ? { instructions: result.instructions } : {}),
-      }
-      return { kind: 'modern', server: this.#server }
-    }
-    this.#era = undefined
-    if (response && 'error' in response && MODERN_ERRORS.has(response.error.code)) {
-      // A modern server that will not speak 2026-07-28 with us: use its best 2025 version.
-      const supported = (response.error.data as { supported?: unknown } | undefined)?.supported
-      const legacy = Array.isArray(supported)
-        ? supported.find((v): v is string => typeof v === 'string' && isLegacyVersion(v))
-        : undefined
-      if (response.error.code === ErrorCode.UnsupportedProtocolVersion && legacy)
-        return { kind: 'legacy', version: legacy }
-      throw new McpProtocolError(
-        `server/discover was refused: ${response.error.message}`,
-        this.#o.wire.site,
-        {
-          rpcCode: response.error.code,
-          data: response.error.data,
-        },
-      )
-    }
-    if (HTTP_LEVEL_STATUS.has(outcome.status) || outcome.status >= 500) {
-      throw httpError(outcome, 'server/discover', this.#o.wire.site)
-    }
-    // Anything else (4xx without a modern error, or "method not found") is a 2025-era server.
-    return { kind: 'legacy', version: LATEST_LEGACY_PROTOCOL_VERSION }
-  }
-
-  async #initialize(
-    version: string,
-    options: { signal?: WireSignal | undefined; headers?: Record<string, string> | undefined },
-  ): Promise<ServerDescription> {
-    const { signal, headers: extraHeaders } = options
+  async #initialize(version: string, request: NegotiationRequest): Promise<ServerDescription> {
     this.#era = 'legacy'
     this.#frame(version)
-    const id = this.#nextId++
-    const body: JsonRpcRequest = {
-      jsonrpc: '2.0',
-      id,
-      method: 'initialize',
-      params: {
-        protocolVersion: version,
-        capabilities: this.#o.capabilities,
-        clientInfo: this.#o.clientInfo,
-      },
-    }
-    const { 'mcp-protocol-version': _omit, ...headers } = this.#framing.base
-    const outcome = await this.#o.wire.post({ body, headers: { ...headers, ...extraHeaders }, signal }, id)
-    const result = this.#result('initialize', outcome)
-    const negotiated = typeof result.protocolVersion === 'string' ? result.protocolVersion : version
-    if (!isLegacyVersion(negotiated)) {
-      throw new McpProtocolError(
-        `the server chose protocol version ${negotiated}, which toolwire does not speak`,
-        this.#o.wire.site,
-      )
-    }
-    const sessionId = outcome.headers['mcp-session-id']
-    this.#sessionId = typeof sessionId === 'string' ? sessionId : undefined
-    this.#frame(negotiated)
-    this.#server = {
-      protocolVersion: negotiated,
-      serverInfo: (result.serverInfo ?? { name: 'unknown', version: '0' }) as Implementation,
-      capabilities: (result.capabilities ?? {}) as ServerDescription['capabilities'],
-      ...(typeof result.instructions === 'string' ? { instructions: result.instructions } : {}),
-    }
+    const initialized = await initialize(this.#negotiator, version, request)
+    this.#sessionId = initialized.sessionId
+    this.#frame(initialized.version)
+    this.#server = initialized.server
     await this.#o.wire.post(
       {
         body: { jsonrpc: '2.0', method: 'notifications/initialized' },
-        headers: { ...this.#framing.base, ...extraHeaders },
-        signal,
+        headers: { ...this.#framing.base, ...request.headers },
+        signal: request.signal,
       },
       undefined,
     )
@@ -413,55 +309,29 @@ export class ClientSession {
     return this.#server
   }
 
-  /**
-   * Keeps the 2025-era GET notification stream open: re-opened with backoff when it ends or
-   * fails (a notification may have been missed, so `onStreamReopened` lets the owner drop what it
-   * cached); given up on 404/405 (no stream there; a lost session is recovered by `request`).
-   */
   #listen(): void {
     const controller = new AbortController()
     this.#listening = controller
     const onNotification = this.#o.onNotification!
-    const forward = (message: JsonRpcMessage) => {
-      if (!('method' in message)) return
-      if ('id' in message) this.#answerServer(message)
-      else onNotification(message)
-    }
-    const run = async () => {
-      for (let attempt = 0; !controller.signal.aborted; attempt++) {
-        if (attempt > 0) {
-          await sleep(
-            Math.min(MAX_RESUME_WAIT_MS, 500 * 2 ** Math.min(attempt - 1, 6)),
-            controller.signal,
-          ).catch(() => {})
-          if (controller.signal.aborted) return
-          this.#o.onStreamReopened?.()
-        }
-        try {
-          const status = await this.#o.wire.listen(this.#background(), forward, controller.signal)
-          if (status === 404 || status === 405) return
-          if (status === 200) attempt = 0
-        } catch (error) {
-          if (controller.signal.aborted) return
-          this.#o.onWarning?.(`the GET notification stream failed, re-opening it: ${String(error)}`)
-        }
-      }
-    }
-    void run()
+    // A server flooding its notification stream with requests loses the stream.
+    const serverRequest = this.#serverRequests(
+      'its notification stream',
+      MAX_SERVER_REQUESTS_PER_NOTIFICATION_STREAM,
+      () => controller.abort(),
+    )
+    keepNotificationStream(
+      {
+        wire: this.#o.wire,
+        headers: () => this.#background(),
+        onMessage: (message) => {
+          if (!('method' in message)) return
+          if ('id' in message) serverRequest(message)
+          else onNotification(message)
+        },
+        onReopened: this.#o.onStreamReopened,
+        onWarning: this.#o.onWarning,
+      },
+      controller.signal,
+    )
   }
-}
-
-function httpError(outcome: PostOutcome, method: string, site: HttpWire['site']): McpHttpError {
-  const retryAfter = Number(outcome.headers['retry-after'])
-  const challenge = outcome.headers['www-authenticate']
-  return new McpHttpError(
-    {
-      status: outcome.status,
-      method,
-      ...(outcome.status === 404 ? { detail: 'not found (wrong URL, or the session expired)' } : {}),
-      ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
-      ...(challenge ? { wwwAuthenticate: Array.isArray(challenge) ? challenge.join(', ') : challenge } : {}),
-    },
-    site,
-  )
 }

@@ -19,6 +19,7 @@ import {
   type JsonRpcResponse,
   type RequestId,
 } from '../../protocol/jsonrpc.js'
+import { printable } from '../../protocol/printable.js'
 import type { WireSignal } from './call-signal.js'
 
 export interface WireOptions {
@@ -169,10 +170,17 @@ export class HttpWire {
         )
       }
       const classified = classifyMessage(parsed)
-      if (classified.kind === 'response') return { status, response: classified.message, headers }
+      // Ours: the same id (`"1"` is not `1`), or an error the server could not tie to a request.
+      const ours =
+        classified.kind === 'response' &&
+        (classified.message.id === expectId ||
+          ('error' in classified.message && classified.message.id === null))
+      if (ours) return { status, response: classified.message, headers }
       if (status >= 300) return { status, response: undefined, headers }
       throw new McpProtocolError(
-        `the response to ${describe(request.body)} is not a JSON-RPC response`,
+        classified.kind === 'response'
+          ? `the response to ${describe(request.body)} carries another JSON-RPC id (${printable(JSON.stringify(classified.message.id) ?? '', { maxChars: 40, oneLine: true })}, expected ${JSON.stringify(expectId)})`
+          : `the response to ${describe(request.body)} is not a JSON-RPC response`,
         this.#o.site,
       )
     }
@@ -330,8 +338,12 @@ export class HttpWire {
       await res.body.dump()
       return res.statusCode
     }
+    // The stream is long-lived, so it has no total size; one event (or comment) may not grow
+    // past maxResponseBytes while the parser buffers it.
+    let pending = 0
     const parser = createParser({
       onEvent: (event) => {
+        pending = 0
         try {
           const classified = classifyMessage(JSON.parse(event.data))
           if (classified.kind !== 'invalid') onMessage(classified.message)
@@ -339,12 +351,25 @@ export class HttpWire {
           // A malformed event on the notification stream is skipped, not fatal.
         }
       },
+      onComment: () => {
+        pending = 0
+      },
     })
     const decoder = new TextDecoder()
     try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>)
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        pending += chunk.length
+        if (pending > this.#o.maxResponseBytes) {
+          res.body.destroy()
+          throw new McpProtocolError(
+            `an event on the notification stream exceeds maxResponseBytes (${this.#o.maxResponseBytes} bytes)`,
+            this.#o.site,
+          )
+        }
         parser.feed(decoder.decode(chunk, { stream: true }))
+      }
     } catch (error) {
+      if (error instanceof McpProtocolError) throw error
       if (!signal.aborted) throw this.translate(error, signal)
     }
     return 200

@@ -2,11 +2,11 @@
  * A loopback redirect listener for `oauth()` on a user's machine: opens the browser and catches
  * the authorization response (RFC 8252 §7.3).
  */
-import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { McpAuthError, ToolwireConfigError } from '../../../protocol/errors.js'
-import type { OAuthOptions } from './oauth-provider.js'
+import { checkWebUrl, openInBrowser } from './browser-opener.js'
+import type { OAuthOptions } from './oauth-options.js'
 
 export interface LoopbackAuthorizationOptions {
   /** Port on 127.0.0.1 to listen on (0: any free port; dynamic registration sends the one chosen). @default 0 */
@@ -22,7 +22,9 @@ export interface LoopbackAuthorizationOptions {
   timeoutSeconds?: number
 }
 
-export interface LoopbackAuthorization extends Required<Pick<OAuthOptions, 'redirectUrl' | 'authorize'>> {
+export interface LoopbackAuthorization
+  extends Required<Pick<OAuthOptions, 'redirectUrl' | 'authorize'>>,
+    AsyncDisposable {
   /** Stops listening (the listener never keeps the process alive on its own). */
   close(): Promise<void>
 }
@@ -75,13 +77,22 @@ export async function loopbackAuthorization(
   server.unref()
   const redirectUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`
   const open = options.open ?? openInBrowser
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
   return {
     redirectUrl,
     authorize: async (authorizationUrl, { signal }) => {
+      checkWebUrl(authorizationUrl)
+      signal?.throwIfAborted()
       const state = authorizationUrl.searchParams.get('state') ?? ''
+      let unlink = () => {}
       const answered = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(state)
+          unlink()
           reject(
             new McpAuthError(
               `no authorization arrived at ${redirectUrl} within ${timeoutMs / 1000} s: open ${authorizationUrl.href} to authorize`,
@@ -90,43 +101,24 @@ export async function loopbackAuthorization(
             ),
           )
         }, timeoutMs)
-        signal?.addEventListener('abort', () => {
+        const onAbort = () => {
           clearTimeout(timer)
           waiting.delete(state)
-          reject(signal.reason)
-        })
+          reject(signal?.reason)
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        unlink = () => signal?.removeEventListener('abort', onAbort)
         waiting.set(state, (url) => {
           clearTimeout(timer)
           waiting.delete(state)
+          unlink()
           resolve(url)
         })
       })
       await open(authorizationUrl)
       return answered
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
-}
-
-function openInBrowser(url: URL): void {
-  process.stderr.write(`Open this URL to authorize: ${url.href}\n`)
-  const browser = process.env.BROWSER
-  const [command, args] = browser
-    ? [browser, [url.href]]
-    : process.platform === 'darwin'
-      ? ['open', [url.href]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url.href]]
-        : ['xdg-open', [url.href]]
-  try {
-    const child = spawn(command, args as string[], { stdio: 'ignore', detached: true })
-    child.on('error', () => {}) // no browser here: the printed URL is the way
-    child.unref()
-  } catch {
-    // Same: the URL is printed.
+    close,
+    [Symbol.asyncDispose]: close,
   }
 }
