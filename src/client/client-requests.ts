@@ -44,6 +44,13 @@ export async function answerServerRequest(
     case 'ping':
       return {}
     case 'sampling/createMessage':
+      // This client never declares `sampling.tools`: a tool-enabled request is not one it agreed to.
+      if (params.tools !== undefined || params.toolChoice !== undefined) {
+        throw new RpcError(
+          ErrorCode.InvalidParams,
+          'sampling with tools was requested, but this client did not declare the sampling.tools capability',
+        )
+      }
       if (handlers.sampling) return { ...(await handlers.sampling(params as CreateMessageRequestParams)) }
       break
     case 'elicitation/create':
