@@ -1,6 +1,7 @@
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningServer, serve } from '../../../src/server/index.js'
+import { z } from 'zod'
+import { type RunningServer, serve, ToolServer } from '../../../src/server/index.js'
 import { echoServer } from '../../support/echo-server.js'
 import { JSON_HEADERS, send, sseMessages } from '../../support/raw.js'
 
@@ -153,10 +154,61 @@ describe('2025-era sessions', () => {
     expect((await pending).json.result?.isError).toBe(true)
   })
 
-  it('accepts posted JSON-RPC responses with 202', async () => {
-    const { headers } = await initialize(server.url)
-    const res = await send(server.url, { headers, body: { jsonrpc: '2.0', id: 99, result: {} } })
-    expect(res.status).toBe(202)
+  it('a posted JSON-RPC response reaches the request the server is waiting on; a stray one changes nothing', async () => {
+    const asking = new ToolServer({ name: 'asking' }).tool(
+      'confirm',
+      { input: z.object({}) },
+      async (_a, ctx) => {
+        const answer = await ctx.elicit('Proceed?', {
+          type: 'object',
+          properties: { ok: { type: 'boolean' } },
+          required: ['ok'],
+        })
+        return `${answer.action}:${JSON.stringify(answer.content ?? {})}`
+      },
+    )
+    await using running = await serve(asking, { port: 0 })
+    const init = await send(running.url, {
+      body: {
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: { elicitation: {} },
+          clientInfo: { name: 't', version: '1' },
+        },
+      },
+    })
+    const headers = {
+      ...JSON_HEADERS,
+      'mcp-protocol-version': '2025-06-18',
+      'mcp-session-id': init.headers['mcp-session-id'] as string,
+    }
+    const call = await request(running.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'confirm' } }),
+    })
+    // The answer is an SSE stream whose first message is the server's elicitation request.
+    const reader = call.body[Symbol.asyncIterator]()
+    let text = ''
+    while (!text.includes('elicitation/create')) text += String((await reader.next()).value ?? '')
+    const elicitation = sseMessages(text).find((m) => m.method === 'elicitation/create')!
+    // A response to an id the server never sent: accepted (202), resolves nothing.
+    const stray = await send(running.url, {
+      headers,
+      body: { jsonrpc: '2.0', id: 'toolwire-999', result: {} },
+    })
+    expect(stray.status).toBe(202)
+    const answered = await send(running.url, {
+      headers,
+      body: { jsonrpc: '2.0', id: elicitation.id, result: { action: 'accept', content: { ok: true } } },
+    })
+    expect(answered.status).toBe(202)
+    for (let next = await reader.next(); !next.done; next = await reader.next()) text += String(next.value)
+    const final = sseMessages(text).find((m) => m.id === 1) as { result?: { content?: unknown } }
+    expect(final.result?.content).toEqual([{ type: 'text', text: 'accept:{"ok":true}' }])
   })
 })
 
