@@ -9,6 +9,7 @@ export {
   McpHttpError,
   McpProtocolError,
   McpTimeoutError,
+  McpTaskError,
   McpToolError,
   type TimeoutKind,
   ToolwireConfigError,

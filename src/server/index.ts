@@ -46,6 +46,9 @@ export {
   type TemplateReader,
 } from './resources.js'
 export { type RunningServer, type ServeOptions, type ServeTlsOptions, serve } from './serve.js'
+export type { StoreOptions } from './store/store-options.js'
+export type { TaskSupport } from './tasks/become-task.js'
+export type { TasksOptions } from './tasks/tasks-options.js'
 export type { LogLevel, ToolContext } from './tool-context.js'
 export { ToolError, type ToolReturn } from './tool-result.js'
 export {

@@ -13,6 +13,7 @@ import { resourceMetadataChallenge } from './auth/claims.js'
 import { type RateLimitOptions, rateLimiter } from './limits/rate-limit.js'
 import type { ServerMetrics } from './observability/metrics.js'
 import { answerRecorder } from './observability/request-record.js'
+import type { StoreOptions } from './store/store-options.js'
 
 export interface HttpHandlerOptions extends StreamableHttpOptions {
   /**
@@ -51,6 +52,11 @@ export interface ToolServerHandlerOptions extends HttpHandlerOptions {
    * @default none
    */
   metrics?: ServerMetrics
+  /**
+   * The fleet store shared by every replica (Redis): tasks are kept there and run as BullMQ jobs
+   * by any replica (install `bullmq`). Env: `TOOLWIRE_REDIS_URL`. @default none (one process's memory)
+   */
+  store?: StoreOptions
 }
 
 /** A dispatcher that also says which scopes its tools need. */
@@ -63,7 +69,17 @@ export function createMcpHandler(
   dispatcher: ScopedDispatcher,
   options: ToolServerHandlerOptions,
 ): McpHttpHandler {
-  const { auth, publicUrl, rateLimit, metrics, logger, logArguments, redact, ...transport } = options
+  const {
+    auth,
+    publicUrl,
+    rateLimit,
+    metrics,
+    logger,
+    logArguments,
+    redact,
+    store: _store,
+    ...transport
+  } = options
   if (publicUrl !== undefined && !(URL.canParse(publicUrl) && /^https?:\/\/[^/]/.test(publicUrl))) {
     throw new ToolwireConfigError(`option "publicUrl" must be an absolute http(s) URL, got "${publicUrl}"`)
   }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { type ParamHeader, scanParamHeaders } from '../protocol/header-values.js'
 import type { Tool, ToolAnnotations } from '../protocol/types.js'
+import type { TaskSupport } from './tasks/become-task.js'
 import type { RegisteredTool } from './tool-call.js'
 import type { ToolContext } from './tool-context.js'
 import type { ToolReturn } from './tool-result.js'
@@ -24,6 +25,12 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | und
   timeoutSeconds?: number
   /** Scopes a caller must hold (with `serve({ auth })`): others get HTTP 403. @default none */
   scopes?: readonly string[]
+  /**
+   * Whether calls run as tasks (MCP Tasks extension: the client polls for the result, no HTTP
+   * request is held open): `required` always (clients without the extension get -32021),
+   * `optional` when the handler calls `ctx.runAsTask()`. See docs/tasks.md. @default 'none'
+   */
+  taskSupport?: TaskSupport
 }
 
 export type ToolHandler<I extends z.ZodObject> = (
@@ -73,6 +80,12 @@ export class ToolRegistry {
         `ToolServer.tool: tool "${name}" option "timeoutSeconds" must be a positive number of seconds, got ${definition.timeoutSeconds}`,
       )
     }
+    const taskSupport = definition.taskSupport ?? 'none'
+    if (!['none', 'optional', 'required'].includes(taskSupport)) {
+      throw new ToolwireConfigError(
+        `ToolServer.tool: tool "${name}" option "taskSupport" must be 'none', 'optional' or 'required', got ${String(taskSupport)}`,
+      )
+    }
     const inputSchema = toJsonSchema(definition.input, 'input')
     const scan = scanParamHeaders(inputSchema)
     if (!scan.ok)
@@ -102,6 +115,7 @@ export class ToolRegistry {
           : { seconds: definition.timeoutSeconds, option: 'timeoutSeconds' },
       scopes: definition.scopes,
       repeatable: annotations?.idempotentHint === true || annotations?.readOnlyHint === true,
+      taskSupport,
     })
     this.#listing = undefined
   }

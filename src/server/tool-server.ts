@@ -28,10 +28,12 @@ import {
   type ResourceTemplateDefinition,
   type TemplateReader,
 } from './resources.js'
-import { runTool, stopped } from './tool-call.js'
+import { TaskEngine } from './tasks/task-engine.js'
+import { stopped } from './tool-call.js'
+import { callToolRequest } from './tool-call-request.js'
 import { LOG_LEVELS, type LogLevel } from './tool-context.js'
 import { type ToolDefinition, type ToolHandler, ToolRegistry } from './tool-registry.js'
-import { describeIssues, textResult } from './tool-result.js'
+import { textResult } from './tool-result.js'
 import { type ToolServerOptions, toolServerSettings } from './tool-server-options.js'
 
 export type { ToolDefinition, ToolHandler, ToolServerOptions }
@@ -75,6 +77,7 @@ export class ToolServer implements RequestDispatcher {
   readonly #methods: Map<string, MethodHandler>
   readonly #serverInfoMeta: Record<string, unknown>
   readonly #rounds: InputRounds
+  readonly #tasks: TaskEngine
 
   constructor(options: ToolServerOptions) {
     const settings = toolServerSettings(options)
@@ -88,13 +91,21 @@ export class ToolServer implements RequestDispatcher {
     this.#serverInfoMeta = { [META_SERVER_INFO]: this.info }
     this.#pageSize = settings.pageSize
     this.#cache = settings.cache
+    this.#tasks = new TaskEngine(options.tasks, (name) => this.#tools.get(name))
     // Plain (not async) wrappers: each async layer costs a promise per request.
     this.#methods = new Map<string, MethodHandler>([
       ['server/discover', (_p, exchange) => this.#discover(exchange)],
       ['initialize', (_p, exchange) => this.#initialize(exchange)],
       ['ping', () => ({})],
       ['tools/list', (params) => this.#page('tools', this.#tools.list(), params)],
-      ['tools/call', (params, exchange, request) => this.#callTool(params, exchange, request)],
+      [
+        'tools/call',
+        (params, exchange, request) =>
+          callToolRequest({ tools: this.#tools, rounds: this.#rounds, tasks: this.#tasks }, params, {
+            exchange,
+            request,
+          }),
+      ],
       ['logging/setLevel', (params, exchange) => this.#setLevel(params, exchange)],
       ['resources/list', (params) => this.#page('resources', this.#resources.list(), params)],
       [
@@ -115,6 +126,7 @@ export class ToolServer implements RequestDispatcher {
           ),
       ],
       ['completion/complete', (params) => this.#complete(params)],
+      ...this.#tasks.methods(),
     ])
   }
 
@@ -284,11 +296,13 @@ export class ToolServer implements RequestDispatcher {
    * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
+    if (options.store) this.#tasks.useStore(options.store)
     const h = createMcpHandler(this, options)
     const close = h.close
     h.close = () => {
       this.#handlers.delete(h)
       close()
+      if (this.#handlers.size === 0) void this.#tasks.close()
     }
     this.#handlers.add(h)
     return h
@@ -376,29 +390,11 @@ export class ToolServer implements RequestDispatcher {
     return {}
   }
 
-  async #callTool(
-    params: Params,
-    exchange: Exchange,
-    request: JsonRpcRequest,
-  ): Promise<Record<string, unknown>> {
-    if (typeof params.name !== 'string')
-      throw new RpcError(ErrorCode.InvalidParams, 'params.name must be a string')
-    const tool = this.#tools.get(params.name)
-    if (!tool) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`)
-    if (params.arguments !== undefined && !isObject(params.arguments)) {
-      throw new RpcError(ErrorCode.InvalidParams, 'params.arguments must be an object')
-    }
-    const parsed = tool.input.safeParse(params.arguments ?? {})
-    if (!parsed.success) {
-      return textResult(
-        `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.error)}`,
-        true,
-      ) as Record<string, unknown>
-    }
-    return this.#rounds.run(
-      `tools/call ${params.name}`,
-      { params, exchange, request, singleUse: !tool.repeatable },
-      async (ctx) => (await runTool(tool, parsed.data, { exchange, ctx })) as Record<string, unknown>,
-    )
+  /**
+   * Starts running tasks on this replica now (a fleet replica runs queued tasks even before it
+   * accepts a call); otherwise the task store opens on first use.
+   */
+  async startTasks(): Promise<void> {
+    await this.#tasks.start()
   }
 }
