@@ -16,6 +16,7 @@ export {
   ToolwireError,
   type ToolwireErrorCode,
 } from '../protocol/errors.js'
+export type { DetailedTask, Task, TaskProgress, TaskStatus } from '../protocol/tasks.js'
 export type {
   CallToolResult,
   ContentBlock,
@@ -62,5 +63,6 @@ export type { TlsOptions } from './connection-pools.js'
 export { type ClientEvents, MCPServerStreamableHttp } from './mcp-server-streamable-http.js'
 export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
 export type { RetryEvent } from './retry.js'
+export type { TaskWaitOptions, ToolTask } from './tasks/tool-task.js'
 export { sharedToolListCache, ToolListCache, type ToolListCacheOptions } from './tool-cache.js'
 export type { ToolListLimits } from './tool-definitions.js'

@@ -397,4 +397,12 @@ export class ToolServer implements RequestDispatcher {
   async startTasks(): Promise<void> {
     await this.#tasks.start()
   }
+
+  /**
+   * Cancels a task from the server's side (an operator, a shutdown): it ends `cancelled` with
+   * `statusMessage`, and its handler's `ctx.signal` aborts. Returns false when no such task runs.
+   */
+  cancelTask(taskId: string, statusMessage = 'Cancelled by the server'): Promise<boolean> {
+    return this.#tasks.cancelTask(taskId, statusMessage)
+  }
 }

@@ -196,19 +196,22 @@ export class TaskEngine {
   async #cancel(params: Params, exchange: Exchange): Promise<Params> {
     const taskId = this.#checked('tasks/cancel', params, exchange)
     const principal = principalOf(exchange)
-    const task = await (await this.store()).mutate(taskId, (current) => {
-      if (current.principal !== principal || isTerminal(current)) return undefined
-      current.status = 'cancelled'
-      current.statusMessage = 'Cancelled by the client'
-      current.inputRequests = {}
-      current.answers = {}
-      delete current.progress
-      current.lastUpdatedAt = Date.now()
-      return current
-    })
+    const task = await (await this.store()).mutate(taskId, (current) =>
+      current.principal !== principal || isTerminal(current)
+        ? undefined
+        : cancelled(current, 'Cancelled by the client'),
+    )
     const owned = this.#owned(task, exchange)
     if (owned.status === 'cancelled') this.onChange?.(owned)
     return {}
+  }
+
+  /** Cancels `taskId` whoever created it (the server's own decision). */
+  async cancelTask(taskId: string, statusMessage: string): Promise<boolean> {
+    const task = await (await this.store()).mutate(taskId, (current) =>
+      isTerminal(current) ? undefined : cancelled(current, statusMessage),
+    )
+    return task?.status === 'cancelled' && task.statusMessage === statusMessage
   }
 
   /** Spec: the tasks methods need the extension declared on the request (-32021 otherwise). */
@@ -233,6 +236,16 @@ export class TaskEngine {
     }
     return task
   }
+}
+
+function cancelled(task: StoredTask, statusMessage: string): StoredTask {
+  task.status = 'cancelled'
+  task.statusMessage = statusMessage
+  task.inputRequests = {}
+  task.answers = {}
+  delete task.progress
+  task.lastUpdatedAt = Date.now()
+  return task
 }
 
 /** The caller a task is bound to: the authenticated subject and client id ('' without auth). */
