@@ -88,6 +88,19 @@ export async function awaitTask(
   polling: TaskPolling,
   first: Task | DetailedTask,
 ): Promise<Record<string, unknown>> {
+  try {
+    return await pollTask(polling, first)
+  } catch (error) {
+    // The caller gave up (during a pause or a request in flight): the server is told to stop.
+    if (polling.signal?.aborted) {
+      await cancelTask(polling, first.taskId)
+      throw polling.signal.reason
+    }
+    throw error
+  }
+}
+
+async function pollTask(polling: TaskPolling, first: Task | DetailedTask): Promise<Record<string, unknown>> {
   const taskId = first.taskId
   const answered = new Set<string>()
   let task: Task | DetailedTask = first
@@ -159,9 +172,7 @@ async function pause(polling: TaskPolling, task: Task): Promise<void> {
     }, ms)
     signal.addEventListener('abort', onAbort, { once: true })
   })
-  if (!aborted) return
-  await cancelTask(polling, task.taskId)
-  throw signal.reason
+  if (aborted) throw signal.reason
 }
 
 /** `tasks/cancel`, best effort (the caller already gave up): failures are ignored. */
