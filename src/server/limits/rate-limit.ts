@@ -12,7 +12,8 @@ import { ToolwireConfigError } from '../../protocol/errors.js'
 import { importOptional } from '../../protocol/optional-package.js'
 import type { Identity } from '../../transport/server/request-dispatcher.js'
 import type { RateLimitDecision } from '../admission.js'
-import { connectRedis, type RedisClient, untilConnected } from '../store/redis-package.js'
+import type { RedisClient } from '../store/redis-client.js'
+import { connectRedis, untilConnected } from '../store/redis-package.js'
 
 export interface RateLimitRule {
   /** Requests allowed per window. */

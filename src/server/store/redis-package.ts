@@ -1,21 +1,11 @@
 /**
  * `ioredis`, an optional peer dependency: loaded only when a Redis store is configured, so a
- * server without Redis installs and loads nothing for it. Public options take a structural
- * {@link RedisClient}, so toolwire's types need no ioredis install either.
+ * server without Redis installs and loads nothing for it. Internal: public options take the
+ * structural `RedisClient` (redis-client.ts), so toolwire's types need no ioredis install.
  */
 import type { Redis } from 'ioredis'
 import { importOptional } from '../../protocol/optional-package.js'
-
-/**
- * Your `ioredis` client (`new Redis(…)` or a `Cluster`), as toolwire's types see it: structural,
- * so the types compile without ioredis installed.
- */
-export interface RedisClient {
-  /** ioredis's connection state: `wait`, `connecting`, `connect`, `ready`, `reconnecting`, `end`, … */
-  readonly status: string
-  once(event: string, listener: (...args: unknown[]) => void): unknown
-  off(event: string, listener: (...args: unknown[]) => void): unknown
-}
+import type { RedisClient } from './redis-client.js'
 
 /** Opens an ioredis connection to `url` (loading the package on first use). */
 export async function connectRedis(
