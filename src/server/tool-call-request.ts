@@ -4,13 +4,14 @@
  * `taskSupport: 'required'`, on `ctx.runAsTask()` for `optional` tools.
  */
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
+import { describeIssues } from '../schema/validation.js'
 import type { Exchange } from '../transport/server/request-dispatcher.js'
 import type { InputRounds } from './input-rounds.js'
 import { BecomeTask, clientDeclaresTasks } from './tasks/become-task.js'
 import type { TaskEngine } from './tasks/task-engine.js'
 import { runTool } from './tool-call.js'
 import type { ToolRegistry } from './tool-registry.js'
-import { describeIssues, textResult } from './tool-result.js'
+import { textResult } from './tool-result.js'
 
 type Params = Record<string, unknown>
 
@@ -26,10 +27,11 @@ export async function callToolRequest(
   if (params.arguments !== undefined && !isObject(params.arguments)) {
     throw new RpcError(ErrorCode.InvalidParams, 'params.arguments must be an object')
   }
-  const parsed = tool.input.safeParse(params.arguments ?? {})
-  if (!parsed.success) {
+  const checked = tool.input(params.arguments ?? {})
+  const parsed = checked instanceof Promise ? await checked : checked
+  if (!parsed.ok) {
     return textResult(
-      `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.error)}`,
+      `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.issues)}`,
       true,
     ) as Record<string, unknown>
   }
@@ -46,7 +48,7 @@ export async function callToolRequest(
       async (ctx) => {
         ctx.taskSupport = tool.taskSupport
         try {
-          return (await runTool(tool, parsed.data, { exchange, ctx })) as Record<string, unknown>
+          return (await runTool(tool, parsed.value, { exchange, ctx })) as Record<string, unknown>
         } catch (error) {
           // `ctx.runAsTask()`: the handler runs again as a task, with the answers it had so far.
           if (error instanceof BecomeTask) throw Object.assign(error, { answers: ctx.answers })

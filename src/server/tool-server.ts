@@ -2,11 +2,11 @@
  * ToolServer: the tools, resources and prompts a server offers, and the JSON-RPC
  * dispatcher that answers both protocol eras for them.
  */
-import type { z } from 'zod'
 import type { ParamHeader } from '../protocol/header-values.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
 import type { Implementation, ServerCapabilities } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
+import type { ToolSchema } from '../schema/standard-schema.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import type { ListenFilterKey } from '../transport/server/listen-streams.js'
 import {
@@ -177,14 +177,14 @@ export class ToolServer implements RequestDispatcher {
   }
 
   /**
-   * Registers a prompt; `arguments` is a zod object of strings.
+   * Registers a prompt; `arguments` is an object schema of strings (zod, any Standard Schema or JSON Schema).
    *
    * @example
    * ```ts
    * server.prompt('summarize', { arguments: z.object({ topic: z.string() }) }, ({ topic }) => `Summarize ${topic}`)
    * ```
    */
-  prompt<A extends z.ZodObject | undefined = undefined>(
+  prompt<A extends ToolSchema | undefined = undefined>(
     name: string,
     definition: PromptDefinition<A>,
     handler: PromptHandler<A>,
@@ -282,7 +282,7 @@ export class ToolServer implements RequestDispatcher {
    * server.tool('add', { input: z.object({ a: z.number(), b: z.number() }) }, ({ a, b }) => String(a + b))
    * ```
    */
-  tool<I extends z.ZodObject, O extends z.ZodType | undefined = undefined>(
+  tool<I extends ToolSchema, O extends ToolSchema | undefined = undefined>(
     name: string,
     definition: ToolDefinition<I, O>,
     handler: ToolHandler<I>,

@@ -6,12 +6,23 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
-  createTaskResultSchema,
-  getTaskResultSchema,
   META_TASK_PROGRESS,
+  type Parsed,
+  parseCreateTaskResult,
+  parseGetTaskResult,
+  parseTaskAck,
   TASKS_EXTENSION,
-  taskAckSchema,
 } from '../../src/protocol/tasks.js'
+
+/** Every message is checked against the types derived from the extension's schema. */
+function valid<T>(outcome: Parsed<T>): T {
+  if (!outcome.ok) throw new Error(`invalid message: ${outcome.error}`)
+  return outcome.value
+}
+const createTaskResultSchema = { parse: (value: unknown) => valid(parseCreateTaskResult(value)) }
+const getTaskResultSchema = { parse: (value: unknown) => valid(parseGetTaskResult(value)) }
+const taskAckSchema = { parse: (value: unknown) => valid(parseTaskAck(value)) }
+
 import { MODERN_PROTOCOL_VERSION } from '../../src/protocol/versions.js'
 import { hashApiKey, serve, ToolServer } from '../../src/server/index.js'
 import { JSON_HEADERS, MODERN_META, send } from '../support/raw.js'
@@ -58,7 +69,7 @@ async function getTask(url: string, taskId: string, key?: string) {
 async function pollUntil(
   url: string,
   taskId: string,
-  until: (status: string, task: z.infer<typeof getTaskResultSchema>) => boolean,
+  until: (status: string, task: ReturnType<typeof getTaskResultSchema.parse>) => boolean,
   key?: string,
 ) {
   for (let i = 0; i < 200; i++) {

@@ -8,9 +8,9 @@ import { ToolwireConfigError } from '../../protocol/errors.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../../protocol/jsonrpc.js'
 import {
   type CreateTaskResult,
+  parseTaskIdParams,
+  parseUpdateTaskParams,
   TASKS_REQUIRED_CAPABILITIES,
-  taskIdParamsSchema,
-  updateTaskParamsSchema,
 } from '../../protocol/tasks.js'
 import { META_CLIENT_CAPABILITIES, META_CLIENT_INFO } from '../../protocol/versions.js'
 import type { Exchange } from '../../transport/server/request-dispatcher.js'
@@ -167,14 +167,9 @@ export class TaskEngine {
 
   async #update(params: Params, exchange: Exchange): Promise<Params> {
     this.#checked('tasks/update', params, exchange)
-    const parsed = updateTaskParamsSchema.safeParse(params)
-    if (!parsed.success) {
-      throw new RpcError(
-        ErrorCode.InvalidParams,
-        'params.inputResponses must be an object mapping each input request key to its result object',
-      )
-    }
-    const { taskId, inputResponses } = parsed.data
+    const parsed = parseUpdateTaskParams(params)
+    if (!parsed.ok) throw new RpcError(ErrorCode.InvalidParams, parsed.error)
+    const { taskId, inputResponses } = parsed.value
     const principal = principalOf(exchange)
     const task = await (await this.store()).mutate(taskId, (current) => {
       if (current.principal !== principal || isTerminal(current)) return undefined
@@ -223,10 +218,9 @@ export class TaskEngine {
         { requiredCapabilities: TASKS_REQUIRED_CAPABILITIES },
       )
     }
-    const parsed = taskIdParamsSchema.safeParse(params)
-    if (!parsed.success)
-      throw new RpcError(ErrorCode.InvalidParams, 'params.taskId must be a non-empty string')
-    return parsed.data.taskId
+    const parsed = parseTaskIdParams(params)
+    if (!parsed.ok) throw new RpcError(ErrorCode.InvalidParams, parsed.error)
+    return parsed.value
   }
 
   /** The task when `exchange`'s caller created it; otherwise -32602 "not found" (spec), whoever asks. */

@@ -5,6 +5,7 @@
  * again only when the tool is idempotent or read-only; otherwise it fails, saying why.
  */
 import { ErrorCode, RpcError } from '../../protocol/jsonrpc.js'
+import { describeIssues } from '../../schema/validation.js'
 import type { RegisteredTool } from '../tool-call.js'
 import { ToolError, textResult, toCallToolResult } from '../tool-result.js'
 import { TaskContext } from './task-context.js'
@@ -71,17 +72,19 @@ async function run(store: TaskStore, tool: RegisteredTool, task: StoredTask): Pr
   const name = tool.definition.name
   let settle: (current: StoredTask) => StoredTask
   try {
-    const parsed = tool.input.safeParse(task.arguments)
-    if (!parsed.success) throw new ToolError(`Invalid arguments for tool '${name}'`)
+    const checked = tool.input(task.arguments)
+    const parsed = checked instanceof Promise ? await checked : checked
+    if (!parsed.ok)
+      throw new ToolError(`Invalid arguments for tool '${name}': ${describeIssues(parsed.issues)}`)
     const value = await Promise.race([
-      Promise.resolve(tool.handler(parsed.data, ctx)),
+      Promise.resolve(tool.handler(parsed.value, ctx)),
       new Promise<never>((_, reject) => {
         const stop = () => reject(controller.signal.reason)
         if (controller.signal.aborted) stop()
         controller.signal.addEventListener('abort', stop, { once: true })
       }),
     ])
-    const result = toCallToolResult(value, tool.output, name) as Record<string, unknown>
+    const result = (await toCallToolResult(value, tool.output, name)) as Record<string, unknown>
     settle = (current) => completed(current, result)
   } catch (error) {
     if (error instanceof RpcError) {
