@@ -167,6 +167,14 @@ export class OpenAIChatCompletionsModel implements Model {
   }
 
   #failure(error: unknown): Error {
+    // No HTTP answer at all: the endpoint is the likeliest mistake, so the message names it.
+    if (error instanceof OpenAI.APIConnectionError) {
+      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
+      return new ModelError(
+        `model ${this.name} failed: no answer from the model endpoint ${this.#client.baseURL} (baseURL / OPENAI_BASE_URL)${cause}`,
+        { cause: error },
+      )
+    }
     if (error instanceof OpenAI.APIError) {
       return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {
         status: error.status,

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 /** The `toolwire` command line: serve a tool server, inspect and call remote ones, load-test them. */
 import { Command, CommanderError } from 'commander'
-import { McpHttpError, ToolwireError } from '../protocol/errors.js'
-import { printable } from '../protocol/printable.js'
+import { EXIT, reportError } from './cli-errors.js'
 import { type ClientFlags, withClientFlags, withJsonOutput } from './client-flags.js'
 import {
   type AgentFlags,
@@ -13,13 +12,11 @@ import {
   pingCommand,
   toolsCommand,
 } from './commands.js'
-import { UsageError } from './output.js'
 import type { ServeFlags } from './serve-command.js'
 
 const program = new Command('toolwire')
   .description('Run MCP tool servers over Streamable HTTP, and inspect, call and load-test remote ones.')
   .version('0.1.0')
-  .showHelpAfterError()
   .exitOverride()
 
 let exitCode = 0
@@ -129,6 +126,10 @@ withJsonOutput(
   ),
 ).action(run((question: string, flags: AgentFlags) => agentCommand(question, flags)))
 
+// A usage error is one line and where to find help (not the whole help text).
+program.showHelpAfterError('(see toolwire --help)')
+for (const command of program.commands) command.showHelpAfterError(`(see toolwire ${command.name()} --help)`)
+
 try {
   await program.parseAsync(process.argv)
   // `serve` keeps running until a signal; the others end here.
@@ -136,25 +137,12 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     // Help and version are not errors; anything else commander refused is a usage error.
-    process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2
-  } else if (error instanceof UsageError) {
-    process.stderr.write(`error: ${error.message}\n\n`)
-    current.outputHelp({ error: true })
-    process.exitCode = 2
+    process.exitCode =
+      error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage
   } else {
-    // Error messages can quote a server: printed, its text is made safe for the terminal.
-    const message = error instanceof ToolwireError || error instanceof Error ? error.message : String(error)
-    process.stderr.write(`error: ${printable(message, { maxChars: 4000 })}\n`)
-    // A server asking for credentials the command was not given: say which flags give them.
-    if (
-      error instanceof McpHttpError &&
-      error.status === 401 &&
-      /\bbearer\b/i.test(error.wwwAuthenticate ?? '')
-    ) {
-      process.stderr.write(
-        'hint: the server asks for a bearer token: --oauth (authorize in a browser), --oauth-client-id ID --oauth-client-secret-env VAR (client credentials), or --token-env VAR\n',
-      )
-    }
-    process.exitCode = 1
+    process.exitCode = reportError(error, {
+      command: current === program ? '' : current.name(),
+      given: current.opts(),
+    })
   }
 }
