@@ -12,6 +12,7 @@ import {
   pingCommand,
   toolsCommand,
 } from './commands.js'
+import { promptCommand, promptsCommand, readCommand, resourcesCommand } from './feature-commands.js'
 import type { ServeFlags } from './serve-command.js'
 
 const program = new Command('toolwire')
@@ -81,6 +82,49 @@ withClientFlags(
       return callCommand({ url, tool, pairs }, flags)
     }),
   )
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('resources')
+      .description("list a server's resources and resource templates")
+      .argument('<url>'),
+  ),
+).action(run((url: string, flags: ClientFlags) => resourcesCommand(url, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('read')
+      .description('read a resource: text to stdout, binary as bytes when piped')
+      .argument('<url>')
+      .argument('<uri>', 'the resource, e.g. crm://schema'),
+  ),
+).action(run((url: string, uri: string, flags: ClientFlags) => readCommand(url, uri, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program.command('prompts').description("list a server's prompts and their arguments").argument('<url>'),
+  ),
+).action(run((url: string, flags: ClientFlags) => promptsCommand(url, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('prompt')
+      .description('get a prompt with its arguments filled in')
+      .argument('<url>')
+      .argument('<name>')
+      .option(
+        '--arg <key=value>',
+        'a prompt argument (repeatable)',
+        (v: string, p: string[]) => [...p, v],
+        [],
+      ),
+  ),
+).action(
+  run((url: string, name: string, flags: ClientFlags & { arg: string[] }) => promptCommand(url, name, flags)),
+)
 
 withJsonOutput(
   withClientFlags(

@@ -49,16 +49,7 @@ describe('toolwire CLI errors', () => {
   })
 
   it('timeouts name --timeout, not the library option', async () => {
-    const slow = await toolwire([
-      'call',
-      running.url,
-      'wait',
-      'id=t',
-      'ms=3000',
-      '--timeout',
-      '0.3',
-      ...auth,
-    ])
+    const slow = await toolwire(['call', running.url, 'wait', 'id=t', 'ms=3000', '--timeout', '0.3', ...auth])
     expect(slow.code).toBe(1)
     expect(slow.stderr).toMatch(/timeout after 0\.3 s \(--timeout\)/)
     expect(slow.stderr).not.toContain('clientSessionTimeoutSeconds')
