@@ -3,7 +3,7 @@ import { isObject } from '../protocol/jsonrpc.js'
 import { printable } from '../protocol/printable.js'
 import type { Tool } from '../protocol/types.js'
 import { EXIT } from './cli-errors.js'
-import { type ClientFlags, clientFor } from './client-flags.js'
+import { agentTargets, type ClientFlags, clientFor } from './client-flags.js'
 import { percentile, progressBar, table, UsageError } from './output.js'
 
 const print = (text: string) => process.stdout.write(`${text}\n`)
@@ -150,10 +150,12 @@ export async function callCommand(
   return EXIT.ok
 }
 
-export async function pingCommand(url: string, flags: ClientFlags): Promise<number> {
+export async function pingCommand(target: string, flags: ClientFlags): Promise<number> {
+  const unconnected = await clientFor(target, flags)
+  const url = unconnected.url.href
   const health = await fetchHealth(new URL('/health', url))
   const started = performance.now()
-  await using client = await (await clientFor(url, flags)).connect()
+  await using client = await unconnected.connect()
   const connectMs = performance.now() - started
   const pingStarted = performance.now()
   const tools = await client.listTools()
@@ -288,7 +290,7 @@ export interface AgentFlags extends ClientFlags {
 
 export async function agentCommand(question: string, flags: AgentFlags): Promise<number> {
   const { Agent, Runner, resolveModel } = await import('../agent/index.js')
-  if (flags.server.length === 0) throw new UsageError('give at least one --server <url>')
+  const targets = agentTargets(flags.server, flags)
   const maxTurns = Number(flags.maxTurns)
   if (!Number.isInteger(maxTurns) || maxTurns < 1)
     throw new UsageError('--max-turns must be a positive integer')
@@ -296,7 +298,7 @@ export async function agentCommand(question: string, flags: AgentFlags): Promise
   if (!flags.model && !process.env.TOOLWIRE_MODEL)
     throw new UsageError('no model: give --model <name> or set TOOLWIRE_MODEL (e.g. gpt-4o-mini)')
   const model = resolveModel(flags.model)
-  const servers = await Promise.all(flags.server.map((url) => clientFor(url, flags)))
+  const servers = await Promise.all(targets.map((target) => clientFor(target, flags)))
   try {
     // Servers connect when the run lists their tools: one that is down is left out (the model
     // is told), unless --require-all-servers.

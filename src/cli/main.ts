@@ -20,6 +20,9 @@ const program = new Command('toolwire')
   .version('0.1.0')
   .exitOverride()
 
+/** What a `<server>` argument may be. */
+const SERVER = 'a URL, name=URL, or a server name in --config'
+
 let exitCode = 0
 /** The command being run: its help is what a usage error prints. */
 let current: Command = program
@@ -61,7 +64,10 @@ program
 
 withJsonOutput(
   withClientFlags(
-    program.command('tools').description("list a server's tools and their arguments").argument('<url>'),
+    program
+      .command('tools')
+      .description("list a server's tools and their arguments")
+      .argument('<server>', SERVER),
   ),
 ).action(run((url: string, flags: ClientFlags) => toolsCommand(url, flags)))
 
@@ -69,7 +75,7 @@ withClientFlags(
   program
     .command('call')
     .description('call a tool: arguments as key=value pairs or --json \'{"key": …}\'')
-    .argument('<url>')
+    .argument('<server>', SERVER)
     .argument('<tool>')
     .argument('[arguments...]', 'key=value (values are JSON when they parse, else text)'),
 )
@@ -88,7 +94,7 @@ withJsonOutput(
     program
       .command('resources')
       .description("list a server's resources and resource templates")
-      .argument('<url>'),
+      .argument('<server>', SERVER),
   ),
 ).action(run((url: string, flags: ClientFlags) => resourcesCommand(url, flags)))
 
@@ -97,14 +103,17 @@ withJsonOutput(
     program
       .command('read')
       .description('read a resource: text to stdout, binary as bytes when piped')
-      .argument('<url>')
+      .argument('<server>', SERVER)
       .argument('<uri>', 'the resource, e.g. crm://schema'),
   ),
 ).action(run((url: string, uri: string, flags: ClientFlags) => readCommand(url, uri, flags)))
 
 withJsonOutput(
   withClientFlags(
-    program.command('prompts').description("list a server's prompts and their arguments").argument('<url>'),
+    program
+      .command('prompts')
+      .description("list a server's prompts and their arguments")
+      .argument('<server>', SERVER),
   ),
 ).action(run((url: string, flags: ClientFlags) => promptsCommand(url, flags)))
 
@@ -113,7 +122,7 @@ withJsonOutput(
     program
       .command('prompt')
       .description('get a prompt with its arguments filled in')
-      .argument('<url>')
+      .argument('<server>', SERVER)
       .argument('<name>')
       .option(
         '--arg <key=value>',
@@ -131,7 +140,7 @@ withJsonOutput(
     program
       .command('ping')
       .description('health, connect latency, protocol version, server info')
-      .argument('<url>'),
+      .argument('<server>', SERVER),
   ),
 ).action(run((url: string, flags: ClientFlags) => pingCommand(url, flags)))
 
@@ -140,7 +149,7 @@ withJsonOutput(
     program
       .command('bench')
       .description('a bounded load test: p50/p99 latency, throughput, errors')
-      .argument('<url>')
+      .argument('<server>', SERVER)
       .requiredOption('--tool <name>', 'the tool to call')
       .option('--args <json>', 'its arguments, a JSON object', '{}')
       .option('--calls <n>', 'calls in total (≤ 100000)', '200')
@@ -158,8 +167,8 @@ withJsonOutput(
       )
       .argument('<question>')
       .option(
-        '--server <url>',
-        'an MCP server the agent may use (repeatable)',
+        '--server <url|name>',
+        'an MCP server the agent may use: a URL, name=URL, or a name in --config (repeatable; default: every server of --config)',
         (v: string, p: string[]) => [...p, v],
         [],
       )
