@@ -118,7 +118,8 @@ function seconds(value: number | undefined, fallback: number, option: string): n
   return v
 }
 
-function count(value: number | undefined, fallback: number, option: string, min: number): number {
+function count(value: number | undefined, rule: { fallback: number; option: string; min: number }): number {
+  const { fallback, option, min } = rule
   const v = value ?? fallback
   if (!Number.isInteger(v) || v < min) fail(`option "${option}" must be an integer ≥ ${min}, got ${v}`)
   return v
@@ -137,7 +138,7 @@ function restartPolicy(option: MCPServerStdioOptions['restartOnCrash']): Restart
   if (option === false) return undefined
   const o = option === true || option === undefined ? {} : option
   return {
-    maxRestarts: count(o.maxRestarts, 3, 'restartOnCrash.maxRestarts', 0),
+    maxRestarts: count(o.maxRestarts, { fallback: 3, option: 'restartOnCrash.maxRestarts', min: 0 }),
     backoffMsBase: seconds(o.backoffSecondsBase, 0.5, 'restartOnCrash.backoffSecondsBase') * 1000,
     backoffMsMax: seconds(o.backoffSecondsMax, 10, 'restartOnCrash.backoffSecondsMax') * 1000,
   }
@@ -169,12 +170,11 @@ export function resolveStdioOptions(options: MCPServerStdioOptions): ResolvedStd
     .digest('hex')}`
   const limits = { ...DEFAULT_TOOL_LIST_LIMITS }
   for (const key of Object.keys(limits) as Array<keyof ResolvedToolListLimits>)
-    limits[key] = count(
-      options.toolListLimits?.[key],
-      DEFAULT_TOOL_LIST_LIMITS[key],
-      `toolListLimits.${key}`,
-      1,
-    )
+    limits[key] = count(options.toolListLimits?.[key], {
+      fallback: DEFAULT_TOOL_LIST_LIMITS[key],
+      option: `toolListLimits.${key}`,
+      min: 1,
+    })
   return {
     name: options.name ?? basename(params.command),
     command: params.command,
@@ -184,13 +184,17 @@ export function resolveStdioOptions(options: MCPServerStdioOptions): ResolvedStd
     stderr,
     cacheKey,
     requestSeconds: seconds(options.clientSessionTimeoutSeconds, 5, 'clientSessionTimeoutSeconds'),
-    maxRetryAttempts: count(options.maxRetryAttempts, 3, 'maxRetryAttempts', 0),
+    maxRetryAttempts: count(options.maxRetryAttempts, { fallback: 3, option: 'maxRetryAttempts', min: 0 }),
     retryBackoffSecondsBase: seconds(options.retryBackoffSecondsBase, 1, 'retryBackoffSecondsBase'),
     retryBackoffSecondsMax: seconds(options.retryBackoffSecondsMax, 30, 'retryBackoffSecondsMax'),
     restart: restartPolicy(options.restartOnCrash),
     shutdownGraceMs: seconds(options.shutdownGraceSeconds, 2, 'shutdownGraceSeconds') * 1000,
-    stderrTailBytes: count(options.stderrTailBytes, 4096, 'stderrTailBytes', 1),
-    maxMessageBytes: count(options.maxMessageBytes, 16 * 1024 * 1024, 'maxMessageBytes', 1),
+    stderrTailBytes: count(options.stderrTailBytes, { fallback: 4096, option: 'stderrTailBytes', min: 1 }),
+    maxMessageBytes: count(options.maxMessageBytes, {
+      fallback: 16 * 1024 * 1024,
+      option: 'maxMessageBytes',
+      min: 1,
+    }),
     toolErrors: options.toolErrors ?? 'result',
     toolListLimits: limits,
   }
