@@ -1,5 +1,5 @@
 /** An agent: instructions, a model, the remote MCP servers and local tools it may use. */
-import type { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
+import type { McpClient } from '../client/mcp-client.js'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { Model, ModelSettings } from './model.js'
 import type { FunctionTool } from './tool.js'
@@ -14,8 +14,8 @@ export interface AgentOptions {
    */
   model?: Model | string
   modelSettings?: ModelSettings
-  /** Connected (or connectable) MCP servers whose tools the agent may call. */
-  mcpServers?: readonly MCPServerStreamableHttp[]
+  /** MCP servers whose tools the agent may call: `MCPServerStreamableHttp` (remote) and `MCPServerStdio` (local processes), mixed freely. */
+  mcpServers?: readonly McpClient[]
   /** Local function tools (`tool({ … })`). */
   tools?: readonly FunctionTool[]
   /**
@@ -38,7 +38,7 @@ export class Agent {
   readonly instructions: string
   readonly model: Model | string | undefined
   readonly modelSettings: ModelSettings
-  readonly mcpServers: readonly MCPServerStreamableHttp[]
+  readonly mcpServers: readonly McpClient[]
   readonly tools: readonly FunctionTool[]
   readonly includeServerInToolNames: boolean
 
