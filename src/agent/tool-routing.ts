@@ -21,9 +21,7 @@ import type { Agent } from './agent.js'
 import type { FunctionToolSpec } from './model.js'
 import { type FunctionTool, parametersOf } from './tool.js'
 
-export type ToolRoute =
-  | { kind: 'local'; tool: FunctionTool }
-  | { kind: 'mcp'; server: McpClient; tool: Tool }
+export type ToolRoute = { kind: 'local'; tool: FunctionTool } | { kind: 'mcp'; server: McpClient; tool: Tool }
 
 /** A server tool offered to the model under another name than its own. */
 export interface RenamedTool {
