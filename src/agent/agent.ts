@@ -9,7 +9,8 @@ export interface AgentOptions {
   /** The system prompt. */
   instructions?: string
   /**
-   * A `Model`, or a model name for `OpenAIChatCompletionsModel`.
+   * A `Model`, or a model name: `OpenAIResponsesModel` on OpenAI, `OpenAIChatCompletionsModel`
+   * with an `OPENAI_BASE_URL` elsewhere (`TOOLWIRE_MODEL_API=responses|chat` decides instead).
    * @default process.env.TOOLWIRE_MODEL, through OPENAI_BASE_URL / OPENAI_API_KEY
    */
   model?: Model | string
