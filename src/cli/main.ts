@@ -55,6 +55,7 @@ program
   .option('--tls-key <file>', 'and this key (PEM)')
   .option('--tls-ca <file>', 'require client certificates signed by this CA (mTLS)')
   .option('--metrics', 'Prometheus metrics at /metrics')
+  .option('--stdio', 'serve on stdin/stdout (the MCP stdio transport; logs go to stderr)')
   // Loaded on use: the server stack would add ~0.2 s to every client command's start.
   .action(
     run(async (module: string, flags: ServeFlags) =>
