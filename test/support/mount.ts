@@ -12,6 +12,7 @@ import {
   type ServeOptions,
   serve as serveNode,
   serveOptionsFromEnv,
+  ToolwireConfigError,
 } from '../../src/server/index.js'
 import type { ToolServer } from '../../src/server/tool-server.js'
 import { createFetchHandler } from '../../src/server/web/index.js'
@@ -32,6 +33,12 @@ export async function serveWeb(server: ToolServer, given: ServeOptions = {}): Pr
   const options: ServeOptions =
     given.env === false ? defined : { ...serveOptionsFromEnv(given.env ?? process.env), ...defined }
   if (options.tls) throw new Error('the web mount serves plain HTTP only')
+  for (const option of ['shutdownTimeoutSeconds', 'drainDelaySeconds'] as const) {
+    const value = options[option]
+    if (value !== undefined && !(value >= 0)) {
+      throw new ToolwireConfigError(`serve: option "${option}" must be a number of seconds ≥ 0, got ${value}`)
+    }
+  }
   const {
     host = '127.0.0.1',
     port = 3000,

@@ -143,6 +143,12 @@ export class WebServerResponse extends EventEmitter {
   #gone(): void {
     if (this.writableFinished || this.destroyed) return
     this.destroyed = true
+    if (!this.#committed) {
+      // Nobody will read it, but the runtime awaits a Response: settle it rather than leave the
+      // handler's promise (and what it holds) pending. 499: nginx's "client closed request".
+      this.#committed = true
+      this.#resolve(new Response(null, { status: 499 }))
+    }
     try {
       this.#controller?.close()
     } catch {
