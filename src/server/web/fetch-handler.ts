@@ -11,6 +11,7 @@ import { resourceMetadataEndpoint } from '../auth/resource-metadata.js'
 import { type HealthOptions, healthEndpoints } from '../health.js'
 import { type HostRoutes, hostListener } from '../host-routes.js'
 import type { ToolServerHandlerOptions } from '../mcp-handler.js'
+import { createServerLogger, type ServerLogLevel } from '../observability/logging.js'
 import { type MetricsOptions, ServerMetrics } from '../observability/metrics.js'
 import type { ToolServer } from '../tool-server.js'
 
@@ -31,6 +32,11 @@ export interface FetchHandlerOptions extends Omit<ToolServerHandlerOptions, 'met
    * `true`, options, or your own `ServerMetrics`. @default off
    */
   metrics?: boolean | MetricsOptions | ServerMetrics
+  /**
+   * Without a `logger`: write JSON lines to stdout from this level (`info` = one line per
+   * request), with authorization headers and cookies redacted. @default 'silent'
+   */
+  logLevel?: ServerLogLevel
 }
 
 /**
@@ -76,7 +82,13 @@ export interface FetchHandler {
  * ```
  */
 export function createFetchHandler(server: ToolServer, options: FetchHandlerOptions = {}): FetchHandler {
-  const { path, health: healthOptions, metrics: metricsOption, ...handlerOptions } = options
+  const { path, health: healthOptions, metrics: metricsOption, logLevel, ...given } = options
+  const logger =
+    given.logger ??
+    (logLevel && logLevel !== 'silent'
+      ? createServerLogger({ level: logLevel, name: server.info.name })
+      : undefined)
+  const handlerOptions = { ...given, ...(logger ? { logger } : {}) }
   if (path !== undefined && !path.startsWith('/')) {
     throw new ToolwireConfigError(`createFetchHandler: option "path" must start with "/", got "${path}"`)
   }
