@@ -285,7 +285,8 @@ export class ToolServer implements RequestDispatcher {
 
   /**
    * A node `(req, res)` handler serving this server over Streamable HTTP; mount it in
-   * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
+   * `node:http` or Express (`app.all('/mcp', handler)`). Fastify: the `toolwire/fastify` plugin;
+   * Bun, Deno, Workers, Hono, Next.js: `createFetchHandler()` from `toolwire/web`.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
     const h = createMcpHandler(this, options)
