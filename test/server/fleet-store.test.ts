@@ -129,6 +129,32 @@ describe('a fleet of two replicas sharing Redis', () => {
     expect((await stream.next())?.data).toMatchObject({ method: 'notifications/tools/list_changed' })
   })
 
+  it('resources/subscribe on one replica: resources/updated from another reaches the GET stream on a third', async () => {
+    const c = await serve(fleetServer({ keyPrefix, replica: 'c', redis }), { port: 0, store, env: false })
+    try {
+      const session = await openSession(a.url)
+      const subscribed = await send(a.url, {
+        headers: session.headers,
+        body: rpc(2, 'resources/subscribe', { uri: 'fleet://status' }),
+      })
+      expect(subscribed.status).toBe(200)
+      await using stream = await openSse(c.url, {
+        method: 'GET',
+        headers: { ...session.headers, accept: 'text/event-stream' },
+      })
+      expect(stream.status).toBe(200)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      b.handler.resourceUpdated('fleet://other')
+      b.handler.resourceUpdated('fleet://status')
+      expect((await stream.next())?.data).toMatchObject({
+        method: 'notifications/resources/updated',
+        params: { uri: 'fleet://status' },
+      })
+    } finally {
+      await c.close()
+    }
+  })
+
   it('2026-07-28 requests answer on any replica without touching the store', async () => {
     const { modern } = await import('../support/raw.js')
     const call = modern('tools/call', { name: 'echo', arguments: { text: 'stateless' } })

@@ -18,6 +18,7 @@ export function testKeyPrefix(): string {
 export function fleetServer(options: { keyPrefix: string; replica: string; redis?: Redis }): ToolServer {
   const redis = options.redis ?? new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true })
   return new ToolServer({ name: 'fleet-server', version: '1.0.0' })
+    .resource('fleet://status', { mimeType: 'text/plain' }, () => `status on ${options.replica}`)
     .tool(
       'echo',
       { input: z.object({ text: z.string() }), annotations: { readOnlyHint: true, idempotentHint: true } },

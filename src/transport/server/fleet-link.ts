@@ -46,6 +46,7 @@ export class FleetLink {
   /** The store's expiry is restarted at most this often per session (not on every request). */
   readonly #touchEveryMs: number
   readonly #loading = new Map<string, Promise<SessionRecord | undefined>>()
+  readonly #keeper: NodeJS.Timeout
 
   constructor(init: FleetLinkInit) {
     this.store = init.store
@@ -55,6 +56,17 @@ export class FleetLink {
     this.#idleSeconds = init.idleSeconds
     this.#touchEveryMs = Math.min(30_000, (init.idleSeconds * 1000) / 10)
     init.store.subscribe((message) => this.#receive(message))
+    // A session busy only with a long call or a GET stream sends no requests: its record must
+    // not expire in the store meanwhile.
+    this.#keeper = setInterval(() => {
+      for (const session of this.#sessions.values())
+        if (session.openStreams > 0 || session.inFlight.size > 0) this.touch(session)
+    }, this.#touchEveryMs).unref()
+  }
+
+  /** Stops refreshing the expiry of busy sessions. */
+  close(): void {
+    clearInterval(this.#keeper)
   }
 
   get replicaId(): string {

@@ -395,6 +395,7 @@ export function createHttpHandler(
     if (closed) return
     closed = true
     endpoint.draining = true
+    fleet?.close()
     sessions.close()
     listens.close(resultMeta)
     requests.close()

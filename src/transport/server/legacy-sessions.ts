@@ -68,6 +68,11 @@ export class SessionStore {
     return this.#sessions.size
   }
 
+  /** Every session held here. */
+  values(): IterableIterator<LegacySession> {
+    return this.#sessions.values()
+  }
+
   /** Sessions with an open GET stream. */
   get streamCount(): number {
     let count = 0
