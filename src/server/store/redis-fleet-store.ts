@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { ToolwireConfigError } from '../../protocol/errors.js'
+import { importOptional } from '../../protocol/optional-package.js'
 import type {
   AnswerEvent,
   EventStreamKey,
@@ -71,14 +72,9 @@ export class RedisFleetStore implements FleetStore {
   }
 
   async #connect(url: string): Promise<void> {
-    let Client: typeof Redis
-    try {
-      Client = (await import('ioredis')).Redis
-    } catch {
-      throw new ToolwireConfigError(
-        'option "store" needs the ioredis package: npm install ioredis (an optional peer dependency of toolwire)',
-      )
-    }
+    const Client: typeof Redis = (
+      await importOptional('ioredis', 'The fleet store (option "store")', () => import('ioredis'))
+    ).Redis
     if (this.#closed) return
     const client = new Client(url, {
       lazyConnect: true,
