@@ -234,7 +234,13 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     throw error
   }
   const mcp = handler
-  await waitForStore(fleet, logger)
+  try {
+    await waitForStore(fleet, logger)
+  } catch (error) {
+    mcp.close()
+    httpServer.close()
+    throw error
+  }
   const graceMs = (options.shutdownTimeoutSeconds ?? 10) * 1000
   const drainMs = (options.drainDelaySeconds ?? 0) * 1000
   let closing: Promise<void> | undefined
