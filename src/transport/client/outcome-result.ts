@@ -60,11 +60,20 @@ function checkResultType(result: Record<string, unknown>, { method, site }: Resu
 export function httpError(outcome: PostOutcome, method: string, site: ErrorSite): McpHttpError {
   const retryAfter = retryAfterSeconds(outcome.headers['retry-after'])
   const challenge = outcome.headers['www-authenticate']
+  // The server's own words (a JSON-RPC error in the body: "Unauthorized: the token is not valid").
+  const said =
+    outcome.response && 'error' in outcome.response
+      ? printable(String(outcome.response.error.message), { maxChars: 300, oneLine: true })
+      : undefined
   return new McpHttpError(
     {
       status: outcome.status,
       method,
-      ...(outcome.status === 404 ? { detail: 'not found (wrong URL, or the session expired)' } : {}),
+      ...(outcome.status === 404
+        ? { detail: 'not found (wrong URL, or the session expired)' }
+        : said
+          ? { detail: said }
+          : {}),
       ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
       ...(challenge ? { wwwAuthenticate: Array.isArray(challenge) ? challenge.join(', ') : challenge } : {}),
     },
