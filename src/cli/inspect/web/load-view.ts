@@ -15,8 +15,29 @@ interface Report {
   histogram: Array<{ le: number | null; count: number }>
 }
 
+/** The buckets from the fastest to the slowest call, one empty bucket either side. */
+function buckets(histogram: Report['histogram']): HTMLElement[] {
+  const most = Math.max(1, ...histogram.map((b) => b.count))
+  const used = histogram.flatMap((b, i) => (b.count > 0 ? [i] : []))
+  const first = Math.max(0, (used[0] ?? 0) - 1)
+  const last = Math.min(histogram.length - 1, (used.at(-1) ?? 0) + 1)
+  return histogram.slice(first, last + 1).map((b, k) => {
+    const i = first + k
+    const lower = i === 0 ? 0 : histogram[i - 1]!.le
+    const bar = h('span', { class: 'bar' })
+    // Set through the CSSOM: the page's CSP refuses style attributes.
+    bar.style.width = `${(b.count / most) * 100}%`
+    return h(
+      'div',
+      { class: 'bucket' },
+      h('span', { class: 'bucket-label' }, b.le === null ? `> ${lower} ms` : `≤ ${b.le} ms`),
+      h('span', { class: 'bar-track' }, bar),
+      h('span', { class: 'bucket-count' }, String(b.count)),
+    )
+  })
+}
+
 function reportView(report: Report): HTMLElement {
-  const most = Math.max(1, ...report.histogram.map((b) => b.count))
   return h(
     'div',
     { class: 'load-report', 'data-testid': 'load-report' },
@@ -30,20 +51,7 @@ function reportView(report: Report): HTMLElement {
         `${report.errors} errors`,
       ),
     ),
-    h(
-      'div',
-      { class: 'histogram' },
-      ...report.histogram.map((b, i) => {
-        const lower = i === 0 ? 0 : report.histogram[i - 1]!.le
-        return h(
-          'div',
-          { class: 'bucket' },
-          h('span', { class: 'bucket-label' }, b.le === null ? `> ${lower} ms` : `≤ ${b.le} ms`),
-          h('span', { class: 'bar', style: `width: ${(b.count / most) * 100}%` }),
-          h('span', { class: 'bucket-count' }, String(b.count)),
-        )
-      }),
-    ),
+    h('div', { class: 'histogram' }, ...buckets(report.histogram)),
     report.errorMessages.length === 0
       ? ''
       : h(
