@@ -83,6 +83,7 @@ const starters: Record<string, () => Promise<string>> = {
   'toolwire-production': toolwireProduction,
   'sdk-v2': async () => (await startSdkV2Server()).url,
   'sdk-v1': async () => (await startSdkV1StatefulServer({ json: false })).url,
+  'sdk-v1-json': async () => (await startSdkV1StatefulServer({ json: true })).url,
 }
 
 const start = kind ? starters[kind] : undefined

@@ -4,9 +4,9 @@
  * without configuration); a configuration that cannot verify anything is refused at startup,
  * naming the option. Tokens without `exp` are refused unless `requireExpiration: false`.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto'
+import { createPublicKey, KeyObject } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { createRemoteJWKSet, type JWK, jwtVerify } from 'jose'
+import type { JWK, JWTVerifyGetKey } from 'jose'
 import { ToolwireConfigError } from '../../protocol/errors.js'
 import { tryLater } from '../../transport/server/request-checks.js'
 import type { Identity } from '../../transport/server/request-dispatcher.js'
@@ -42,6 +42,13 @@ export interface JwtOptions {
 }
 
 const JWKS_DEFAULT_ALGORITHMS = ['RS256', 'ES256', 'EdDSA']
+
+let jose: Promise<typeof import('jose')> | undefined
+/** jose, imported once, when the first token is verified. */
+function loadJose(): Promise<typeof import('jose')> {
+  jose ??= import('jose')
+  return jose
+}
 
 /** The algorithms a public key can verify, by key type (and curve). */
 function algorithmsOf(key: KeyObject): string[] {
@@ -111,16 +118,22 @@ export function jwtAuthenticator(
   if (!options.jwksUrl === !options.publicKey) {
     throw new ToolwireConfigError('serve: auth.jwt needs exactly one of "jwksUrl" or "publicKey"')
   }
-  let key: Parameters<typeof jwtVerify>[1]
+  // jose is loaded with the first token to verify: a server without JWT auth never loads it.
+  let keyOf: () => Promise<KeyObject | JWTVerifyGetKey> | KeyObject
   let algorithms: string[]
   if (options.jwksUrl) {
     if (!URL.canParse(options.jwksUrl))
       throw new ToolwireConfigError(`serve: auth.jwt.jwksUrl is not a valid URL: ${options.jwksUrl}`)
-    key = createRemoteJWKSet(new URL(options.jwksUrl))
+    const jwksUrl = new URL(options.jwksUrl)
+    let remote: Promise<JWTVerifyGetKey> | undefined
+    keyOf = () => {
+      remote ??= loadJose().then((jose) => jose.createRemoteJWKSet(jwksUrl))
+      return remote
+    }
     algorithms = [...(options.algorithms ?? JWKS_DEFAULT_ALGORITHMS)]
   } else {
     const pinned = pinnedKey(options)
-    key = pinned.key
+    keyOf = () => pinned.key
     algorithms = pinned.algorithms
   }
   const requireExpiration = options.requireExpiration ?? true
@@ -144,7 +157,12 @@ export function jwtAuthenticator(
   }
   const verify = async (token: string): Promise<AuthOutcome> => {
     try {
-      const { payload } = await jwtVerify(token, key, verifyOptions)
+      const { jwtVerify } = await loadJose()
+      const resolved = await keyOf()
+      const { payload } =
+        resolved instanceof KeyObject
+          ? await jwtVerify(token, resolved, verifyOptions)
+          : await jwtVerify(token, resolved, verifyOptions)
       if (typeof payload.sub !== 'string') return refused('invalid')
       const identity = identityOfClaims(payload, payload.sub)
       remember(token, identity, payload.exp)

@@ -1,7 +1,8 @@
 /** The pino logger `serve()` makes when given a `logLevel` instead of a logger. */
 
+import { createRequire } from 'node:module'
 import { hostname } from 'node:os'
-import { type DestinationStream, destination, type Logger, pino, stdTimeFunctions } from 'pino'
+import type { DestinationStream, Logger } from 'pino'
 import { ToolwireConfigError } from '../../protocol/errors.js'
 import { ACCESS_LINE, accessLineWriter } from './access-line.js'
 
@@ -69,9 +70,10 @@ export function createServerLogger(options: ServerLoggerOptions = {}): Logger {
       : lineBuffer(
           // Synchronous writes of whole buffers: one write(2) per `bufferBytes`, no thread-pool
           // round trip per write (which measured as costly as the serialization).
-          destination({ dest: options.destination ?? 1, sync: true, minLength: 0 }),
+          loadPino().destination({ dest: options.destination ?? 1, sync: true, minLength: 0 }),
           { bufferBytes, flushSeconds },
         )
+  const { pino, stdTimeFunctions } = loadPino()
   const logger = pino(
     {
       level,
@@ -94,7 +96,14 @@ export function createServerLogger(options: ServerLoggerOptions = {}): Logger {
   return logger
 }
 
-type SyncDestination = ReturnType<typeof destination>
+type SyncDestination = ReturnType<typeof import('pino').destination>
+
+let pinoModule: typeof import('pino') | undefined
+/** pino, loaded when the first logger is made: a server that logs nothing never loads it. */
+function loadPino(): typeof import('pino') {
+  pinoModule ??= createRequire(import.meta.url)('pino') as typeof import('pino')
+  return pinoModule
+}
 
 /**
  * Lines gathered in one string and handed to a synchronous SonicBoom a buffer at a time.

@@ -4,7 +4,8 @@
  * open streams, and refused requests by status (429 = rate limited). Label values are bounded:
  * methods the server does not implement count as `other`, unknown tools are not labelled.
  */
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+import { createRequire } from 'node:module'
+import type { Registry } from 'prom-client'
 import { ToolwireConfigError } from '../../protocol/errors.js'
 import { FastCounter, FastHistogram } from './metric-series.js'
 import type { AnsweredRequest, RequestObserver } from './request-record.js'
@@ -57,6 +58,7 @@ export class ServerMetrics implements RequestObserver {
     if (buckets.length === 0 || buckets.some((b) => !(b > 0) || !Number.isFinite(b))) {
       throw new ToolwireConfigError('metrics: option "buckets" must be a non-empty list of seconds > 0')
     }
+    const { Gauge, Registry } = loadPromClient()
     this.registry = options.registry ?? new Registry()
     const registry = this.registry
     const registers = [registry]
@@ -167,8 +169,15 @@ function collectProcessMetrics(registry: Registry, prefix: string): void {
   if (processMetricsIn.has(registry)) return
   processMetricsIn.add(registry)
   try {
-    collectDefaultMetrics({ register: registry, prefix })
+    loadPromClient().collectDefaultMetrics({ register: registry, prefix })
   } catch {
     // The app's registry already has them (it called collectDefaultMetrics itself).
   }
+}
+
+let promClient: typeof import('prom-client') | undefined
+/** prom-client, loaded with the first ServerMetrics: a server without metrics never loads it. */
+function loadPromClient(): typeof import('prom-client') {
+  promClient ??= createRequire(import.meta.url)('prom-client') as typeof import('prom-client')
+  return promClient
 }
