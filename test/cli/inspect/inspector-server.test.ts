@@ -215,4 +215,3 @@ describe('toolwire inspect: parts', () => {
     expect(report.histogram.reduce((sum, b) => sum + b.count, 0)).toBe(40)
   })
 })
-
