@@ -20,6 +20,9 @@ import { hashApiKey, type RunningServer, serve } from '../../../src/server/index
 
 const CHROMIUM = '/usr/bin/chromium'
 const API_KEY = 'dev-crm-key'
+/** A 24×24 blue square. */
+const LOGO_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAAH0lEQVR4nGNQCb9GFcQwatCoQaMGjRo0atCoQQNvEACxR/ZfyKWk5gAAAABJRU5ErkJggg=='
 const shots = process.env.INSPECTOR_SCREENSHOTS_DIR ?? join(tmpdir(), 'toolwire-inspector-screenshots')
 
 /** The CRM example, plus three tools that exercise what the inspector shows: progress, elicitation, a nested form. */
@@ -70,6 +73,26 @@ function inspectedServer(db: Database, seen: { exportAborted: boolean }) {
           level: answer.content?.level,
         }
       },
+    )
+    .tool(
+      'company_card',
+      {
+        description: 'A company card: its logo and its record as an embedded resource.',
+        input: z.object({ company_id: z.number().int().positive() }),
+        annotations: { readOnlyHint: true },
+      },
+      ({ company_id }) => [
+        { type: 'text', text: `Company ${company_id}` },
+        { type: 'image', mimeType: 'image/png', data: LOGO_PNG },
+        {
+          type: 'resource',
+          resource: {
+            uri: `crm://companies/${company_id}`,
+            mimeType: 'application/json',
+            text: `{"id":${company_id}}`,
+          },
+        },
+      ],
     )
     .tool(
       'plan_campaign',
@@ -162,7 +185,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('toolwire in
     await connect(API_KEY)
     await expect
       .poll(() => page.getByTestId('status').textContent())
-      .toMatch(/connected to crm 1\.0\.0 · protocol 2026-07-28 \(modern\) · 9 tools/)
+      .toMatch(/connected to crm 1\.0\.0 · protocol 2026-07-28 \(modern\) · 10 tools/)
     await page.click('[data-tab=server]')
     expect(await page.locator('#server-view').textContent()).toContain('Quarters look like 2026-Q2')
     await page.screenshot({ path: join(shots, 'server.png') })
@@ -214,6 +237,29 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('toolwire in
     await page.check('[data-testid=raw-toggle]')
     expect(JSON.parse(await page.inputValue('textarea.raw-json'))).toMatchObject({ name: 'Q3 upsell' })
     await page.screenshot({ path: join(shots, 'schema-form.png'), fullPage: true })
+  })
+
+  it('renders images and embedded resources, and marks isError results', async () => {
+    await chooseTool('company_card')
+    await page.fill('[data-field=company_id] input', '12')
+    await page.click('button:text("Call")')
+    const result = page.locator('.tool-detail [data-testid=result]')
+    await result.waitFor()
+    const size = await result.locator('img.result-image').evaluate((img) => {
+      const image = img as unknown as { naturalWidth: number; complete: boolean }
+      return [image.naturalWidth, image.complete]
+    })
+    expect(size).toEqual([24, true])
+    expect(await result.locator('.resource').textContent()).toContain(
+      'crm://companies/12 (application/json){"id":12}',
+    )
+    await chooseTool('update_deal_stage')
+    await page.fill('[data-field=deal_id] input', '999999')
+    await page.selectOption('[data-field=stage] select', { label: 'negotiation' })
+    await page.click('button:text("Call")')
+    await expect.poll(() => result.getAttribute('class')).toContain('result-error')
+    expect(await result.textContent()).toContain('isError: the tool reported a failure')
+    expect(await result.textContent()).toContain('No deal with id 999999')
   })
 
   it('shows live progress and logs, and cancels the call', async () => {
