@@ -17,6 +17,7 @@ import { type LoadRunReport, loadRun } from './load-run.js'
 import type { PageEvents } from './page-events.js'
 import { PendingInputs } from './pending-inputs.js'
 import type { HistoryEntry, RequestHistory } from './request-history.js'
+import { featureMethod } from './server-features.js'
 
 /** What the page sends to connect. */
 export interface ConnectRequest {
@@ -152,6 +153,40 @@ export class InspectorConnection {
     this.client.invalidateToolsCache()
     return this.#record({ method: 'tools/list', target: this.request.url, params: {} }, () =>
       this.client.listTools(),
+    )
+  }
+
+  /** Resources and resource templates (empty lists when the server offers none). */
+  async resources(): Promise<{ resources: unknown[]; templates: unknown[] }> {
+    if (!this.client.server?.capabilities.resources) return { resources: [], templates: [] }
+    const [list, listTemplates] = [
+      featureMethod(this.client, 'listResources'),
+      featureMethod(this.client, 'listResourceTemplates'),
+    ]
+    const target = this.request.url
+    const resources = await this.#record({ method: 'resources/list', target, params: {} }, list)
+    const templates = await this.#record(
+      { method: 'resources/templates/list', target, params: {} },
+      listTemplates,
+    )
+    return { resources, templates }
+  }
+
+  readResource(uri: string): Promise<unknown> {
+    const read = featureMethod(this.client, 'readResource')
+    return this.#record({ method: 'resources/read', target: uri, params: { uri } }, () => read(uri))
+  }
+
+  async prompts(): Promise<unknown[]> {
+    if (!this.client.server?.capabilities.prompts) return []
+    const list = featureMethod(this.client, 'listPrompts')
+    return this.#record({ method: 'prompts/list', target: this.request.url, params: {} }, list)
+  }
+
+  getPrompt(name: string, args: Record<string, string>): Promise<unknown> {
+    const get = featureMethod(this.client, 'getPrompt')
+    return this.#record({ method: 'prompts/get', target: name, params: { name, arguments: args } }, () =>
+      get(name, args),
     )
   }
 

@@ -16,6 +16,7 @@ import { crmServer } from '../../../examples/crm/tools.js'
 import { type Database, openDatabase } from '../../../examples/data/database.js'
 import { seed } from '../../../examples/data/seed.js'
 import { type RunningInspector, startInspector } from '../../../src/cli/inspect/inspector-server.js'
+import { MCPServerStreamableHttp } from '../../../src/client/index.js'
 import { hashApiKey, type RunningServer, serve } from '../../../src/server/index.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -111,7 +112,30 @@ function inspectedServer(db: Database, seen: { exportAborted: boolean }) {
       },
       async (plan) => ({ planned: plan }),
     )
+    .resource(
+      'crm://schema',
+      { description: 'The CRM tables', mimeType: 'text/plain' },
+      () => 'companies(id, name, annual_revenue)\ncontacts(id, company_id, name, email)',
+    )
+    .resourceTemplate(
+      'crm://companies/{id}',
+      { name: 'company', mimeType: 'application/json' },
+      (_uri, { id }) => JSON.stringify({ id: Number(id) }),
+    )
+    .prompt(
+      'follow_up',
+      {
+        description: 'A follow-up email to a contact',
+        arguments: z.object({ contact: z.string().describe('Contact name') }),
+      },
+      ({ contact }) => `Write a follow-up email to ${contact}.`,
+    )
 }
+
+/** The client's resource and prompt methods (issue 14): the page's views use them when present. */
+const clientHasFeatures =
+  typeof (MCPServerStreamableHttp.prototype as unknown as Record<string, unknown>).listResources ===
+  'function'
 
 describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('toolwire inspect in Chromium', () => {
   let db: Database
@@ -294,6 +318,28 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('toolwire in
       by: 'Grace',
       level: 'manager',
     })
+  })
+
+  it.skipIf(!clientHasFeatures)('browses resources and templates, and gets a prompt', async () => {
+    await page.click('[data-tab=resources]')
+    await page.click('#resources-view li[data-uri="crm://schema"]')
+    await expect
+      .poll(() => page.locator('#resources-view .output').textContent())
+      .toContain('companies(id, name')
+    await page.click('#resources-view li[data-uri="crm://companies/{id}"]')
+    await page.fill('input[name=resource-uri]', 'crm://companies/12')
+    await page.click('#resources-view button:text("Read")')
+    await expect
+      .poll(() => page.locator('#resources-view .output pre').first().textContent())
+      .toBe('{"id":12}')
+    await page.screenshot({ path: join(shots, 'resources.png') })
+    await page.click('[data-tab=prompts]')
+    await page.click('#prompts-view li[data-prompt=follow_up]')
+    await page.fill('#prompts-view [data-field=contact] textarea', 'Ada')
+    await page.click('#prompts-view button:text("Get")')
+    await expect
+      .poll(() => page.locator('#prompts-view .message').textContent())
+      .toContain('Write a follow-up email to Ada.')
   })
 
   it('lists every request in the history, with its JSON-RPC and the command', async () => {

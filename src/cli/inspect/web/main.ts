@@ -5,6 +5,8 @@ import { fill, h } from './dom.js'
 import { historyView } from './history-view.js'
 import { inputDialog } from './input-dialog.js'
 import { loadView } from './load-view.js'
+import { promptsView } from './prompts-view.js'
+import { resourcesView } from './resources-view.js'
 import { serverView } from './server-view.js'
 import { type Connection, type HistoryEntry, publish, state, subscribe, type Tool } from './state.js'
 import { toolsView } from './tools-view.js'
@@ -200,6 +202,8 @@ async function start(): Promise<void> {
     notices,
     tabs([
       ['Tools', toolsView()],
+      ['Resources', resourcesView()],
+      ['Prompts', promptsView()],
       ['Server', serverView()],
       ['History', historyView()],
       ['Load', loadView()],

@@ -24,11 +24,24 @@ function media(kind: 'image' | 'audio', block: Block): HTMLElement {
     : h('audio', { src, controls: true })
 }
 
+/** The contents of a resource (`resources/read`, or embedded in a result); images shown. */
+export function resourceContents(r: Record<string, unknown>): HTMLElement {
+  if (typeof r.blob === 'string' && str(r.mimeType).startsWith('image/'))
+    return h(
+      'div',
+      { class: 'resource' },
+      h('code', {}, str(r.uri)),
+      media('image', { type: 'image', mimeType: r.mimeType, data: r.blob }),
+    )
+  return resourceView(r)
+}
+
 function resource(block: Block): HTMLElement {
-  const r = (typeof block.resource === 'object' && block.resource !== null ? block.resource : {}) as Record<
-    string,
-    unknown
-  >
+  const r = typeof block.resource === 'object' && block.resource !== null ? block.resource : {}
+  return resourceView(r as Record<string, unknown>)
+}
+
+function resourceView(r: Record<string, unknown>): HTMLElement {
   return h(
     'div',
     { class: 'resource' },
@@ -45,7 +58,8 @@ function resource(block: Block): HTMLElement {
   )
 }
 
-function block(b: Block): HTMLElement {
+/** One content block: text, image, audio, embedded resource, resource link; JSON otherwise. */
+export function block(b: Block): HTMLElement {
   switch (b.type) {
     case 'text':
       return h('pre', { class: 'text-block' }, str(b.text))
