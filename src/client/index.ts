@@ -1,4 +1,4 @@
-/** `toolwire/client`: connect to remote MCP servers over Streamable HTTP. */
+/** `toolwire/client`: connect to MCP servers over Streamable HTTP or stdio. */
 export {
   CircuitOpenError,
   type ErrorSite,
@@ -19,12 +19,20 @@ export {
 export type { DetailedTask, Task, TaskProgress, TaskStatus } from '../protocol/tasks.js'
 export type {
   CallToolResult,
+  CompleteResult,
   ContentBlock,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestFormParams,
   ElicitResult,
+  GetPromptResult,
   Implementation,
+  Prompt,
+  PromptArgument,
+  PromptMessage,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
   Root,
   ServerDescription,
   Tool,
@@ -60,9 +68,13 @@ export type { BreakerState, CircuitBreakerOptions } from './breaker.js'
 export type { CallToolOptions, LogMessage, ToolCallResult } from './call-tool-options.js'
 export type { ClientRequestHandlers } from './client-requests.js'
 export type { TlsOptions } from './connection-pools.js'
+export type { McpClient } from './mcp-client.js'
+export { MCPServerStdio, type StdioClientEvents } from './mcp-server-stdio.js'
 export { type ClientEvents, MCPServerStreamableHttp } from './mcp-server-streamable-http.js'
 export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
 export type { RetryEvent } from './retry.js'
+export type { CompleteOptions, CompletionReference } from './server-features.js'
+export type { MCPServerStdioOptions, RestartOnCrashOptions, StdioServerParams } from './stdio-options.js'
 export type { TaskWaitOptions, ToolTask } from './tasks/tool-task.js'
 export { sharedToolListCache, ToolListCache, type ToolListCacheOptions } from './tool-cache.js'
 export type { ToolListLimits } from './tool-definitions.js'

@@ -53,8 +53,9 @@ export const SERVE_ENV_VARIABLES = {
   TOOLWIRE_RATE_LIMIT_DURATION_SECONDS: 'rateLimit.durationSeconds (default 60)',
   TOOLWIRE_RATE_LIMIT_REDIS_URL: 'rateLimit.store: { redisUrl }',
   TOOLWIRE_RATE_LIMIT_KEY_PREFIX: 'rateLimit.store.keyPrefix (Redis)',
-  TOOLWIRE_REDIS_URL: 'store: { redisUrl } (the fleet store: tasks run as BullMQ jobs on any replica)',
-  TOOLWIRE_REDIS_KEY_PREFIX: 'store.keyPrefix',
+  TOOLWIRE_REDIS_URL:
+    'store.redisUrl (a replica of a fleet sharing that Redis: sessions, streams, tasks as BullMQ jobs)',
+  TOOLWIRE_REDIS_KEY_PREFIX: 'store.keyPrefix (default toolwire:)',
 } as const
 
 type Name = keyof typeof SERVE_ENV_VARIABLES
@@ -186,10 +187,10 @@ export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
       ...(redisUrl ? { store: { redisUrl, ...(keyPrefix ? { keyPrefix } : {}) } } : {}),
     }
   }
-  const storeUrl = read.text('TOOLWIRE_REDIS_URL')
-  if (storeUrl !== undefined) {
+  const redisUrl = read.text('TOOLWIRE_REDIS_URL')
+  if (redisUrl !== undefined) {
     const keyPrefix = read.text('TOOLWIRE_REDIS_KEY_PREFIX')
-    options.store = { redisUrl: storeUrl, ...(keyPrefix ? { keyPrefix } : {}) }
+    options.store = { redisUrl, ...(keyPrefix ? { keyPrefix } : {}) }
   }
   return options
 }

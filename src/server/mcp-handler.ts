@@ -13,6 +13,7 @@ import { resourceMetadataChallenge } from './auth/claims.js'
 import { type RateLimitOptions, rateLimiter } from './limits/rate-limit.js'
 import type { ServerMetrics } from './observability/metrics.js'
 import { answerRecorder } from './observability/request-record.js'
+import { RedisFleetStore } from './store/redis-fleet-store.js'
 import type { StoreOptions } from './store/store-options.js'
 
 export interface HttpHandlerOptions extends StreamableHttpOptions {
@@ -53,8 +54,11 @@ export interface ToolServerHandlerOptions extends HttpHandlerOptions {
    */
   metrics?: ServerMetrics
   /**
-   * The fleet store shared by every replica (Redis): tasks are kept there and run as BullMQ jobs
-   * by any replica (install `bullmq`). Env: `TOOLWIRE_REDIS_URL`. @default none (one process's memory)
+   * Makes this server a replica of a fleet: 2025-era sessions, resumable answers, server-to-client
+   * answers, notifications, rate limits (unless `rateLimit.store` says otherwise) and the
+   * MRTR `requestStateSecret` (unless given) are shared through this Redis. Needs the `ioredis`
+   * package. Tasks are kept there too and run as BullMQ jobs by any replica (install `bullmq`).
+   * Env: `TOOLWIRE_REDIS_URL`. See docs/deployment.md and docs/tasks.md. @default none (one process)
    */
   store?: StoreOptions
 }
@@ -69,26 +73,29 @@ export function createMcpHandler(
   dispatcher: ScopedDispatcher,
   options: ToolServerHandlerOptions,
 ): McpHttpHandler {
-  const {
-    auth,
-    publicUrl,
-    rateLimit,
-    metrics,
-    logger,
-    logArguments,
-    redact,
-    store: _store,
-    ...transport
-  } = options
+  const { auth, publicUrl, rateLimit, metrics, logger, logArguments, redact, store, ...transport } = options
   if (publicUrl !== undefined && !(URL.canParse(publicUrl) && /^https?:\/\/[^/]/.test(publicUrl))) {
     throw new ToolwireConfigError(`option "publicUrl" must be an absolute http(s) URL, got "${publicUrl}"`)
   }
-  const limiter = rateLimit
-    ? rateLimiter(rateLimit, (err) => logger?.warn({ err }, 'rate limit store failed; request allowed'))
+  const fleet = store
+    ? new RedisFleetStore(store, {
+        onError: (err, what) => logger?.warn({ err }, `fleet store failed (${what})`),
+      })
+    : undefined
+  const limits =
+    rateLimit && store && !rateLimit.store
+      ? {
+          ...rateLimit,
+          store: { redisUrl: store.redisUrl, keyPrefix: `${store.keyPrefix ?? 'toolwire:'}rate-limit:` },
+        }
+      : rateLimit
+  const limiter = limits
+    ? rateLimiter(limits, (err) => logger?.warn({ err }, 'rate limit store failed; request allowed'))
     : undefined
   const handler = createHttpHandler(dispatcher, {
     ...transport,
     logger,
+    fleet,
     admission: new Admission({
       authenticate: auth ? authenticator(auth, publicUrl) : undefined,
       rateLimit: limiter,
@@ -109,6 +116,7 @@ export function createMcpHandler(
     metrics?.unwatch(handler)
     limiter?.close()
     close()
+    void fleet?.close()
   }
   return handler
 }

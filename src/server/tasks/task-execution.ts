@@ -4,6 +4,7 @@
  * results: spec) or `failed` (a JSON-RPC error). A task that a dead replica had started runs
  * again only when the tool is idempotent or read-only; otherwise it fails, saying why.
  */
+
 import { ErrorCode, RpcError } from '../../protocol/jsonrpc.js'
 import { describeIssues } from '../../schema/validation.js'
 import type { RegisteredTool } from '../tool-call.js'
