@@ -13,7 +13,7 @@ import {
   TASKS_REQUIRED_CAPABILITIES,
 } from '../../protocol/tasks.js'
 import { META_CLIENT_CAPABILITIES, META_CLIENT_INFO } from '../../protocol/versions.js'
-import type { Exchange } from '../../transport/server/request-dispatcher.js'
+import type { Exchange, Identity } from '../../transport/server/request-dispatcher.js'
 import type { StoreOptions } from '../store/store-options.js'
 import type { RegisteredTool } from '../tool-call.js'
 import { clientDeclaresTasks } from './become-task.js'
@@ -201,6 +201,31 @@ export class TaskEngine {
     return {}
   }
 
+  /**
+   * Sends `taskId`'s full state now and at each change, when `identity` created it (another
+   * caller gets nothing, as if the task did not exist). Returns the function that stops.
+   */
+  watch(taskId: string, identity: Identity | undefined, send: (task: Params) => void): () => void {
+    const principal = principalOf({ identity })
+    let stopped = false
+    let unwatch: (() => void) | undefined
+    const deliver = (task: StoredTask | undefined) => {
+      if (!stopped && task && task.principal === principal) send(detailedTask(task) as unknown as Params)
+    }
+    void this.store().then(
+      async (store) => {
+        if (stopped) return
+        unwatch = store.watch(taskId, deliver)
+        deliver(await store.get(taskId))
+      },
+      () => {},
+    )
+    return () => {
+      stopped = true
+      unwatch?.()
+    }
+  }
+
   /** Cancels `taskId` whoever created it (the server's own decision). */
   async cancelTask(taskId: string, statusMessage: string): Promise<boolean> {
     const task = await (await this.store()).mutate(taskId, (current) =>
@@ -243,7 +268,7 @@ function cancelled(task: StoredTask, statusMessage: string): StoredTask {
 }
 
 /** The caller a task is bound to: the authenticated subject and client id ('' without auth). */
-function principalOf(exchange: Exchange): string {
+function principalOf(exchange: Pick<Exchange, 'identity'>): string {
   const identity = exchange.identity
   return identity ? `${identity.subject}\u0000${identity.clientId ?? ''}` : ''
 }

@@ -22,7 +22,7 @@ import { hostCheck } from './host-check.js'
 import { InFlightRequests } from './in-flight.js'
 import { sendJson } from './json-answer.js'
 import { SessionStore } from './legacy-sessions.js'
-import { ListenStreams } from './listen-streams.js'
+import { ListenStreams, listenTaskIds } from './listen-streams.js'
 import { ReplayBudget } from './replay-budget.js'
 import { answer, answerAbandoned } from './request-answer.js'
 import {
@@ -288,7 +288,7 @@ export function createHttpHandler(
     if (decision.era === 'modern') {
       if (!request) return void res.writeHead(202).end()
       checkModernHeaders(req, request, dispatcher)
-      if (request.method === 'subscriptions/listen') return openListen(res, request.id, request.params)
+      if (request.method === 'subscriptions/listen') return openListen(req, res, request.id, request.params)
       admission.checkScopes(req, request)
       return answer(endpoint, {
         req,
@@ -345,6 +345,7 @@ export function createHttpHandler(
   }
 
   function openListen(
+    req: IncomingMessage,
     res: ServerResponse,
     requestId: RequestId,
     params: Record<string, unknown> | undefined,
@@ -360,12 +361,20 @@ export function createHttpHandler(
         requestId,
       )
     }
+    const taskIds = listenTaskIds(params.notifications, params._meta)
+    if (taskIds instanceof RpcError) throw new HttpRejection(400, taskIds, requestId)
+    const watchTask = dispatcher.watchTask
+    const identity = endpoint.admission.identityOf(req)
     endpoint.streams.admit(res)
     listens.open(res, {
       filter: params.notifications,
       deliverable: dispatcher.listenable ?? [],
       resources: dispatcher.hasResources?.() ?? false,
       requestId,
+      tasks:
+        taskIds && watchTask
+          ? { ids: taskIds, watch: (id, send) => watchTask.call(dispatcher, id, identity, send) }
+          : undefined,
     })
   }
 
