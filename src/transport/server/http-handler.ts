@@ -11,6 +11,7 @@ import {
   errorResponse,
   isObject,
   type JsonRpcNotification,
+  type JsonRpcRequest,
   type RequestId,
   RpcError,
 } from '../../protocol/jsonrpc.js'
@@ -288,7 +289,7 @@ export function createHttpHandler(
     if (decision.era === 'modern') {
       if (!request) return void res.writeHead(202).end()
       checkModernHeaders(req, request, dispatcher)
-      if (request.method === 'subscriptions/listen') return openListen(req, res, request.id, request.params)
+      if (request.method === 'subscriptions/listen') return openListen(req, res, request)
       admission.checkScopes(req, request)
       return answer(endpoint, {
         req,
@@ -344,12 +345,8 @@ export function createHttpHandler(
     })
   }
 
-  function openListen(
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: RequestId,
-    params: Record<string, unknown> | undefined,
-  ): void {
+  function openListen(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): void {
+    const { id: requestId, params } = request
     // The schema requires the filter (SEP-2575): a listen without one has nothing to deliver.
     if (!isObject(params?.notifications)) {
       throw new HttpRejection(
