@@ -4,7 +4,6 @@
  * (sent back with the conversation, so a reasoning model goes on from its reasoning after each
  * tool call). Through the official `openai` package, loaded on first use.
  */
-import type OpenAI from 'openai'
 import type {
   FunctionTool,
   Response,
@@ -15,9 +14,18 @@ import type {
 import { ModelConfigError, ModelError } from './errors.js'
 import type { AgentInputItem, ModelOutputItem, Usage } from './items.js'
 import type { Model, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js'
+import { loadOpenAI, type OpenAIClass, type OpenAIClient } from './openai-package.js'
 
-/** The `openai` package, loaded when the first request is made. */
-const loadOpenAI = async (): Promise<typeof OpenAI> => (await import('openai')).default
+/**
+ * What toolwire calls on your own `openai` client: an `OpenAI` instance fits. Structural, so the
+ * public types need no `openai` install (the package is an optional peer, loaded on first use).
+ */
+export interface ResponsesClient {
+  responses: {
+    // Method syntax: parameters compare bivariantly, so OpenAI's overloaded create() fits.
+    create(body: unknown, options?: unknown): PromiseLike<unknown>
+  }
+}
 
 export interface OpenAIResponsesModelOptions {
   /** Model name. @default process.env.TOOLWIRE_MODEL */
@@ -26,8 +34,8 @@ export interface OpenAIResponsesModelOptions {
   apiKey?: string
   /** The endpoint, e.g. a gateway speaking the Responses API. @default process.env.OPENAI_BASE_URL, else OpenAI */
   baseURL?: string
-  /** Your own `openai` client (then `apiKey` and `baseURL` are its). */
-  client?: OpenAI
+  /** Your own `openai` client, e.g. `new OpenAI({ … })` (then `apiKey` and `baseURL` are its). */
+  client?: ResponsesClient
   /** Seconds per model request. @default 120 */
   timeoutSeconds?: number
   /**
@@ -52,7 +60,8 @@ export interface OpenAIResponsesModelOptions {
 export class OpenAIResponsesModel implements Model {
   readonly name: string
   readonly #options: OpenAIResponsesModelOptions
-  #client: Promise<OpenAI> | undefined
+  #client: Promise<OpenAIClient> | undefined
+  #OpenAI: OpenAIClass | undefined
 
   constructor(options: OpenAIResponsesModelOptions = {}) {
     // Empty variables count as unset.
@@ -64,7 +73,7 @@ export class OpenAIResponsesModel implements Model {
     }
     this.name = name
     this.#options = options
-    if (options.client) this.#client = Promise.resolve(options.client)
+    if (options.client) this.#client = Promise.resolve(options.client as OpenAIClient)
     else if (
       !(options.apiKey || process.env.OPENAI_API_KEY) &&
       !(options.baseURL || process.env.OPENAI_BASE_URL)
@@ -75,44 +84,52 @@ export class OpenAIResponsesModel implements Model {
     }
   }
 
-  #openai(): Promise<OpenAI> {
-    this.#client ??= loadOpenAI().then((OpenAIClient) => {
+  /** The client, created on the first request (loading the optional `openai` package then). */
+  #openai(): Promise<OpenAIClient> {
+    if (this.#client) return this.#client
+    const client = loadOpenAI().then((OpenAI) => {
+      this.#OpenAI = OpenAI
       const baseURL = this.#options.baseURL || process.env.OPENAI_BASE_URL || undefined
       const apiKey = this.#options.apiKey || process.env.OPENAI_API_KEY || undefined
-      return new OpenAIClient({
+      return new OpenAI({
         apiKey: apiKey ?? 'not-needed',
         ...(baseURL ? { baseURL } : {}),
         timeout: (this.#options.timeoutSeconds ?? 120) * 1000,
         maxRetries: 2,
       })
     })
-    return this.#client
+    this.#client = client
+    // A missing package is reported on every request until it is installed, not cached forever.
+    client.catch(() => {
+      if (this.#client === client) this.#client = undefined
+    })
+    return client
   }
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
+    const client = await this.#openai()
     let response: Response
     try {
-      const client = await this.#openai()
       response = await client.responses.create(
         this.#body(request),
         request.signal ? { signal: request.signal } : {},
       )
     } catch (error) {
-      throw await this.#failure(error)
+      throw this.#failure(error)
     }
     return this.#read(response)
   }
 
   async *getStreamedResponse(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+    const client = await this.#openai()
     let stream: AsyncIterable<ResponseStreamEvent>
     try {
-      const client = await this.#openai()
       stream = await client.responses.create(
         { ...this.#body(request), stream: true },
         request.signal ? { signal: request.signal } : {},
       )
     } catch (error) {
-      throw await this.#failure(error)
+      throw this.#failure(error)
     }
     let final: Response | undefined
     try {
@@ -127,7 +144,7 @@ export class OpenAIResponsesModel implements Model {
         } else if (event.type === 'error') throw new ModelError(`model ${this.name} failed: ${event.message}`)
       }
     } catch (error) {
-      throw error instanceof ModelError ? error : await this.#failure(error)
+      throw error instanceof ModelError ? error : this.#failure(error)
     }
     if (!final)
       throw new ModelError(`model ${this.name}: the response stream ended before response.completed`)
@@ -210,11 +227,16 @@ export class OpenAIResponsesModel implements Model {
     }
   }
 
-  async #failure(error: unknown): Promise<Error> {
-    const OpenAIClient = await loadOpenAI().catch(() => undefined)
-    if (OpenAIClient && error instanceof OpenAIClient.APIError) {
-      return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {
-        status: error.status,
+  #failure(error: unknown): Error {
+    // With a client of your own the package may be another copy than ours: recognised by shape too.
+    const APIError = this.#OpenAI?.APIError
+    const apiError =
+      (APIError && error instanceof APIError) ||
+      (error instanceof Error && 'status' in error && 'headers' in error && 'error' in error)
+    if (apiError) {
+      const status = (error as { status?: number }).status
+      return new ModelError(`model ${this.name} failed: HTTP ${status ?? '?'} ${(error as Error).message}`, {
+        status,
         cause: error,
       })
     }
