@@ -22,6 +22,7 @@ import {
 import { printable } from '../../protocol/printable.js'
 import type { WireSignal } from './call-signal.js'
 import type { ClientWire, PostOutcome, PostRequest } from './client-wire.js'
+import { describeConnectionFailure } from './connection-failure.js'
 
 export type { PostOutcome, PostRequest } from './client-wire.js'
 
@@ -86,15 +87,10 @@ export class HttpWire implements ClientWire {
     if (error instanceof McpProtocolError || error instanceof McpHttpError) return error
     const causeCode = (error as { cause?: { code?: string } } | null)?.cause?.code
     const delivered = !NOT_DELIVERED.has(code) && !NOT_DELIVERED.has(causeCode ?? '')
-    const text = error instanceof Error ? error.message : String(error)
-    return new McpConnectionError(
-      `connection failed: ${causeCode ?? code ?? ''} ${text}`.replace(/\s+/g, ' ').trim(),
-      this.#o.site,
-      {
-        cause: error,
-        maybeDelivered: delivered,
-      },
-    )
+    return new McpConnectionError(describeConnectionFailure(error, this.#o.url), this.#o.site, {
+      cause: error,
+      maybeDelivered: delivered,
+    })
   }
 
   /** POSTs one JSON-RPC message and reads the answer for `expectId` (JSON or SSE). */
