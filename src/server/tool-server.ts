@@ -29,6 +29,7 @@ import {
   type ResourceTemplateDefinition,
   type TemplateReader,
 } from './resources.js'
+import { RedisFleetStore } from './store/redis-fleet-store.js'
 import { runTool, stopped } from './tool-call.js'
 import { LOG_LEVELS, type LogLevel } from './tool-context.js'
 import { type ToolDefinition, type ToolHandler, ToolRegistry } from './tool-registry.js'
@@ -79,12 +80,14 @@ export class ToolServer implements RequestDispatcher {
   readonly #methods: Map<string, MethodHandler>
   readonly #serverInfoMeta: Record<string, unknown>
   readonly #rounds: InputRounds
+  readonly #ownSecret: boolean
 
   constructor(options: ToolServerOptions) {
     const settings = toolServerSettings(options)
     this.info = settings.info
     this.#instructions = settings.instructions
     this.#tools = new ToolRegistry(settings.defaultToolTimeoutSeconds)
+    this.#ownSecret = settings.requestStateSecret !== undefined
     this.#rounds = new InputRounds({
       secret: settings.requestStateSecret,
       ttlSeconds: settings.requestStateTtlSeconds,
@@ -285,10 +288,18 @@ export class ToolServer implements RequestDispatcher {
 
   /**
    * A node `(req, res)` handler serving this server over Streamable HTTP; mount it in
-   * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
+   * `node:http` or Express (`app.all('/mcp', handler)`). Fastify: the `toolwire/fastify` plugin;
+   * Bun, Deno, Workers, Hono, Next.js: `createFetchHandler()` from `toolwire/web`.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
     const h = createMcpHandler(this, options)
+    // A fleet signs MRTR request state with one secret, unless the app gave its own.
+    if (h.fleet instanceof RedisFleetStore && !this.#ownSecret) {
+      h.fleet.sharedSecret().then(
+        (secret) => this.#rounds.useSecret(secret),
+        (error: unknown) => options.logger?.warn({ err: error }, 'shared requestStateSecret unavailable'),
+      )
+    }
     const close = h.close
     h.close = () => {
       this.#handlers.delete(h)
