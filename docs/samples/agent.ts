@@ -54,6 +54,26 @@ export function responsesModel(crm: MCPServerStreamableHttp) {
   return agent
 }
 
+export function hostedMcp(crmToken: string) {
+  // #region hosted-mcp
+  const model = new OpenAIResponsesModel({
+    model: 'gpt-5-mini',
+    hostedMcp: [
+      {
+        serverLabel: 'crm',
+        serverUrl: 'https://crm.example.com/mcp', // reached by OpenAI, not by this process
+        headers: { Authorization: `Bearer ${crmToken}` },
+        allowedTools: ['search_deals', 'get_deal'],
+        requireApproval: 'always', // the default
+        onApproval: ({ name, arguments: args }) => name === 'search_deals' || args.length < 200,
+      },
+    ],
+  })
+  const agent = new Agent({ name: 'Sales', model })
+  // #endregion hosted-mcp
+  return agent
+}
+
 export function localTools(crm: MCPServerStreamableHttp) {
   // #region local-tool
   const today = tool({
