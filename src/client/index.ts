@@ -17,12 +17,20 @@ export {
 } from '../protocol/errors.js'
 export type {
   CallToolResult,
+  CompleteResult,
   ContentBlock,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestFormParams,
   ElicitResult,
+  GetPromptResult,
   Implementation,
+  Prompt,
+  PromptArgument,
+  PromptMessage,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
   Root,
   ServerDescription,
   Tool,
@@ -61,5 +69,6 @@ export type { TlsOptions } from './connection-pools.js'
 export { type ClientEvents, MCPServerStreamableHttp } from './mcp-server-streamable-http.js'
 export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
 export type { RetryEvent } from './retry.js'
+export type { CompleteOptions, CompletionReference } from './server-features.js'
 export { sharedToolListCache, ToolListCache, type ToolListCacheOptions } from './tool-cache.js'
 export type { ToolListLimits } from './tool-definitions.js'

@@ -217,7 +217,7 @@ export class ClientSession {
    * to `onNotification`; resolves or rejects when the stream ends (the caller re-listens).
    */
   async subscribe(
-    filter: Record<string, boolean>,
+    filter: Record<string, unknown>,
     options: {
       onNotification: (n: JsonRpcNotification) => void
       signal: WireSignal

@@ -21,6 +21,7 @@ import {
 } from '../../protocol/jsonrpc.js'
 import { printable } from '../../protocol/printable.js'
 import type { WireSignal } from './call-signal.js'
+import { describeConnectionFailure } from './connection-failure.js'
 
 export interface WireOptions {
   url: URL
@@ -104,15 +105,10 @@ export class HttpWire {
     if (error instanceof McpProtocolError || error instanceof McpHttpError) return error
     const causeCode = (error as { cause?: { code?: string } } | null)?.cause?.code
     const delivered = !NOT_DELIVERED.has(code) && !NOT_DELIVERED.has(causeCode ?? '')
-    const text = error instanceof Error ? error.message : String(error)
-    return new McpConnectionError(
-      `connection failed: ${causeCode ?? code ?? ''} ${text}`.replace(/\s+/g, ' ').trim(),
-      this.#o.site,
-      {
-        cause: error,
-        maybeDelivered: delivered,
-      },
-    )
+    return new McpConnectionError(describeConnectionFailure(error, this.#o.url), this.#o.site, {
+      cause: error,
+      maybeDelivered: delivered,
+    })
   }
 
   /** POSTs one JSON-RPC message and reads the answer for `expectId` (JSON or SSE). */
