@@ -247,9 +247,10 @@ function toMessages(items: readonly AgentInputItem[]): ChatCompletionMessagePara
       if (last?.role === 'assistant') {
         last.tool_calls = [...(last.tool_calls ?? []), call]
       } else messages.push({ role: 'assistant', content: null, tool_calls: [call] })
-    } else {
+    } else if (item.type === 'function_call_result') {
       messages.push({ role: 'tool', tool_call_id: item.callId, content: item.output })
     }
+    // Reasoning items (from a Responses model earlier in the conversation) have no Chat Completions form.
   }
   return messages
 }

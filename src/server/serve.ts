@@ -1,14 +1,13 @@
 /** `serve()`: listen on a port and host a ToolServer at one path. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
-import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
-import { type McpHttpHandler, sendJson } from '../transport/server/http-handler.js'
-import { pathOf } from '../transport/server/request-checks.js'
+import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import { resourceMetadataEndpoint } from './auth/resource-metadata.js'
 import { serveOptionsFromEnv } from './env.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
+import { type HostRoutes, hostListener } from './host-routes.js'
 import type { ToolServerHandlerOptions } from './mcp-handler.js'
 import { createServerLogger, type ServerLogLevel } from './observability/logging.js'
 import { type MetricsOptions, ServerMetrics } from './observability/metrics.js'
@@ -124,7 +123,17 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       : options.metrics
         ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
         : undefined
-  const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
+  // A replica that cannot reach its fleet store is not ready (its session requests get 503).
+  let fleet: McpHttpHandler['fleet']
+  const health =
+    options.health === false
+      ? undefined
+      : healthEndpoints(
+          options.store
+            ? { ...options.health, checks: { ...options.health?.checks, store: () => storeCheck(fleet) } }
+            : (options.health ?? {}),
+          server.info,
+        )
   const tls = options.tls
   if (tls && (!tls.cert || !tls.key))
     throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
@@ -140,32 +149,8 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       `serve: option "publicUrl" (or TOOLWIRE_PUBLIC_URL) is required with auth.jwt or auth.introspection when listening on ${host}: the RFC 9728 metadata and 401 challenges must name the URL clients use (e.g. https://mcp.example.com${path})`,
     )
   }
-  let handler: McpHttpHandler | undefined
-  let metadata: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
-    if (health?.handle(req, res)) return
-    if (metrics && req.method === 'GET' && pathOf(req.url) === metrics.path) {
-      metrics.render().then(
-        ({ contentType, body }) => {
-          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body)
-        },
-        (error: unknown) => {
-          logger?.error({ err: error }, 'rendering metrics failed')
-          res.writeHead(500).end()
-        },
-      )
-      return
-    }
-    if (metadata?.(req, res)) return
-    if (handler && pathOf(req.url) === path) return handler(req, res)
-    sendJson(res, {
-      status: 404,
-      body: errorResponse(null, {
-        code: ErrorCode.InvalidRequest,
-        message: `Not found: the MCP endpoint is ${path}`,
-      }),
-    })
-  }
+  const routes: HostRoutes = { health, metrics, path, logger }
+  const listener = hostListener(routes)
   const httpServer: Server = tls
     ? createHttpsServer(
         {
@@ -213,16 +198,26 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     ...(logger ? { logger } : {}),
     ...(metrics ? { metrics } : {}),
   }
+  let handler: McpHttpHandler
   try {
     handler = server.handler(handlerOptions)
+    routes.handler = handler
+    fleet = handler.fleet
     if (issuer && publicUrl) {
-      metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
+      routes.metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
     }
   } catch (error) {
     httpServer.close()
     throw error
   }
   const mcp = handler
+  try {
+    await waitForStore(fleet, logger)
+  } catch (error) {
+    mcp.close()
+    httpServer.close()
+    throw error
+  }
   const graceMs = (options.shutdownTimeoutSeconds ?? 10) * 1000
   const drainMs = (options.drainDelaySeconds ?? 0) * 1000
   let closing: Promise<void> | undefined
@@ -276,6 +271,29 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     handler: mcp,
     close,
     [Symbol.asyncDispose]: close,
+  }
+}
+
+function storeCheck(fleet: McpHttpHandler['fleet']): void {
+  if (!fleet?.available) throw new Error('the fleet store (Redis) is unreachable')
+}
+
+/** Waits (5 s at most) for the first connection to the fleet store; a missing ioredis throws. */
+async function waitForStore(
+  fleet: McpHttpHandler['fleet'],
+  logger: { warn(fields: object, message: string): void } | undefined,
+): Promise<void> {
+  const ready = (fleet as { ready?: () => Promise<void> } | undefined)?.ready
+  if (!ready) return
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), 5000).unref()
+  })
+  try {
+    if ((await Promise.race([ready.call(fleet), late])) === 'late')
+      logger?.warn({}, 'fleet store not reachable yet: not ready until it is')
+  } finally {
+    clearTimeout(timer)
   }
 }
 
