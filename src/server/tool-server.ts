@@ -7,7 +7,6 @@ import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/
 import type { Implementation, ServerCapabilities } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 import type { ToolSchema } from '../schema/standard-schema.js'
-import { describeIssues } from '../schema/validation.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import type { ListenFilterKey } from '../transport/server/listen-streams.js'
 import {

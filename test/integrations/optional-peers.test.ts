@@ -93,11 +93,11 @@ function ownModulesOf(entry: string): string[] {
 
 /** Optional peers of the core subpaths: imported with `import()` when a feature needs them, never at load. */
 const LAZY_PEER =
-  /^\s*(?:import|export)\b[^;]*?\bfrom\s*'(zod|openai|ioredis|rate-limiter-flexible)(?:\/[^']*)?'/m
+  /^\s*(?:import|export)\b[^;]*?\bfrom\s*'(zod|openai|ioredis|rate-limiter-flexible|bullmq)(?:\/[^']*)?'/m
 
 describe('optional peers loaded lazily (issue 14: a server + client app installs none of them)', () => {
   it.each(['src/index.ts', 'src/client/index.ts', 'src/server/index.ts', 'src/agent/index.ts'])(
-    '%s imports zod, openai, ioredis and rate-limiter-flexible only with import()',
+    '%s imports zod, openai, ioredis, rate-limiter-flexible and bullmq only with import()',
     (entry) => {
       const modules = ownModulesOf(entry)
       expect(modules.length).toBeGreaterThan(3)
