@@ -13,11 +13,15 @@ import {
   type ResolvedToolListLimits,
   type ToolListLimits,
 } from './tool-definitions.js'
+import { USER_AGENT } from './user-agent.js'
 
 export interface StreamableHttpParams {
   /** The MCP endpoint, e.g. `https://crm.example.com/mcp`. */
   url: string | URL
-  /** Headers sent on every request, e.g. `{ Authorization: 'Bearer …', 'X-Team': 'sales' }`. */
+  /**
+   * Headers sent on every request, e.g. `{ Authorization: 'Bearer …', 'X-Team': 'sales' }`.
+   * `User-Agent` is `toolwire/<version> node/<version>` unless given here.
+   */
   headers?: Record<string, string>
   /** Seconds to connect and to receive response headers. @default 5 */
   timeout?: number
@@ -78,7 +82,7 @@ export interface MCPServerStreamableHttpOptions {
   toolErrors?: 'result' | 'throw'
   /** `auto` prefers 2026-07-28 and falls back to the 2025 handshake. @default 'auto' */
   protocolEra?: ProtocolEra | 'auto'
-  /** How this client introduces itself. @default { name: 'toolwire', version: '0.1.0' } */
+  /** How this client introduces itself. @default { name: 'toolwire', version: <this package's version> } */
   clientInfo?: Implementation
   /** Cap on one response body, in bytes. @default 16777216 (16 MiB) */
   maxResponseBytes?: number
@@ -157,7 +161,7 @@ export function resolveOptions(options: MCPServerStreamableHttpOptions): Resolve
   const params = options?.params
   if (!params) throw new ToolwireConfigError('MCPServerStreamableHttp: option "params" is required')
   const url = parseUrl(params.url)
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT }
   for (const [name, value] of Object.entries(params.headers ?? {})) {
     if (typeof value !== 'string') {
       throw new ToolwireConfigError(
