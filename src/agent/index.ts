@@ -1,4 +1,12 @@
 /** `toolwire/agent`: Agent and Runner over remote MCP servers and any OpenAI-compatible model. */
+
+export { MissingPackageError } from '../protocol/optional-package.js'
+export type {
+  JsonSchemaObject,
+  SchemaOutput,
+  StandardSchemaV1,
+  ToolSchema,
+} from '../schema/standard-schema.js'
 export { Agent, type AgentOptions } from './agent.js'
 export { MaxTurnsExceededError, ModelConfigError, ModelError, RunCancelledError } from './errors.js'
 export type { AgentInputItem, ModelOutputItem, RunItem, RunWarning, Usage } from './items.js'
@@ -11,6 +19,7 @@ export type {
   ModelStreamEvent,
 } from './model.js'
 export {
+  type ChatCompletionsClient,
   OpenAIChatCompletionsModel,
   type OpenAIChatCompletionsModelOptions,
 } from './openai-chat-completions-model.js'

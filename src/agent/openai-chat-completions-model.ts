@@ -2,16 +2,31 @@
  * A `Model` over any OpenAI-compatible Chat Completions endpoint (the official `openai`
  * package): OpenAI, vLLM, Ollama, llama.cpp server, LiteLLM, …
  */
-import OpenAI from 'openai'
 import type {
+  ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions'
+import type { CompletionUsage } from 'openai/resources/completions'
 import { ModelConfigError, ModelError } from './errors.js'
 import type { AgentInputItem, ModelOutputItem, Usage } from './items.js'
 import type { Model, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js'
+import { loadOpenAI, type OpenAIClass, type OpenAIClient } from './openai-package.js'
+
+/**
+ * What toolwire calls on your own `openai` client: an `OpenAI` instance fits. Structural, so the
+ * public types need no `openai` install (the package is an optional peer, loaded on first use).
+ */
+export interface ChatCompletionsClient {
+  chat: {
+    completions: {
+      // Method syntax: parameters compare bivariantly, so OpenAI's overloaded create() fits.
+      create(body: unknown, options?: unknown): PromiseLike<unknown>
+    }
+  }
+}
 
 export interface OpenAIChatCompletionsModelOptions {
   /** Model name. @default process.env.TOOLWIRE_MODEL */
@@ -20,8 +35,8 @@ export interface OpenAIChatCompletionsModelOptions {
   apiKey?: string
   /** The endpoint, e.g. `http://127.0.0.1:11434/v1` for Ollama. @default process.env.OPENAI_BASE_URL, else OpenAI */
   baseURL?: string
-  /** Your own `openai` client (then `apiKey` and `baseURL` are its). */
-  client?: OpenAI
+  /** Your own `openai` client, e.g. `new OpenAI({ … })` (then `apiKey` and `baseURL` are its). */
+  client?: ChatCompletionsClient
   /** Seconds per model request. @default 120 */
   timeoutSeconds?: number
 }
@@ -35,7 +50,9 @@ export interface OpenAIChatCompletionsModelOptions {
  */
 export class OpenAIChatCompletionsModel implements Model {
   readonly name: string
-  readonly #client: OpenAI
+  readonly #settings: { apiKey: string; baseURL: string | undefined; timeoutSeconds: number } | undefined
+  #client: Promise<OpenAIClient> | undefined
+  #OpenAI: OpenAIClass | undefined
 
   constructor(options: OpenAIChatCompletionsModelOptions = {}) {
     // Empty variables count as unset.
@@ -47,7 +64,7 @@ export class OpenAIChatCompletionsModel implements Model {
     }
     this.name = name
     if (options.client) {
-      this.#client = options.client
+      this.#client = Promise.resolve(options.client as OpenAIClient)
       return
     }
     const baseURL = options.baseURL || process.env.OPENAI_BASE_URL || undefined
@@ -57,19 +74,40 @@ export class OpenAIChatCompletionsModel implements Model {
         'no OpenAI API key: set OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible endpoint (vLLM, Ollama, llama.cpp server)',
       )
     }
-    this.#client = new OpenAI({
+    this.#settings = {
       apiKey: apiKey ?? 'not-needed',
-      ...(baseURL ? { baseURL } : {}),
-      timeout: (options.timeoutSeconds ?? 120) * 1000,
-      maxRetries: 2,
+      baseURL,
+      timeoutSeconds: options.timeoutSeconds ?? 120,
+    }
+  }
+
+  /** The client, created on the first request (loading the optional `openai` package then). */
+  #openai(): Promise<OpenAIClient> {
+    if (this.#client) return this.#client
+    const settings = this.#settings
+    const client = loadOpenAI().then((OpenAI) => {
+      this.#OpenAI = OpenAI
+      return new OpenAI({
+        apiKey: settings?.apiKey ?? 'not-needed',
+        ...(settings?.baseURL ? { baseURL: settings.baseURL } : {}),
+        timeout: (settings?.timeoutSeconds ?? 120) * 1000,
+        maxRetries: 2,
+      })
     })
+    this.#client = client
+    // A missing package is reported on every request until it is installed, not cached forever.
+    client.catch(() => {
+      if (this.#client === client) this.#client = undefined
+    })
+    return client
   }
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
     const body = this.#body(request)
-    let completion: OpenAI.Chat.Completions.ChatCompletion
+    const client = await this.#openai()
+    let completion: ChatCompletion
     try {
-      completion = await this.#client.chat.completions.create(
+      completion = await client.chat.completions.create(
         body,
         request.signal ? { signal: request.signal } : {},
       )
@@ -94,9 +132,10 @@ export class OpenAIChatCompletionsModel implements Model {
   }
 
   async *getStreamedResponse(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+    const client = await this.#openai()
     let stream: AsyncIterable<ChatCompletionChunk>
     try {
-      stream = await this.#client.chat.completions.create(
+      stream = await client.chat.completions.create(
         { ...this.#body(request), stream: true, stream_options: { include_usage: true } },
         request.signal ? { signal: request.signal } : {},
       )
@@ -168,14 +207,17 @@ export class OpenAIChatCompletionsModel implements Model {
 
   #failure(error: unknown): Error {
     // No HTTP answer at all: the endpoint is the likeliest mistake, so the message names it.
-    if (error instanceof OpenAI.APIConnectionError) {
+    if (isConnectionError(error, this.#OpenAI)) {
+      const endpoint = this.#settings
+        ? (this.#settings.baseURL ?? 'https://api.openai.com/v1')
+        : 'your client'
       const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
       return new ModelError(
-        `model ${this.name} failed: no answer from the model endpoint ${this.#client.baseURL} (baseURL / OPENAI_BASE_URL)${cause}`,
+        `model ${this.name} failed: no answer from the model endpoint ${endpoint} (baseURL / OPENAI_BASE_URL)${cause}`,
         { cause: error },
       )
     }
-    if (error instanceof OpenAI.APIError) {
+    if (isAPIError(error, this.#OpenAI)) {
       return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {
         status: error.status,
         cause: error,
@@ -215,7 +257,25 @@ function toMessages(items: readonly AgentInputItem[]): ChatCompletionMessagePara
   return messages
 }
 
-function usageOf(usage: OpenAI.Completions.CompletionUsage | null | undefined): Partial<Usage> {
+/**
+ * An HTTP-level failure of the provider. With a client of your own the package may be another
+ * copy than ours, so its errors are recognised by shape as well.
+ */
+function isAPIError(
+  error: unknown,
+  OpenAI: OpenAIClass | undefined,
+): error is Error & { status: number | undefined } {
+  if (OpenAI && error instanceof OpenAI.APIError) return true
+  return error instanceof Error && 'status' in error && 'headers' in error && 'error' in error
+}
+
+/** No HTTP answer (refused, unresolvable, timed out): `APIConnectionError` and its timeout subclass. */
+function isConnectionError(error: unknown, OpenAI: OpenAIClass | undefined): error is Error {
+  if (OpenAI && error instanceof OpenAI.APIConnectionError) return true
+  return error instanceof Error && /^APIConnection(Timeout)?Error$/.test(error.constructor.name)
+}
+
+function usageOf(usage: CompletionUsage | null | undefined): Partial<Usage> {
   if (!usage) return {}
   return {
     inputTokens: usage.prompt_tokens,

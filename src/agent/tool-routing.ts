@@ -19,7 +19,7 @@ import type { MCPServerStreamableHttp } from '../client/mcp-server-streamable-ht
 import type { Tool } from '../protocol/types.js'
 import type { Agent } from './agent.js'
 import type { FunctionToolSpec } from './model.js'
-import { type FunctionTool, parametersOf } from './tool.js'
+import { type FunctionTool, schemasOf } from './tool.js'
 
 export type ToolRoute =
   | { kind: 'local'; tool: FunctionTool }
@@ -102,7 +102,11 @@ export function toolTable(
     return unique
   }
   for (const t of agent.tools) {
-    add(safe(t.name), { description: t.description, parameters: parametersOf(t) }, { kind: 'local', tool: t })
+    add(
+      safe(t.name),
+      { description: t.description, parameters: schemasOf(t).parameters },
+      { kind: 'local', tool: t },
+    )
   }
   for (const { server, tools } of listed) {
     const prefix = `${slugs.get(server) ?? slug(server.name)}__`

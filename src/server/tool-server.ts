@@ -2,11 +2,12 @@
  * ToolServer: the tools, resources and prompts a server offers, and the JSON-RPC
  * dispatcher that answers both protocol eras for them.
  */
-import type { z } from 'zod'
 import type { ParamHeader } from '../protocol/header-values.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
 import type { Implementation, ServerCapabilities } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
+import type { ToolSchema } from '../schema/standard-schema.js'
+import { describeIssues } from '../schema/validation.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import type { ListenFilterKey } from '../transport/server/listen-streams.js'
 import {
@@ -31,7 +32,7 @@ import {
 import { runTool, stopped } from './tool-call.js'
 import { LOG_LEVELS, type LogLevel } from './tool-context.js'
 import { type ToolDefinition, type ToolHandler, ToolRegistry } from './tool-registry.js'
-import { describeIssues, textResult } from './tool-result.js'
+import { textResult } from './tool-result.js'
 import { type ToolServerOptions, toolServerSettings } from './tool-server-options.js'
 
 export type { ToolDefinition, ToolHandler, ToolServerOptions }
@@ -165,14 +166,14 @@ export class ToolServer implements RequestDispatcher {
   }
 
   /**
-   * Registers a prompt; `arguments` is a zod object of strings.
+   * Registers a prompt; `arguments` is an object schema of strings (zod, any Standard Schema or JSON Schema).
    *
    * @example
    * ```ts
    * server.prompt('summarize', { arguments: z.object({ topic: z.string() }) }, ({ topic }) => `Summarize ${topic}`)
    * ```
    */
-  prompt<A extends z.ZodObject | undefined = undefined>(
+  prompt<A extends ToolSchema | undefined = undefined>(
     name: string,
     definition: PromptDefinition<A>,
     handler: PromptHandler<A>,
@@ -270,7 +271,7 @@ export class ToolServer implements RequestDispatcher {
    * server.tool('add', { input: z.object({ a: z.number(), b: z.number() }) }, ({ a, b }) => String(a + b))
    * ```
    */
-  tool<I extends z.ZodObject, O extends z.ZodType | undefined = undefined>(
+  tool<I extends ToolSchema, O extends ToolSchema | undefined = undefined>(
     name: string,
     definition: ToolDefinition<I, O>,
     handler: ToolHandler<I>,
@@ -388,17 +389,18 @@ export class ToolServer implements RequestDispatcher {
     if (params.arguments !== undefined && !isObject(params.arguments)) {
       throw new RpcError(ErrorCode.InvalidParams, 'params.arguments must be an object')
     }
-    const parsed = tool.input.safeParse(params.arguments ?? {})
-    if (!parsed.success) {
+    const checked = tool.input(params.arguments ?? {})
+    const parsed = checked instanceof Promise ? await checked : checked
+    if (!parsed.ok) {
       return textResult(
-        `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.error)}`,
+        `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.issues)}`,
         true,
       ) as Record<string, unknown>
     }
     return this.#rounds.run(
       `tools/call ${params.name}`,
       { params, exchange, request, singleUse: !tool.repeatable },
-      async (ctx) => (await runTool(tool, parsed.data, { exchange, ctx })) as Record<string, unknown>,
+      async (ctx) => (await runTool(tool, parsed.value, { exchange, ctx })) as Record<string, unknown>,
     )
   }
 }
