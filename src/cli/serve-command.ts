@@ -2,10 +2,12 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseApiKeyEntry } from '../server/auth/authenticators.js'
+import { runReadinessChecks } from '../server/health.js'
 import { LOG_LEVEL_NAMES, type ServerLogLevel } from '../server/observability/logging.js'
 import type { ServeOptions } from '../server/serve.js'
 import { serve } from '../server/serve.js'
 import { ToolServer } from '../server/tool-server.js'
+import { EXIT } from './cli-errors.js'
 import { UsageError } from './output.js'
 
 export interface ServeFlags {
@@ -22,6 +24,22 @@ export interface ServeFlags {
   metrics?: boolean
 }
 
+/**
+ * A ToolServer, also one from another copy of toolwire (a module importing its own install
+ * while the CLI runs from another): recognised by what serve() uses.
+ */
+function isToolServer(value: unknown): value is ToolServer {
+  if (value instanceof ToolServer) return true
+  const candidate = value as Partial<Record<keyof ToolServer, unknown>> | null
+  return (
+    typeof value === 'object' &&
+    candidate !== null &&
+    typeof candidate.handler === 'function' &&
+    typeof candidate.info === 'object' &&
+    typeof candidate.tool === 'function'
+  )
+}
+
 /** The module's ToolServer: `export default`, `export const server`, or a (possibly async) factory. */
 async function loadServer(module: string, name: string | undefined): Promise<ToolServer> {
   if (/\.(c|m)?tsx?$/.test(module)) {
@@ -36,17 +54,38 @@ async function loadServer(module: string, name: string | undefined): Promise<Too
   const candidates = name ? [name] : ['default', 'server']
   for (const key of candidates) {
     let value = loaded[key]
-    if (typeof value === 'function' && !(value instanceof ToolServer))
+    if (typeof value === 'function' && !(value instanceof ToolServer)) {
+      // A factory that needs arguments (a database, a client) would build a server without them.
+      if (value.length > 0) {
+        throw new UsageError(
+          `${module}: "${key}" is a function of ${value.length} argument(s) (${parameterNames(value)}), which serve cannot provide: export a ToolServer, or a factory of no arguments that builds its dependencies`,
+        )
+      }
       value = await (value as () => unknown)()
-    if (value instanceof ToolServer) return value
+    }
+    if (isToolServer(value)) return value
   }
   throw new UsageError(
     `${module} exports no ToolServer as ${candidates.map((c) => `"${c}"`).join(' or ')} (use --export <name>)`,
   )
 }
 
-export async function serveCommand(module: string, flags: ServeFlags): Promise<void> {
+/** The parameter list of a function, as written (for messages). */
+function parameterNames(fn: { toString(): string }): string {
+  const match = /^[^(]*\(([^)]*)\)/.exec(fn.toString())
+  return (match?.[1] ?? '').replace(/\s+/g, ' ').trim() || '…'
+}
+
+export async function serveCommand(module: string, flags: ServeFlags): Promise<number | undefined> {
   const server = await loadServer(module, flags.export)
+  // Never report a server up that cannot answer: its readiness checks run first.
+  const checks = await runReadinessChecks(server.readinessChecks)
+  const failing = Object.entries(checks).filter(([, outcome]) => outcome !== 'ok')
+  if (failing.length > 0) {
+    for (const [name, why] of failing)
+      process.stderr.write(`error: ${server.info.name} is not ready: ${name}: ${why}\n`)
+    return EXIT.failure
+  }
   const level = flags.logLevel ?? 'info'
   if (!LOG_LEVEL_NAMES.includes(level as ServerLogLevel)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVEL_NAMES.join(', ')}, got "${level}"`)
@@ -91,4 +130,5 @@ export async function serveCommand(module: string, flags: ServeFlags): Promise<v
   if (flags.metrics) options.metrics = true
   const running = await serve(server, options)
   process.stdout.write(`${server.info.name} ${server.info.version}: MCP endpoint ${running.url}\n`)
+  return undefined
 }

@@ -124,7 +124,14 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       : options.metrics
         ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
         : undefined
-  const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
+  // The server's own readiness checks (its dependencies), and those given here.
+  const health =
+    options.health === false
+      ? undefined
+      : healthEndpoints(
+          { ...options.health, checks: { ...server.readinessChecks, ...options.health?.checks } },
+          server.info,
+        )
   const tls = options.tls
   if (tls && (!tls.cert || !tls.key))
     throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
