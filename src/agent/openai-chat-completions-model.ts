@@ -208,14 +208,11 @@ export class OpenAIChatCompletionsModel implements Model {
   #failure(error: unknown): Error {
     // No HTTP answer at all: the endpoint is the likeliest mistake, so the message names it.
     if (isConnectionError(error, this.#OpenAI)) {
-      const endpoint = this.#settings
-        ? (this.#settings.baseURL ?? 'https://api.openai.com/v1')
-        : 'your client'
       const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
-      return new ModelError(
-        `model ${this.name} failed: no answer from the model endpoint ${endpoint} (baseURL / OPENAI_BASE_URL)${cause}`,
-        { cause: error },
-      )
+      const endpoint = this.#settings
+        ? `the model endpoint ${this.#settings.baseURL ?? 'https://api.openai.com/v1'} (baseURL / OPENAI_BASE_URL)`
+        : 'the model endpoint of the client you passed'
+      return new ModelError(`model ${this.name} failed: no answer from ${endpoint}${cause}`, { cause: error })
     }
     if (isAPIError(error, this.#OpenAI)) {
       return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {
@@ -250,9 +247,10 @@ function toMessages(items: readonly AgentInputItem[]): ChatCompletionMessagePara
       if (last?.role === 'assistant') {
         last.tool_calls = [...(last.tool_calls ?? []), call]
       } else messages.push({ role: 'assistant', content: null, tool_calls: [call] })
-    } else {
+    } else if (item.type === 'function_call_result') {
       messages.push({ role: 'tool', tool_call_id: item.callId, content: item.output })
     }
+    // Reasoning items (from a Responses model earlier in the conversation) have no Chat Completions form.
   }
   return messages
 }
@@ -269,10 +267,13 @@ function isAPIError(
   return error instanceof Error && 'status' in error && 'headers' in error && 'error' in error
 }
 
-/** No HTTP answer (refused, unresolvable, timed out): `APIConnectionError` and its timeout subclass. */
+/** No HTTP answer from the provider (refused, reset, DNS, TLS). */
 function isConnectionError(error: unknown, OpenAI: OpenAIClass | undefined): error is Error {
   if (OpenAI && error instanceof OpenAI.APIConnectionError) return true
-  return error instanceof Error && /^APIConnection(Timeout)?Error$/.test(error.constructor.name)
+  return (
+    error instanceof Error &&
+    (error.name === 'APIConnectionError' || error.name === 'APIConnectionTimeoutError')
+  )
 }
 
 function usageOf(usage: CompletionUsage | null | undefined): Partial<Usage> {

@@ -55,6 +55,9 @@ program
   .option('--tls-key <file>', 'and this key (PEM)')
   .option('--tls-ca <file>', 'require client certificates signed by this CA (mTLS)')
   .option('--metrics', 'Prometheus metrics at /metrics')
+  .option('--stdio', 'serve on stdin/stdout (the MCP stdio transport; logs go to stderr)')
+  .option('--workers <n>', 'processes sharing the port (node:cluster); > 1 needs --redis-url for sessions')
+  .option('--redis-url <url>', 'fleet store shared by workers and replicas (TOOLWIRE_REDIS_URL)')
   // Loaded on use: the server stack would add ~0.2 s to every client command's start.
   .action(
     run(async (module: string, flags: ServeFlags) =>

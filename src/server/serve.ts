@@ -1,14 +1,13 @@
 /** `serve()`: listen on a port and host a ToolServer at one path. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
-import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
-import { type McpHttpHandler, sendJson } from '../transport/server/http-handler.js'
-import { pathOf } from '../transport/server/request-checks.js'
+import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import { resourceMetadataEndpoint } from './auth/resource-metadata.js'
 import { serveOptionsFromEnv } from './env.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
+import { type HostRoutes, hostListener } from './host-routes.js'
 import type { ToolServerHandlerOptions } from './mcp-handler.js'
 import { createServerLogger, type ServerLogLevel } from './observability/logging.js'
 import { type MetricsOptions, ServerMetrics } from './observability/metrics.js'
@@ -124,12 +123,20 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       : options.metrics
         ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
         : undefined
-  // The server's own readiness checks (its dependencies), and those given here.
+  // The server's own readiness checks (its dependencies), those given here, and the fleet store.
+  let fleet: McpHttpHandler['fleet']
   const health =
     options.health === false
       ? undefined
       : healthEndpoints(
-          { ...options.health, checks: { ...server.readinessChecks, ...options.health?.checks } },
+          {
+            ...options.health,
+            checks: {
+              ...server.readinessChecks,
+              ...options.health?.checks,
+              ...(options.store ? { store: () => storeCheck(fleet) } : {}),
+            },
+          },
           server.info,
         )
   const tls = options.tls
@@ -147,32 +154,8 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       `serve: option "publicUrl" (or TOOLWIRE_PUBLIC_URL) is required with auth.jwt or auth.introspection when listening on ${host}: the RFC 9728 metadata and 401 challenges must name the URL clients use (e.g. https://mcp.example.com${path})`,
     )
   }
-  let handler: McpHttpHandler | undefined
-  let metadata: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
-    if (health?.handle(req, res)) return
-    if (metrics && req.method === 'GET' && pathOf(req.url) === metrics.path) {
-      metrics.render().then(
-        ({ contentType, body }) => {
-          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body)
-        },
-        (error: unknown) => {
-          logger?.error({ err: error }, 'rendering metrics failed')
-          res.writeHead(500).end()
-        },
-      )
-      return
-    }
-    if (metadata?.(req, res)) return
-    if (handler && pathOf(req.url) === path) return handler(req, res)
-    sendJson(res, {
-      status: 404,
-      body: errorResponse(null, {
-        code: ErrorCode.InvalidRequest,
-        message: `Not found: the MCP endpoint is ${path}`,
-      }),
-    })
-  }
+  const routes: HostRoutes = { health, metrics, path, logger }
+  const listener = hostListener(routes)
   const httpServer: Server = tls
     ? createHttpsServer(
         {
@@ -220,16 +203,26 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     ...(logger ? { logger } : {}),
     ...(metrics ? { metrics } : {}),
   }
+  let handler: McpHttpHandler
   try {
     handler = server.handler(handlerOptions)
+    routes.handler = handler
+    fleet = handler.fleet
     if (issuer && publicUrl) {
-      metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
+      routes.metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
     }
   } catch (error) {
     httpServer.close()
     throw error
   }
   const mcp = handler
+  try {
+    await waitForStore(fleet, logger)
+  } catch (error) {
+    mcp.close()
+    httpServer.close()
+    throw error
+  }
   const graceMs = (options.shutdownTimeoutSeconds ?? 10) * 1000
   const drainMs = (options.drainDelaySeconds ?? 0) * 1000
   let closing: Promise<void> | undefined
@@ -283,6 +276,29 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     handler: mcp,
     close,
     [Symbol.asyncDispose]: close,
+  }
+}
+
+function storeCheck(fleet: McpHttpHandler['fleet']): void {
+  if (!fleet?.available) throw new Error('the fleet store (Redis) is unreachable')
+}
+
+/** Waits (5 s at most) for the first connection to the fleet store; a missing ioredis throws. */
+async function waitForStore(
+  fleet: McpHttpHandler['fleet'],
+  logger: { warn(fields: object, message: string): void } | undefined,
+): Promise<void> {
+  const ready = (fleet as { ready?: () => Promise<void> } | undefined)?.ready
+  if (!ready) return
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), 5000).unref()
+  })
+  try {
+    if ((await Promise.race([ready.call(fleet), late])) === 'late')
+      logger?.warn({}, 'fleet store not reachable yet: not ready until it is')
+  } finally {
+    clearTimeout(timer)
   }
 }
 

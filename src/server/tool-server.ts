@@ -30,6 +30,7 @@ import {
   type ResourceTemplateDefinition,
   type TemplateReader,
 } from './resources.js'
+import { RedisFleetStore } from './store/redis-fleet-store.js'
 import { runTool, stopped } from './tool-call.js'
 import { LOG_LEVELS, type LogLevel } from './tool-context.js'
 import { type ToolDefinition, type ToolHandler, ToolRegistry } from './tool-registry.js'
@@ -39,6 +40,9 @@ import { type ToolServerOptions, toolServerSettings } from './tool-server-option
 export type { ToolDefinition, ToolHandler, ToolServerOptions }
 
 type Params = Record<string, unknown>
+
+/** Where a server's change notifications go: each transport serving it (HTTP handler, stdio connection). */
+export type NotificationTarget = Pick<McpHttpHandler, 'broadcast' | 'resourceUpdated'>
 type MethodHandler = (
   params: Params,
   exchange: Exchange,
@@ -72,18 +76,20 @@ export class ToolServer implements RequestDispatcher {
   readonly #tools: ToolRegistry
   readonly #resources = new ResourceRegistry()
   readonly #prompts = new PromptRegistry()
-  readonly #handlers = new Set<McpHttpHandler>()
+  readonly #handlers = new Set<NotificationTarget>()
   /** A Map: a method named `constructor` or `__proto__` is not found (a plain object would find it). */
   readonly #methods: Map<string, MethodHandler>
   readonly #serverInfoMeta: Record<string, unknown>
   readonly #rounds: InputRounds
   readonly #readiness = new Map<string, ReadinessCheck>()
+  readonly #ownSecret: boolean
 
   constructor(options: ToolServerOptions) {
     const settings = toolServerSettings(options)
     this.info = settings.info
     this.#instructions = settings.instructions
     this.#tools = new ToolRegistry(settings.defaultToolTimeoutSeconds)
+    this.#ownSecret = settings.requestStateSecret !== undefined
     this.#rounds = new InputRounds({
       secret: settings.requestStateSecret,
       ttlSeconds: settings.requestStateTtlSeconds,
@@ -304,10 +310,18 @@ export class ToolServer implements RequestDispatcher {
 
   /**
    * A node `(req, res)` handler serving this server over Streamable HTTP; mount it in
-   * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
+   * `node:http` or Express (`app.all('/mcp', handler)`). Fastify: the `toolwire/fastify` plugin;
+   * Bun, Deno, Workers, Hono, Next.js: `createFetchHandler()` from `toolwire/web`.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
     const h = createMcpHandler(this, options)
+    // A fleet signs MRTR request state with one secret, unless the app gave its own.
+    if (h.fleet instanceof RedisFleetStore && !this.#ownSecret) {
+      h.fleet.sharedSecret().then(
+        (secret) => this.#rounds.useSecret(secret),
+        (error: unknown) => options.logger?.warn({ err: error }, 'shared requestStateSecret unavailable'),
+      )
+    }
     const close = h.close
     h.close = () => {
       this.#handlers.delete(h)
@@ -315,6 +329,16 @@ export class ToolServer implements RequestDispatcher {
     }
     this.#handlers.add(h)
     return h
+  }
+
+  /**
+   * Sends this server's change notifications (`list_changed`, `resources/updated`) to another
+   * transport serving it too, such as `serveStdio()`'s connection. Returns the function that
+   * stops them.
+   */
+  addNotificationTarget(target: NotificationTarget): () => void {
+    this.#handlers.add(target)
+    return () => this.#handlers.delete(target)
   }
 
   requiredScopes(toolName: string): readonly string[] | undefined {

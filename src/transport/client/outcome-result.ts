@@ -6,7 +6,7 @@
 import { type ErrorSite, McpHttpError, McpProtocolError } from '../../protocol/errors.js'
 import { printable } from '../../protocol/printable.js'
 import type { ProtocolEra } from '../../protocol/versions.js'
-import type { PostOutcome } from './http-wire.js'
+import type { PostOutcome } from './client-wire.js'
 
 /** HTTP statuses reported as `McpHttpError` even when the body carries a JSON-RPC error. */
 export const HTTP_LEVEL_STATUS = new Set([401, 403, 408, 429, 502, 503, 504])
