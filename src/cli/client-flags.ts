@@ -227,6 +227,12 @@ function timeoutOf(flags: ClientFlags): number {
   const timeout = Number(flags.timeout ?? 30)
   if (!(timeout > 0))
     throw new UsageError(`--timeout must be a positive number of seconds, got "${flags.timeout}"`)
+  // A value in milliseconds by habit: 5000 would wait 1.4 hours.
+  if (timeout > 3600) {
+    throw new UsageError(
+      `--timeout is in seconds: ${timeout} is more than an hour; it looks like milliseconds: for ${timeout / 1000} s write --timeout ${timeout / 1000}`,
+    )
+  }
   return timeout
 }
 

@@ -7,6 +7,7 @@ import type { AuthOption } from './auth/token-source.js'
 import type { CircuitBreakerOptions } from './breaker.js'
 import type { ClientRequestHandlers } from './client-requests.js'
 import type { TlsOptions } from './connection-pools.js'
+import { CLIENT_TIME_RULES, checkTime, type TimeRule } from './time-units.js'
 import type { ToolListCache } from './tool-cache.js'
 import {
   DEFAULT_TOOL_LIST_LIMITS,
@@ -115,6 +116,8 @@ export interface ResolvedOptions {
 }
 
 function seconds(value: number | undefined, fallback: number, option: string): number {
+  const rule = (CLIENT_TIME_RULES as Record<string, TimeRule>)[option]
+  if (rule && typeof value === 'number' && value > 0) checkTime(value, rule, 'MCPServerStreamableHttp')
   const v = value ?? fallback
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
     throw new ToolwireConfigError(
