@@ -64,7 +64,10 @@ export function readMcpConfig(file: string): McpConfig {
     const where = `--config ${file}: server "${name}"`
     if (!isObject(entry)) throw new UsageError(`${where} is not an object`)
     const type = typeof entry.type === 'string' ? entry.type : undefined
-    if (type === 'stdio' || (entry.command !== undefined && entry.url === undefined)) {
+    if (
+      type === 'stdio' ||
+      (entry.command !== undefined && entry.url === undefined && entry.serverUrl === undefined)
+    ) {
       config.processes.push(processOf(name, entry, where))
       continue
     }
@@ -79,7 +82,9 @@ export function readMcpConfig(file: string): McpConfig {
       config.unusable.push({ name, reason: `has type "${type}", which this command does not speak` })
       continue
     }
-    if (typeof entry.url !== 'string') throw new UsageError(`${where} has no "url"`)
+    // Windsurf names it `serverUrl`.
+    const url = entry.url ?? entry.serverUrl
+    if (typeof url !== 'string') throw new UsageError(`${where} has no "url"`)
     const headers: Record<string, string> = {}
     if (entry.headers !== undefined && !isObject(entry.headers))
       throw new UsageError(`${where}: "headers" must be an object`)
@@ -87,7 +92,7 @@ export function readMcpConfig(file: string): McpConfig {
       if (typeof value !== 'string') throw new UsageError(`${where}: header "${header}" must be a string`)
       headers[header] = value
     }
-    config.servers.push({ name, url: entry.url, headers })
+    config.servers.push({ name, url, headers })
   }
   return config
 }
