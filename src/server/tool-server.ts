@@ -12,6 +12,7 @@ import type { ListenFilterKey } from '../transport/server/listen-streams.js'
 import {
   type Exchange,
   type FallbackProblem,
+  type Identity,
   type RequestDispatcher,
   RunTimeExceeded,
 } from '../transport/server/request-dispatcher.js'
@@ -450,5 +451,10 @@ export class ToolServer implements RequestDispatcher {
    */
   cancelTask(taskId: string, statusMessage = 'Cancelled by the server'): Promise<boolean> {
     return this.#tasks.cancelTask(taskId, statusMessage)
+  }
+
+  /** `notifications/tasks` on `subscriptions/listen` (the transport calls it). */
+  watchTask(taskId: string, identity: Identity | undefined, send: (task: Record<string, unknown>) => void) {
+    return this.#tasks.watch(taskId, identity, send)
   }
 }
