@@ -155,6 +155,39 @@ describe('a fleet of two replicas sharing Redis', () => {
     }
   })
 
+  it('a GET stream reopened on another replica with Last-Event-ID receives the notifications it missed', async () => {
+    const session = await openSession(a.url)
+    await send(a.url, {
+      headers: session.headers,
+      body: rpc(2, 'resources/subscribe', { uri: 'fleet://status' }),
+    })
+    const getHeaders = { ...session.headers, accept: 'text/event-stream' }
+    const first = await openSse(b.url, { method: 'GET', headers: getHeaders })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    a.handler.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
+    const seen = await first.next()
+    expect(seen?.id).toMatch(/^n:\d+-\d+$/)
+    first.abort()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    // While no stream is open: one for everyone, one for a URI it watches, one it does not.
+    a.handler.broadcast({ jsonrpc: '2.0', method: 'notifications/prompts/list_changed' })
+    b.handler.resourceUpdated('fleet://other')
+    b.handler.resourceUpdated('fleet://status')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await using again = await openSse(a.url, {
+      method: 'GET',
+      headers: { ...getHeaders, 'last-event-id': String(seen?.id) },
+    })
+    expect(again.status).toBe(200)
+    expect((await again.next())?.data).toMatchObject({ method: 'notifications/prompts/list_changed' })
+    expect((await again.next())?.data).toMatchObject({
+      method: 'notifications/resources/updated',
+      params: { uri: 'fleet://status' },
+    })
+    a.handler.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
+    expect((await again.next())?.data).toMatchObject({ method: 'notifications/tools/list_changed' })
+  })
+
   it('2026-07-28 requests answer on any replica without touching the store', async () => {
     const { modern } = await import('../support/raw.js')
     const call = modern('tools/call', { name: 'echo', arguments: { text: 'stateless' } })
