@@ -1,6 +1,6 @@
 // Servers of `bench/server-load.ts`, plain JavaScript on the built package (no TypeScript loader,
 // nothing else imported), so that a process's resident memory is what the server itself costs.
-// Usage: node bench/load-servers.mjs <bare|toolwire|toolwire-production>; prints the URL (and,
+// Usage: node bench/load-servers.mjs <bare|toolwire|toolwire-production|toolwire-web>; prints the URL (and,
 // for toolwire-production, a bearer token after it), then serves until its standard input ends.
 import { createServer } from 'node:http'
 
@@ -80,7 +80,18 @@ async function toolwireProduction() {
   return `${running.url} ${token}`
 }
 
-const starters = { bare, toolwire, 'toolwire-production': toolwireProduction }
+/** toolwire's web handler (createFetchHandler) behind @hono/node-server, as Hono users run it on node. */
+async function toolwireWeb() {
+  const { createFetchHandler } = await import('../dist/server/web/index.js')
+  const { serve } = await import('@hono/node-server')
+  const mcp = createFetchHandler(await echoServer(), { path: '/mcp', maxSessions: 100_000 })
+  const server = serve({ fetch: mcp, port: 0, hostname: '127.0.0.1' })
+  server.keepAliveTimeout = 65_000
+  await new Promise((resolve) => server.once('listening', resolve))
+  return `http://127.0.0.1:${server.address().port}/mcp`
+}
+
+const starters = { bare, toolwire, 'toolwire-production': toolwireProduction, 'toolwire-web': toolwireWeb }
 const start = starters[kind]
 if (!start) {
   console.error(`usage: load-servers.mjs <${Object.keys(starters).join('|')}>`)

@@ -31,7 +31,7 @@ const CONNECTIONS = 64
 const V2025 = '2025-11-25'
 const V2026 = '2026-07-28'
 
-type ServerKind = 'bare' | 'toolwire' | 'toolwire-production' | 'sdk-v1-json' | 'sdk-v2'
+type ServerKind = 'bare' | 'toolwire' | 'toolwire-production' | 'toolwire-web' | 'sdk-v1-json' | 'sdk-v2'
 type Era = '2025' | '2026'
 
 interface Row {
@@ -78,6 +78,19 @@ const rows: Row[] = [
     server: 'toolwire-production',
     era: '2026',
   },
+  {
+    key: 'web-2026',
+    label: 'toolwire createFetchHandler() on @hono/node-server, 2026-07-28, JSON',
+    server: 'toolwire-web',
+    era: '2026',
+  },
+  {
+    key: 'web-2026-sse',
+    label: 'toolwire createFetchHandler() on @hono/node-server, 2026-07-28, SSE',
+    server: 'toolwire-web',
+    era: '2026',
+    sse: true,
+  },
   { key: 'sdk-v1', label: 'SDK v1 stateful server, JSON answers', server: 'sdk-v1-json', era: '2025' },
   { key: 'sdk-v2', label: 'SDK v2 createMcpHandler (defaults)', server: 'sdk-v2', era: '2025' },
 ]
@@ -104,7 +117,8 @@ function rssMb(pid: number): number {
 }
 
 async function startServer(kind: ServerKind): Promise<{ url: string; token?: string; child: ChildProcess }> {
-  const ours = kind === 'bare' || kind === 'toolwire' || kind === 'toolwire-production'
+  const ours =
+    kind === 'bare' || kind === 'toolwire' || kind === 'toolwire-web' || kind === 'toolwire-production'
   const command = ours
     ? ['bench/load-servers.mjs', kind]
     : ['--import', 'tsx', 'bench/servers.ts', kind === 'sdk-v1-json' ? 'sdk-v1-json' : 'sdk-v2']
@@ -296,11 +310,20 @@ async function run(): Promise<void> {
     rounds['production-2026'] && rounds['plain-2026']
       ? ratio('production-2026', rounds['plain-2026'])
       : Number.NaN
+  // The web handler runs the node transport through the web edge: its cost is the edge's.
+  const webVsNode =
+    rounds['web-2026'] && rounds['plain-2026'] ? ratio('web-2026', rounds['plain-2026']) : Number.NaN
+  const webVsNodeSse =
+    rounds['web-2026-sse'] && rounds['plain-2026-sse']
+      ? ratio('web-2026-sse', rounds['plain-2026-sse'])
+      : Number.NaN
   const idleBare = table.find((r) => r.key === 'bare')!.idleRssMb
   const idlePlain = table.find((r) => r.key === 'plain-2025')?.idleRssMb ?? Number.NaN
   const summary = {
     production_vs_plain_2025: roundTo(production2025, 2),
     production_vs_plain_2026: roundTo(production2026, 2),
+    web_vs_node_2026: roundTo(webVsNode, 2),
+    web_vs_node_2026_sse: roundTo(webVsNodeSse, 2),
     idle_rss_plain_vs_bare: roundTo(idlePlain / idleBare, 2),
     rss_per_idle_session_kb: roundTo(memory.perSessionKb, 1),
     rss_per_open_stream_kb: roundTo(memory.perStreamKb, 1),
@@ -322,6 +345,9 @@ async function run(): Promise<void> {
     )
   console.log(
     `\nproduction / plain (median of per-round ratios): 2025 ${summary.production_vs_plain_2025}×, 2026-07-28 ${summary.production_vs_plain_2026}×`,
+  )
+  console.log(
+    `web handler / node handler (median of per-round ratios, 2026-07-28): JSON ${summary.web_vs_node_2026}×, SSE ${summary.web_vs_node_2026_sse}×`,
   )
   console.log(`idle RSS plain / bare: ${summary.idle_rss_plain_vs_bare}×`)
   console.log(

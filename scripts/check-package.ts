@@ -29,6 +29,7 @@ import { MCPServerStreamableHttp } from 'toolwire/client'
 import { serve, ToolServer } from 'toolwire/server'
 import { Agent, Runner } from 'toolwire/agent'
 import { ScriptedModel } from 'toolwire/agent/testing'
+import { createFetchHandler } from 'toolwire/web'
 import { z } from 'zod'
 
 const server = new ToolServer({ name: 'consumer', version: '1.0.0' }).tool(
@@ -46,6 +47,10 @@ const model = new ScriptedModel([
 ])
 const answer = await Runner.run(new Agent({ name: 'a', instructions: 'add', model, mcpServers: [client] }), 'one plus one?')
 if (answer.finalOutput !== 'two') throw new Error('agent run failed')
+const web = createFetchHandler(server)
+const health = await web(new Request('http://127.0.0.1/health'))
+if (health.status !== 200) throw new Error('web handler failed')
+web.close()
 console.log('smoke ok', isToolwireError(new Error()) === false)
 `
 

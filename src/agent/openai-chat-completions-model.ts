@@ -206,6 +206,14 @@ export class OpenAIChatCompletionsModel implements Model {
   }
 
   #failure(error: unknown): Error {
+    // No HTTP answer at all: the endpoint is the likeliest mistake, so the message names it.
+    if (isConnectionError(error, this.#OpenAI)) {
+      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
+      const endpoint = this.#settings
+        ? `the model endpoint ${this.#settings.baseURL ?? 'https://api.openai.com/v1'} (baseURL / OPENAI_BASE_URL)`
+        : 'the model endpoint of the client you passed'
+      return new ModelError(`model ${this.name} failed: no answer from ${endpoint}${cause}`, { cause: error })
+    }
     if (isAPIError(error, this.#OpenAI)) {
       return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {
         status: error.status,
@@ -239,9 +247,10 @@ function toMessages(items: readonly AgentInputItem[]): ChatCompletionMessagePara
       if (last?.role === 'assistant') {
         last.tool_calls = [...(last.tool_calls ?? []), call]
       } else messages.push({ role: 'assistant', content: null, tool_calls: [call] })
-    } else {
+    } else if (item.type === 'function_call_result') {
       messages.push({ role: 'tool', tool_call_id: item.callId, content: item.output })
     }
+    // Reasoning items (from a Responses model earlier in the conversation) have no Chat Completions form.
   }
   return messages
 }
@@ -256,6 +265,15 @@ function isAPIError(
 ): error is Error & { status: number | undefined } {
   if (OpenAI && error instanceof OpenAI.APIError) return true
   return error instanceof Error && 'status' in error && 'headers' in error && 'error' in error
+}
+
+/** No HTTP answer from the provider (refused, reset, DNS, TLS). */
+function isConnectionError(error: unknown, OpenAI: OpenAIClass | undefined): error is Error {
+  if (OpenAI && error instanceof OpenAI.APIConnectionError) return true
+  return (
+    error instanceof Error &&
+    (error.name === 'APIConnectionError' || error.name === 'APIConnectionTimeoutError')
+  )
 }
 
 function usageOf(usage: CompletionUsage | null | undefined): Partial<Usage> {

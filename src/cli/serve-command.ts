@@ -26,7 +26,21 @@ export interface ServeFlags {
   metrics?: boolean
   workers?: string
   redisUrl?: string
+  stdio?: boolean
 }
+
+/** Flags that only mean something for an HTTP endpoint. */
+const HTTP_ONLY_FLAGS = [
+  'host',
+  'port',
+  'path',
+  'apiKey',
+  'rateLimit',
+  'tlsCert',
+  'tlsKey',
+  'tlsCa',
+  'metrics',
+] as const
 
 /** The module's ToolServer: `export default`, `export const server`, or a (possibly async) factory. */
 async function loadServer(module: string, name: string | undefined): Promise<ToolServer> {
@@ -67,6 +81,7 @@ export async function serveCommand(module: string, flags: ServeFlags): Promise<v
   if (!LOG_LEVEL_NAMES.includes(level as ServerLogLevel)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVEL_NAMES.join(', ')}, got "${level}"`)
   }
+  if (flags.stdio) return serveOnStdio(server, flags, level as ServerLogLevel)
   const options: ServeOptions = { shutdownOnSignals: true, logLevel: level as ServerLogLevel }
   if (flags.host) options.host = flags.host
   if (flags.port !== undefined) {
@@ -114,4 +129,22 @@ export async function serveCommand(module: string, flags: ServeFlags): Promise<v
   const index = process.env.TOOLWIRE_WORKER_INDEX
   if (index === undefined || index === '1')
     process.stdout.write(`${server.info.name} ${server.info.version}: MCP endpoint ${running.url}\n`)
+}
+
+/** `--stdio`: the client runs this process; stdout carries protocol messages only, logs go to stderr. */
+async function serveOnStdio(server: ToolServer, flags: ServeFlags, level: ServerLogLevel): Promise<void> {
+  const given = HTTP_ONLY_FLAGS.filter((flag) => {
+    const value = flags[flag]
+    return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false
+  })
+  if (given.length > 0) {
+    const names = given.map((flag) => `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
+    throw new UsageError(
+      `${names.join(', ')} ${given.length > 1 ? 'apply' : 'applies'} to HTTP only, not with --stdio`,
+    )
+  }
+  const { serveStdio } = await import('../server/serve-stdio.js')
+  const { createServerLogger } = await import('../server/observability/logging.js')
+  serveStdio(server, { logger: createServerLogger({ level, destination: 2, name: server.info.name }) })
+  process.stderr.write(`${server.info.name} ${server.info.version}: MCP over stdio\n`)
 }

@@ -1,4 +1,4 @@
-/** `toolwire/server`: host tools over MCP Streamable HTTP. */
+/** `toolwire/server`: host tools over MCP Streamable HTTP (or stdio). */
 export { ToolwireConfigError, ToolwireError, type ToolwireErrorCode } from '../protocol/errors.js'
 export { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
 export { MissingPackageError } from '../protocol/optional-package.js'
@@ -53,6 +53,7 @@ export {
   type TemplateReader,
 } from './resources.js'
 export { type RunningServer, type ServeOptions, type ServeTlsOptions, serve } from './serve.js'
+export { type RunningStdioServer, type ServeStdioOptions, serveStdio } from './serve-stdio.js'
 export type { RedisClient } from './store/redis-client.js'
 export type { LogLevel, ToolContext } from './tool-context.js'
 export { ToolError, type ToolReturn } from './tool-result.js'

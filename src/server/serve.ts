@@ -1,14 +1,13 @@
 /** `serve()`: listen on a port and host a ToolServer at one path. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
-import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
-import { type McpHttpHandler, sendJson } from '../transport/server/http-handler.js'
-import { pathOf } from '../transport/server/request-checks.js'
+import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import { resourceMetadataEndpoint } from './auth/resource-metadata.js'
 import { serveOptionsFromEnv } from './env.js'
 import { type HealthOptions, healthEndpoints } from './health.js'
+import { type HostRoutes, hostListener } from './host-routes.js'
 import type { ToolServerHandlerOptions } from './mcp-handler.js'
 import { createServerLogger, type ServerLogLevel } from './observability/logging.js'
 import { type MetricsOptions, ServerMetrics } from './observability/metrics.js'
@@ -150,32 +149,8 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       `serve: option "publicUrl" (or TOOLWIRE_PUBLIC_URL) is required with auth.jwt or auth.introspection when listening on ${host}: the RFC 9728 metadata and 401 challenges must name the URL clients use (e.g. https://mcp.example.com${path})`,
     )
   }
-  let handler: McpHttpHandler | undefined
-  let metadata: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
-    if (health?.handle(req, res)) return
-    if (metrics && req.method === 'GET' && pathOf(req.url) === metrics.path) {
-      metrics.render().then(
-        ({ contentType, body }) => {
-          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body)
-        },
-        (error: unknown) => {
-          logger?.error({ err: error }, 'rendering metrics failed')
-          res.writeHead(500).end()
-        },
-      )
-      return
-    }
-    if (metadata?.(req, res)) return
-    if (handler && pathOf(req.url) === path) return handler(req, res)
-    sendJson(res, {
-      status: 404,
-      body: errorResponse(null, {
-        code: ErrorCode.InvalidRequest,
-        message: `Not found: the MCP endpoint is ${path}`,
-      }),
-    })
-  }
+  const routes: HostRoutes = { health, metrics, path, logger }
+  const listener = hostListener(routes)
   const httpServer: Server = tls
     ? createHttpsServer(
         {
@@ -223,11 +198,13 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     ...(logger ? { logger } : {}),
     ...(metrics ? { metrics } : {}),
   }
+  let handler: McpHttpHandler
   try {
     handler = server.handler(handlerOptions)
     fleet = handler.fleet
+    routes.handler = handler
     if (issuer && publicUrl) {
-      metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
+      routes.metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
     }
   } catch (error) {
     httpServer.close()

@@ -39,6 +39,9 @@ import { type ToolServerOptions, toolServerSettings } from './tool-server-option
 export type { ToolDefinition, ToolHandler, ToolServerOptions }
 
 type Params = Record<string, unknown>
+
+/** Where a server's change notifications go: each transport serving it (HTTP handler, stdio connection). */
+export type NotificationTarget = Pick<McpHttpHandler, 'broadcast' | 'resourceUpdated'>
 type MethodHandler = (
   params: Params,
   exchange: Exchange,
@@ -72,7 +75,7 @@ export class ToolServer implements RequestDispatcher {
   readonly #tools: ToolRegistry
   readonly #resources = new ResourceRegistry()
   readonly #prompts = new PromptRegistry()
-  readonly #handlers = new Set<McpHttpHandler>()
+  readonly #handlers = new Set<NotificationTarget>()
   /** A Map: a method named `constructor` or `__proto__` is not found (a plain object would find it). */
   readonly #methods: Map<string, MethodHandler>
   readonly #serverInfoMeta: Record<string, unknown>
@@ -285,7 +288,8 @@ export class ToolServer implements RequestDispatcher {
 
   /**
    * A node `(req, res)` handler serving this server over Streamable HTTP; mount it in
-   * `node:http`, Express (`app.all('/mcp', handler)`) or Fastify.
+   * `node:http` or Express (`app.all('/mcp', handler)`). Fastify: the `toolwire/fastify` plugin;
+   * Bun, Deno, Workers, Hono, Next.js: `createFetchHandler()` from `toolwire/web`.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
     const h = createMcpHandler(this, options)
@@ -303,6 +307,16 @@ export class ToolServer implements RequestDispatcher {
     }
     this.#handlers.add(h)
     return h
+  }
+
+  /**
+   * Sends this server's change notifications (`list_changed`, `resources/updated`) to another
+   * transport serving it too, such as `serveStdio()`'s connection. Returns the function that
+   * stops them.
+   */
+  addNotificationTarget(target: NotificationTarget): () => void {
+    this.#handlers.add(target)
+    return () => this.#handlers.delete(target)
   }
 
   requiredScopes(toolName: string): readonly string[] | undefined {

@@ -6,7 +6,8 @@
 import type { Logger } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { serve, ToolServer } from '../../src/server/index.js'
+import { ToolServer } from '../../src/server/index.js'
+import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 import { openSession, toolCall } from '../support/sessions.js'
 

@@ -5,9 +5,9 @@
 import { request } from 'undici'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { serve } from '../../src/server/index.js'
 import { SessionStore } from '../../src/transport/server/legacy-sessions.js'
 import { echoServer } from '../support/echo-server.js'
+import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 import { openSession, toolCall } from '../support/sessions.js'
 

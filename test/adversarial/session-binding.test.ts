@@ -5,7 +5,8 @@
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { hashApiKey, type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import { hashApiKey, type RunningServer, ToolServer } from '../../src/server/index.js'
+import { serve } from '../support/mount.js'
 import { modern, send, sseMessages } from '../support/raw.js'
 import { type OpenedSession, openSession, rpc, toolCall } from '../support/sessions.js'
 

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import { type RunningServer, ToolServer } from '../../src/server/index.js'
+import { serve } from '../support/mount.js'
 import { MODERN_META, modern, send, sseMessages } from '../support/raw.js'
 import { type OpenedSession, openSession, rpc, toolCall } from '../support/sessions.js'
 

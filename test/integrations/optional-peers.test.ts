@@ -10,7 +10,7 @@ import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const FRAMEWORK = /^(ai|@ai-sdk\/[^/]+|@openai\/agents[^/]*)(\/|$)/
+const FRAMEWORK = /^(ai|@ai-sdk\/[^/]+|@openai\/agents[^/]*|fastify|hono|@hono\/[^/]+)(\/|$)/
 
 /** Every framework package the entry point's import graph (type imports included) names. */
 function frameworksReachedFrom(entry: string): string[] {
@@ -32,18 +32,30 @@ function frameworksReachedFrom(entry: string): string[] {
 }
 
 describe('optional peer dependencies', () => {
-  it.each(['src/index.ts', 'src/client/index.ts', 'src/server/index.ts', 'src/agent/index.ts'])(
-    '%s reaches no framework package',
-    (entry) => {
-      expect(frameworksReachedFrom(entry)).toEqual([])
-    },
-  )
+  it.each([
+    'src/index.ts',
+    'src/client/index.ts',
+    'src/server/index.ts',
+    'src/server/web/index.ts',
+    'src/agent/index.ts',
+  ])('%s reaches no framework package', (entry) => {
+    expect(frameworksReachedFrom(entry)).toEqual([])
+  })
 
   it('each integration reaches only its own framework', () => {
     expect(frameworksReachedFrom('src/integrations/ai-sdk/index.ts')).not.toContain('@openai/agents')
     const agents = frameworksReachedFrom('src/integrations/openai-agents/index.ts')
     expect(agents).toContain('@openai/agents')
     expect(agents).not.toContain('ai')
+    expect(frameworksReachedFrom('src/integrations/fastify/index.ts')).toEqual(['fastify'])
+  })
+
+  it('toolwire/fastify imports fastify for types only', () => {
+    const text = readFileSync(`${root}src/integrations/fastify/fastify-mcp.ts`, 'utf8')
+    const emitted = ts.transpileModule(text, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true, removeComments: true },
+    }).outputText
+    expect(emitted).not.toMatch(/(from |import\()'fastify'/)
   })
 
   it('toolwire/openai-agents imports @openai/agents for types only', () => {

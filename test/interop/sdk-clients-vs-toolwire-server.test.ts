@@ -5,8 +5,9 @@ import {
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningServer, serve } from '../../src/server/index.js'
+import type { RunningServer } from '../../src/server/index.js'
 import { echoServer } from '../support/echo-server.js'
+import { serve } from '../support/mount.js'
 
 let stateful: RunningServer
 let stateless: RunningServer

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { type ClientRequestHandlers, MCPServerStreamableHttp } from '../../src/client/index.js'
-import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import { type RunningServer, ToolServer } from '../../src/server/index.js'
+import { serve } from '../support/mount.js'
 import { JSON_HEADERS, modern, send } from '../support/raw.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -4,8 +4,9 @@ import { createInterface } from 'node:readline'
 import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
-import { serve, ToolwireConfigError } from '../../src/server/index.js'
+import { ToolwireConfigError } from '../../src/server/index.js'
 import { echoServer } from '../support/echo-server.js'
+import { serve } from '../support/mount.js'
 
 async function get(url: string, method: 'GET' | 'POST' = 'GET') {
   const res = await request(url, { method })

@@ -8,8 +8,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp, McpAuthError, oauth } from '../../src/client/index.js'
-import { type RunningServer, serve, serveOptionsFromEnv, ToolServer } from '../../src/server/index.js'
+import { type RunningServer, serveOptionsFromEnv, ToolServer } from '../../src/server/index.js'
 import { startAuthorizationServer, type TestAuthorizationServer } from '../support/authorization-server.js'
+import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 
 let as: TestAuthorizationServer

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
-import { serve, ToolServer, ToolwireConfigError } from '../../src/server/index.js'
+import { ToolServer, ToolwireConfigError } from '../../src/server/index.js'
 import { echoServer } from '../support/echo-server.js'
+import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 
 describe('load shedding (maxConcurrentRequests)', () => {

@@ -5,7 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import { type RunningServer, ToolServer } from '../../src/server/index.js'
+import { serve } from '../support/mount.js'
 import { MODERN_META, modern, send, sseMessages } from '../support/raw.js'
 import { openSession, toolCall } from '../support/sessions.js'
 

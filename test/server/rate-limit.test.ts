@@ -4,8 +4,9 @@ import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
-import { hashApiKey, serve, ToolServer, ToolwireConfigError } from '../../src/server/index.js'
+import { hashApiKey, ToolServer, ToolwireConfigError } from '../../src/server/index.js'
 import { rateLimiter } from '../../src/server/limits/rate-limit.js'
+import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 
 function server() {

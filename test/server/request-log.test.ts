@@ -5,8 +5,9 @@ import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
-import { createServerLogger, serve, ToolServer } from '../../src/server/index.js'
+import { createServerLogger, ToolServer } from '../../src/server/index.js'
 import { runTs } from '../support/child.js'
+import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 
 type Line = Record<string, unknown>

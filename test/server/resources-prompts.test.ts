@@ -10,7 +10,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { type RunningServer, serve, ToolServer } from '../../src/server/index.js'
+import { type RunningServer, ToolServer } from '../../src/server/index.js'
+import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])

@@ -4,7 +4,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
-import { serve, ToolServer } from '../../src/server/index.js'
+import { ToolServer } from '../../src/server/index.js'
+import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 
 const exporter = new InMemorySpanExporter()

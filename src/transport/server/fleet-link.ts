@@ -114,7 +114,7 @@ export class FleetLink {
   /** Restarts the session's idle expiry in the store, at most every `#touchEveryMs`. */
   touch(session: LegacySession): void {
     const now = Date.now()
-    if (now - session.touchedMs < this.#touchEveryMs) return
+    if (now - (session.touchedMs ?? 0) < this.#touchEveryMs) return
     session.touchedMs = now
     this.store.touchSession(session.id, this.#idleSeconds)
   }

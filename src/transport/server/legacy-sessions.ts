@@ -22,7 +22,7 @@ export interface LegacySession {
   logLevel: string | undefined
   lastSeenMs: number
   /** When the fleet store's idle expiry was last restarted (fleet only). */
-  touchedMs: number
+  touchedMs?: number
   stream: ServerResponse | undefined
   /** Open GET connections: the standalone stream and resumed answers. */
   openStreams: number

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningServer, serve } from '../../../src/server/index.js'
+import type { RunningServer } from '../../../src/server/index.js'
 import { echoServer } from '../../support/echo-server.js'
+import { serve } from '../../support/mount.js'
 import { JSON_HEADERS, MODERN_META, modern, send, sseMessages } from '../../support/raw.js'
 
 let server: RunningServer

@@ -1,8 +1,9 @@
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { type RunningServer, serve, ToolServer } from '../../../src/server/index.js'
+import { type RunningServer, ToolServer } from '../../../src/server/index.js'
 import { echoServer } from '../../support/echo-server.js'
+import { serve } from '../../support/mount.js'
 import { JSON_HEADERS, send, sseMessages } from '../../support/raw.js'
 
 const probe = { aborted: [] as string[], started: [] as string[] }

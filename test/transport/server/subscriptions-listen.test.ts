@@ -2,8 +2,8 @@ import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp, ToolListCache } from '../../../src/client/index.js'
-import { serve } from '../../../src/server/index.js'
 import { echoServer } from '../../support/echo-server.js'
+import { serve } from '../../support/mount.js'
 import { modern, sseMessages } from '../../support/raw.js'
 
 describe('subscriptions/listen (2026-07-28)', () => {

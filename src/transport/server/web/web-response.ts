@@ -1,0 +1,159 @@
+/**
+ * The node response the transport writes, turned into a web `Response`: a body written with
+ * one `end()` (JSON answers, rejections) becomes a plain body; a response that writes before
+ * it ends (SSE answers, notification streams) becomes a `ReadableStream` that stays open until
+ * `end()`. The client going away (the stream cancelled, or the request's signal aborted)
+ * reads as a destroyed node response: `close` fires, calls in flight see their signal abort.
+ */
+import { EventEmitter } from 'node:events'
+import type { OutgoingHttpHeaders } from 'node:http'
+
+/** Connection-level headers: meaningless past the runtime's own connection, refused in HTTP/2. */
+const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding'])
+/** Statuses whose response carries no body. */
+const NO_BODY = new Set([101, 103, 204, 205, 304])
+
+export class WebServerResponse extends EventEmitter {
+  statusCode = 200
+  headersSent = false
+  writableEnded = false
+  writableFinished = false
+  destroyed = false
+  /** Resolves with the web response once its head is decided. */
+  readonly response: Promise<Response>
+  #resolve!: (response: Response) => void
+  #headers: OutgoingHttpHeaders = {}
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined
+  #committed = false
+  readonly #headOnly: boolean
+  readonly #encoder = new TextEncoder()
+
+  constructor(signal: AbortSignal | undefined, headOnly = false) {
+    super()
+    this.#headOnly = headOnly
+    this.response = new Promise((resolve) => {
+      this.#resolve = resolve
+    })
+    if (signal?.aborted) this.#gone()
+    else signal?.addEventListener('abort', () => this.#gone(), { once: true })
+  }
+
+  writeHead(status: number, headers?: OutgoingHttpHeaders): this {
+    if (this.headersSent) return this
+    this.statusCode = status
+    if (headers) this.#headers = headers
+    this.headersSent = true
+    // A head written alone (a stream about to be fed) is sent once the current code yields.
+    queueMicrotask(() => this.#commitStream())
+    return this
+  }
+
+  /** Sends the head now: the body becomes a stream. */
+  flushHeaders(): void {
+    if (!this.headersSent) this.writeHead(this.statusCode)
+    this.#commitStream()
+  }
+
+  write(chunk: string | Uint8Array): boolean {
+    if (this.writableEnded || this.destroyed) return false
+    if (!this.headersSent) this.writeHead(this.statusCode)
+    this.#commitStream()
+    this.#enqueue(chunk)
+    return true
+  }
+
+  end(chunk?: string | Uint8Array): this {
+    if (this.writableEnded) return this
+    this.writableEnded = true
+    if (!this.headersSent) this.writeHead(this.statusCode)
+    if (!this.#committed) {
+      this.#committed = true
+      this.#resolve(this.#respond(chunk === undefined || chunk.length === 0 ? null : chunk))
+    } else if (!this.destroyed) {
+      if (chunk !== undefined && chunk.length > 0) this.#enqueue(chunk)
+      try {
+        this.#controller?.close()
+      } catch {
+        // already closed by a cancelled reader
+      }
+    }
+    this.#finish()
+    return this
+  }
+
+  /** Ends the response at once (as node's `res.destroy()`): an open stream errors. */
+  destroy(error?: Error): this {
+    if (this.destroyed) return this
+    this.destroyed = true
+    if (!this.#committed) {
+      this.#committed = true
+      this.#resolve(new Response(null, { status: 500 }))
+    } else {
+      try {
+        this.#controller?.error(error ?? new Error('response destroyed'))
+      } catch {
+        // already closed
+      }
+    }
+    this.emit('close')
+    return this
+  }
+
+  #commitStream(): void {
+    if (this.#committed || this.writableEnded) return
+    this.#committed = true
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller
+      },
+      cancel: () => this.#gone(),
+    })
+    this.#resolve(this.#respond(body))
+  }
+
+  #respond(body: ReadableStream<Uint8Array> | string | Uint8Array | null): Response {
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(this.#headers)) {
+      if (value === undefined || CONNECTION_HEADERS.has(name.toLowerCase())) continue
+      if (Array.isArray(value)) for (const item of value) headers.append(name, item)
+      else headers.set(name, String(value))
+    }
+    const empty = this.#headOnly || NO_BODY.has(this.statusCode)
+    return new Response(empty ? null : body, { status: this.statusCode, headers })
+  }
+
+  #enqueue(chunk: string | Uint8Array): void {
+    if (this.destroyed) return
+    try {
+      this.#controller?.enqueue(typeof chunk === 'string' ? this.#encoder.encode(chunk) : chunk)
+    } catch {
+      // the reader is gone; #gone() follows
+    }
+  }
+
+  #finish(): void {
+    this.writableFinished = true
+    queueMicrotask(() => {
+      this.emit('finish')
+      this.emit('close')
+    })
+  }
+
+  /** The client went away before the response was complete. */
+  #gone(): void {
+    if (this.writableFinished || this.destroyed) return
+    this.destroyed = true
+    if (!this.#committed) {
+      // Nobody will read it, but the runtime awaits a Response: settle it rather than leave the
+      // handler's promise (and what it holds) pending. 499: nginx's "client closed request".
+      this.#committed = true
+      this.#resolve(new Response(null, { status: 499 }))
+    }
+    try {
+      this.#controller?.close()
+    } catch {
+      // already closed
+    }
+    this.emit('close')
+  }
+}
