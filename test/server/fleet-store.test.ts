@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningServer, serve } from '../../src/server/index.js'
+import { hashApiKey, type RunningServer, serve } from '../../src/server/index.js'
 import { fleetServer, REDIS_URL, testKeyPrefix } from '../support/fleet-server.js'
 import { JSON_HEADERS, send } from '../support/raw.js'
 import { openSession, rpc, toolCall } from '../support/sessions.js'
@@ -186,6 +186,41 @@ describe('a fleet of two replicas sharing Redis', () => {
     })
     a.handler.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
     expect((await again.next())?.data).toMatchObject({ method: 'notifications/tools/list_changed' })
+  })
+
+  it("a session belongs to its creator on every replica: another caller's key gets 404", async () => {
+    const auth = {
+      apiKeys: [
+        { id: 'alice', sha256: hashApiKey('alice-key') },
+        { id: 'bob', sha256: hashApiKey('bob-key') },
+      ],
+    }
+    const x = await serve(fleetServer({ keyPrefix, replica: 'x', redis }), {
+      port: 0,
+      store,
+      env: false,
+      auth,
+    })
+    const y = await serve(fleetServer({ keyPrefix, replica: 'y', redis }), {
+      port: 0,
+      store,
+      env: false,
+      auth,
+    })
+    try {
+      const alice = await openSession(x.url, { headers: { authorization: 'Bearer alice-key' } })
+      const asBob = { ...alice.headers, authorization: 'Bearer bob-key' }
+      expect((await send(y.url, { headers: asBob, body: toolCall(1, 'whoami') })).status).toBe(404)
+      expect(
+        (await send(y.url, { headers: alice.headers, body: toolCall(2, 'whoami') })).json.result,
+      ).toMatchObject({
+        content: [{ text: 'y' }],
+      })
+      expect((await send(x.url, { method: 'DELETE', headers: asBob })).status).toBe(404)
+    } finally {
+      await x.close()
+      await y.close()
+    }
   })
 
   it('2026-07-28 requests answer on any replica without touching the store', async () => {
