@@ -55,9 +55,9 @@ program
   .option('--tls-key <file>', 'and this key (PEM)')
   .option('--tls-ca <file>', 'require client certificates signed by this CA (mTLS)')
   .option('--metrics', 'Prometheus metrics at /metrics')
+  .option('--stdio', 'serve on stdin/stdout (the MCP stdio transport; logs go to stderr)')
   .option('--workers <n>', 'processes sharing the port (node:cluster); > 1 needs --redis-url for sessions')
   .option('--redis-url <url>', 'fleet store shared by workers and replicas (TOOLWIRE_REDIS_URL)')
-  .option('--stdio', 'serve on stdin/stdout (the MCP stdio transport; logs go to stderr)')
   // Loaded on use: the server stack would add ~0.2 s to every client command's start.
   .action(
     run(async (module: string, flags: ServeFlags) =>
@@ -181,6 +181,23 @@ withJsonOutput(
       .option('--require-all-servers', 'fail when a server cannot be reached (default: answer without it)'),
   ),
 ).action(run((question: string, flags: AgentFlags) => agentCommand(question, flags)))
+
+program
+  .command('inspect')
+  .description('a web inspector for MCP servers on 127.0.0.1 (docs/inspector.md)')
+  .argument('[target]', 'a server URL, or an mcp.json file of servers')
+  .option('--port <port>', 'port on 127.0.0.1 (default: any free port)')
+  .option(
+    '-H, --header <name:value>',
+    'send a header to the server (repeatable)',
+    (v: string, p: string[]) => [...p, v],
+    [],
+  )
+  .action(
+    run(async (target: string | undefined, flags: { port?: string; header?: string[] }) =>
+      (await import('./inspect/inspect-command.js')).inspectCommand(target, flags),
+    ),
+  )
 
 // A usage error is one line and where to find help (not the whole help text).
 program.showHelpAfterError('(see toolwire --help)')

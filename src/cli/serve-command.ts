@@ -24,9 +24,9 @@ export interface ServeFlags {
   tlsKey?: string
   tlsCa?: string
   metrics?: boolean
+  stdio?: boolean
   workers?: string
   redisUrl?: string
-  stdio?: boolean
 }
 
 /** Flags that only mean something for an HTTP endpoint. */
@@ -40,6 +40,7 @@ const HTTP_ONLY_FLAGS = [
   'tlsKey',
   'tlsCa',
   'metrics',
+  'workers',
 ] as const
 
 /** The module's ToolServer: `export default`, `export const server`, or a (possibly async) factory. */

@@ -201,8 +201,8 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
   let handler: McpHttpHandler
   try {
     handler = server.handler(handlerOptions)
-    fleet = handler.fleet
     routes.handler = handler
+    fleet = handler.fleet
     if (issuer && publicUrl) {
       routes.metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
     }

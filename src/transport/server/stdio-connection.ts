@@ -307,6 +307,7 @@ export class StdioConnection {
       clientCapabilities: isObject(params.capabilities) ? params.capabilities : {},
       logLevel: undefined,
       lastSeenMs: Date.now(),
+      touchedMs: 0,
       stream: undefined,
       openStreams: 0,
       inFlight: new Map(),
