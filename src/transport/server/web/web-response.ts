@@ -28,14 +28,17 @@ export class WebServerResponse extends EventEmitter {
   readonly #headOnly: boolean
   readonly #encoder = new TextEncoder()
 
-  constructor(signal: AbortSignal | undefined, headOnly = false) {
+  constructor(request: Request, headOnly = false) {
     super()
     this.#headOnly = headOnly
     this.response = new Promise((resolve) => {
       this.#resolve = resolve
     })
-    if (signal?.aborted) this.#gone()
-    else signal?.addEventListener('abort', () => this.#gone(), { once: true })
+    // Watched from the start, not on the first `close` listener: the transport's sweep also
+    // finds clients that went away from requests nobody listens on (`destroyed`).
+    const signal = request.signal
+    if (signal.aborted) queueMicrotask(() => this.#gone())
+    else signal.addEventListener('abort', () => this.#gone(), { once: true })
   }
 
   writeHead(status: number, headers?: OutgoingHttpHeaders): this {
@@ -112,11 +115,12 @@ export class WebServerResponse extends EventEmitter {
   }
 
   #respond(body: ReadableStream<Uint8Array> | string | Uint8Array | null): Response {
-    const headers = new Headers()
-    for (const [name, value] of Object.entries(this.#headers)) {
+    // A plain record: adapters copy it to the wire without a `Headers` object (@hono/node-server).
+    const headers: Record<string, string> = {}
+    for (const name in this.#headers) {
+      const value = this.#headers[name]
       if (value === undefined || CONNECTION_HEADERS.has(name.toLowerCase())) continue
-      if (Array.isArray(value)) for (const item of value) headers.append(name, item)
-      else headers.set(name, String(value))
+      headers[name] = Array.isArray(value) ? value.join(', ') : String(value)
     }
     const empty = this.#headOnly || NO_BODY.has(this.statusCode)
     return new Response(empty ? null : body, { status: this.statusCode, headers })
