@@ -29,4 +29,5 @@ export {
   ToolwireError,
   type ToolwireErrorCode,
 } from './protocol/errors.js'
+export { MissingPackageError } from './protocol/optional-package.js'
 export { MODERN_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/versions.js'

@@ -1,5 +1,5 @@
 /** An agent: instructions, a model, the remote MCP servers and local tools it may use. */
-import type { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
+import type { McpClient } from '../client/mcp-client.js'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { Model, ModelSettings } from './model.js'
 import type { FunctionTool } from './tool.js'
@@ -9,13 +9,14 @@ export interface AgentOptions {
   /** The system prompt. */
   instructions?: string
   /**
-   * A `Model`, or a model name for `OpenAIChatCompletionsModel`.
+   * A `Model`, or a model name: `OpenAIResponsesModel` on OpenAI, `OpenAIChatCompletionsModel`
+   * with an `OPENAI_BASE_URL` elsewhere (`TOOLWIRE_MODEL_API=responses|chat` decides instead).
    * @default process.env.TOOLWIRE_MODEL, through OPENAI_BASE_URL / OPENAI_API_KEY
    */
   model?: Model | string
   modelSettings?: ModelSettings
-  /** Connected (or connectable) MCP servers whose tools the agent may call. */
-  mcpServers?: readonly MCPServerStreamableHttp[]
+  /** MCP servers whose tools the agent may call: `MCPServerStreamableHttp` (remote) and `MCPServerStdio` (local processes), mixed freely. */
+  mcpServers?: readonly McpClient[]
   /** Local function tools (`tool({ … })`). */
   tools?: readonly FunctionTool[]
   /**
@@ -38,7 +39,7 @@ export class Agent {
   readonly instructions: string
   readonly model: Model | string | undefined
   readonly modelSettings: ModelSettings
-  readonly mcpServers: readonly MCPServerStreamableHttp[]
+  readonly mcpServers: readonly McpClient[]
   readonly tools: readonly FunctionTool[]
   readonly includeServerInToolNames: boolean
 

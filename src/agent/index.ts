@@ -1,7 +1,15 @@
 /** `toolwire/agent`: Agent and Runner over remote MCP servers and any OpenAI-compatible model. */
+
+export { MissingPackageError } from '../protocol/optional-package.js'
+export type {
+  JsonSchemaObject,
+  SchemaOutput,
+  StandardSchemaV1,
+  ToolSchema,
+} from '../schema/standard-schema.js'
 export { Agent, type AgentOptions } from './agent.js'
 export { MaxTurnsExceededError, ModelConfigError, ModelError, RunCancelledError } from './errors.js'
-export type { AgentInputItem, ModelOutputItem, RunItem, RunWarning, Usage } from './items.js'
+export type { AgentInputItem, ModelOutputItem, ReasoningItem, RunItem, RunWarning, Usage } from './items.js'
 export type {
   FunctionToolSpec,
   Model,
@@ -10,16 +18,18 @@ export type {
   ModelSettings,
   ModelStreamEvent,
 } from './model.js'
+export { type ModelApi, modelApi, resolveModel } from './model-api.js'
 export {
+  type ChatCompletionsClient,
   OpenAIChatCompletionsModel,
   type OpenAIChatCompletionsModelOptions,
 } from './openai-chat-completions-model.js'
+export { OpenAIResponsesModel, type OpenAIResponsesModelOptions } from './openai-responses-model.js'
 export {
   Runner,
   type RunOptions,
   type RunResult,
   type RunStreamEvent,
-  resolveModel,
   type StreamedRun,
 } from './runner.js'
 export { type FunctionTool, tool } from './tool.js'

@@ -1,15 +1,32 @@
 /** What a run is made of: the conversation items a model reads, and the run items a caller gets. */
 
+/**
+ * A reasoning model's reasoning (Responses API): kept in the conversation and sent back on the
+ * next turn, so the model goes on from its reasoning across tool calls. Chat Completions
+ * endpoints have no such item and skip it.
+ */
+export interface ReasoningItem {
+  type: 'reasoning'
+  /** The provider's id of the item (`rs_…`). */
+  id: string
+  /** Reasoning summary texts, when the model gave some. */
+  summary: string[]
+  /** The reasoning itself, encrypted by the provider (with `store: false`). */
+  encryptedContent?: string
+}
+
 /** An input item of the conversation, as the model sees it (OpenAI Agents SDK naming). */
 export type AgentInputItem =
   | { type: 'message'; role: 'user' | 'assistant' | 'system'; content: string }
   | { type: 'function_call'; callId: string; name: string; arguments: string }
   | { type: 'function_call_result'; callId: string; name: string; output: string }
+  | ReasoningItem
 
 /** What the model produced in one response. */
 export type ModelOutputItem =
   | { type: 'message'; role: 'assistant'; content: string }
   | { type: 'function_call'; callId: string; name: string; arguments: string }
+  | ReasoningItem
 
 /** Items a run adds, in order: what the agent said, the tools it called and their outputs. */
 export type RunItem =

@@ -2,16 +2,31 @@
  * A `Model` over any OpenAI-compatible Chat Completions endpoint (the official `openai`
  * package): OpenAI, vLLM, Ollama, llama.cpp server, LiteLLM, …
  */
-import OpenAI from 'openai'
 import type {
+  ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions'
+import type { CompletionUsage } from 'openai/resources/completions'
 import { ModelConfigError, ModelError } from './errors.js'
 import type { AgentInputItem, ModelOutputItem, Usage } from './items.js'
 import type { Model, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js'
+import { loadOpenAI, type OpenAIClass, type OpenAIClient } from './openai-package.js'
+
+/**
+ * What toolwire calls on your own `openai` client: an `OpenAI` instance fits. Structural, so the
+ * public types need no `openai` install (the package is an optional peer, loaded on first use).
+ */
+export interface ChatCompletionsClient {
+  chat: {
+    completions: {
+      // Method syntax: parameters compare bivariantly, so OpenAI's overloaded create() fits.
+      create(body: unknown, options?: unknown): PromiseLike<unknown>
+    }
+  }
+}
 
 export interface OpenAIChatCompletionsModelOptions {
   /** Model name. @default process.env.TOOLWIRE_MODEL */
@@ -20,8 +35,8 @@ export interface OpenAIChatCompletionsModelOptions {
   apiKey?: string
   /** The endpoint, e.g. `http://127.0.0.1:11434/v1` for Ollama. @default process.env.OPENAI_BASE_URL, else OpenAI */
   baseURL?: string
-  /** Your own `openai` client (then `apiKey` and `baseURL` are its). */
-  client?: OpenAI
+  /** Your own `openai` client, e.g. `new OpenAI({ … })` (then `apiKey` and `baseURL` are its). */
+  client?: ChatCompletionsClient
   /** Seconds per model request. @default 120 */
   timeoutSeconds?: number
 }
@@ -35,7 +50,9 @@ export interface OpenAIChatCompletionsModelOptions {
  */
 export class OpenAIChatCompletionsModel implements Model {
   readonly name: string
-  readonly #client: OpenAI
+  readonly #settings: { apiKey: string; baseURL: string | undefined; timeoutSeconds: number } | undefined
+  #client: Promise<OpenAIClient> | undefined
+  #OpenAI: OpenAIClass | undefined
 
   constructor(options: OpenAIChatCompletionsModelOptions = {}) {
     // Empty variables count as unset.
@@ -47,7 +64,7 @@ export class OpenAIChatCompletionsModel implements Model {
     }
     this.name = name
     if (options.client) {
-      this.#client = options.client
+      this.#client = Promise.resolve(options.client as OpenAIClient)
       return
     }
     const baseURL = options.baseURL || process.env.OPENAI_BASE_URL || undefined
@@ -57,19 +74,40 @@ export class OpenAIChatCompletionsModel implements Model {
         'no OpenAI API key: set OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible endpoint (vLLM, Ollama, llama.cpp server)',
       )
     }
-    this.#client = new OpenAI({
+    this.#settings = {
       apiKey: apiKey ?? 'not-needed',
-      ...(baseURL ? { baseURL } : {}),
-      timeout: (options.timeoutSeconds ?? 120) * 1000,
-      maxRetries: 2,
+      baseURL,
+      timeoutSeconds: options.timeoutSeconds ?? 120,
+    }
+  }
+
+  /** The client, created on the first request (loading the optional `openai` package then). */
+  #openai(): Promise<OpenAIClient> {
+    if (this.#client) return this.#client
+    const settings = this.#settings
+    const client = loadOpenAI().then((OpenAI) => {
+      this.#OpenAI = OpenAI
+      return new OpenAI({
+        apiKey: settings?.apiKey ?? 'not-needed',
+        ...(settings?.baseURL ? { baseURL: settings.baseURL } : {}),
+        timeout: (settings?.timeoutSeconds ?? 120) * 1000,
+        maxRetries: 2,
+      })
     })
+    this.#client = client
+    // A missing package is reported on every request until it is installed, not cached forever.
+    client.catch(() => {
+      if (this.#client === client) this.#client = undefined
+    })
+    return client
   }
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
     const body = this.#body(request)
-    let completion: OpenAI.Chat.Completions.ChatCompletion
+    const client = await this.#openai()
+    let completion: ChatCompletion
     try {
-      completion = await this.#client.chat.completions.create(
+      completion = await client.chat.completions.create(
         body,
         request.signal ? { signal: request.signal } : {},
       )
@@ -94,9 +132,10 @@ export class OpenAIChatCompletionsModel implements Model {
   }
 
   async *getStreamedResponse(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+    const client = await this.#openai()
     let stream: AsyncIterable<ChatCompletionChunk>
     try {
-      stream = await this.#client.chat.completions.create(
+      stream = await client.chat.completions.create(
         { ...this.#body(request), stream: true, stream_options: { include_usage: true } },
         request.signal ? { signal: request.signal } : {},
       )
@@ -167,7 +206,15 @@ export class OpenAIChatCompletionsModel implements Model {
   }
 
   #failure(error: unknown): Error {
-    if (error instanceof OpenAI.APIError) {
+    // No HTTP answer at all: the endpoint is the likeliest mistake, so the message names it.
+    if (isConnectionError(error, this.#OpenAI)) {
+      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
+      const endpoint = this.#settings
+        ? `the model endpoint ${this.#settings.baseURL ?? 'https://api.openai.com/v1'} (baseURL / OPENAI_BASE_URL)`
+        : 'the model endpoint of the client you passed'
+      return new ModelError(`model ${this.name} failed: no answer from ${endpoint}${cause}`, { cause: error })
+    }
+    if (isAPIError(error, this.#OpenAI)) {
       return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {
         status: error.status,
         cause: error,
@@ -200,14 +247,36 @@ function toMessages(items: readonly AgentInputItem[]): ChatCompletionMessagePara
       if (last?.role === 'assistant') {
         last.tool_calls = [...(last.tool_calls ?? []), call]
       } else messages.push({ role: 'assistant', content: null, tool_calls: [call] })
-    } else {
+    } else if (item.type === 'function_call_result') {
       messages.push({ role: 'tool', tool_call_id: item.callId, content: item.output })
     }
+    // Reasoning items (from a Responses model earlier in the conversation) have no Chat Completions form.
   }
   return messages
 }
 
-function usageOf(usage: OpenAI.Completions.CompletionUsage | null | undefined): Partial<Usage> {
+/**
+ * An HTTP-level failure of the provider. With a client of your own the package may be another
+ * copy than ours, so its errors are recognised by shape as well.
+ */
+function isAPIError(
+  error: unknown,
+  OpenAI: OpenAIClass | undefined,
+): error is Error & { status: number | undefined } {
+  if (OpenAI && error instanceof OpenAI.APIError) return true
+  return error instanceof Error && 'status' in error && 'headers' in error && 'error' in error
+}
+
+/** No HTTP answer from the provider (refused, reset, DNS, TLS). */
+function isConnectionError(error: unknown, OpenAI: OpenAIClass | undefined): error is Error {
+  if (OpenAI && error instanceof OpenAI.APIConnectionError) return true
+  return (
+    error instanceof Error &&
+    (error.name === 'APIConnectionError' || error.name === 'APIConnectionTimeoutError')
+  )
+}
+
+function usageOf(usage: CompletionUsage | null | undefined): Partial<Usage> {
   if (!usage) return {}
   return {
     inputTokens: usage.prompt_tokens,

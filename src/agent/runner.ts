@@ -17,7 +17,7 @@ import {
   type Usage,
 } from './items.js'
 import type { Model, ModelRequest, ModelResponse } from './model.js'
-import { OpenAIChatCompletionsModel } from './openai-chat-completions-model.js'
+import { resolveModel } from './model-api.js'
 import { listServerTools, unavailableNote } from './server-availability.js'
 import { runTools } from './tool-execution.js'
 import { type ToolTable, toolTable } from './tool-routing.js'
@@ -70,12 +70,6 @@ export interface StreamedRun extends AsyncIterable<RunStreamEvent> {
 }
 
 const tracer = trace.getTracer('toolwire-agent')
-
-/** The model an agent names: a `Model`, or a model name for `OpenAIChatCompletionsModel`. */
-export function resolveModel(model: Model | string | undefined): Model {
-  if (model !== undefined && typeof model !== 'string') return model
-  return new OpenAIChatCompletionsModel(model === undefined ? {} : { model })
-}
 
 export const Runner = {
   /**
@@ -209,7 +203,8 @@ async function runLoop(
           if (calls.length > 0 && item.content) {
             record({ type: 'message_output_item', agent: agent.name, content: item.content })
           }
-        } else
+        } else if (item.type === 'reasoning') history.push(item)
+        else
           history.push({
             type: 'function_call',
             callId: item.callId,

@@ -4,13 +4,13 @@
  * tools are left out and the model is told which server is missing, unless the run asks for
  * every server (`requireAllServers`).
  */
-import type { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
+import type { McpClient } from '../client/mcp-client.js'
 import { printable } from '../protocol/printable.js'
 import type { Tool } from '../protocol/types.js'
 
 export interface ServerListing {
-  listed: Array<{ server: MCPServerStreamableHttp; tools: Tool[] }>
-  unavailable: Array<{ server: MCPServerStreamableHttp; error: unknown; reason: string }>
+  listed: Array<{ server: McpClient; tools: Tool[] }>
+  unavailable: Array<{ server: McpClient; error: unknown; reason: string }>
 }
 
 /**
@@ -18,7 +18,7 @@ export interface ServerListing {
  * error (in the agent's order) is thrown; a cancelled run throws its signal's reason.
  */
 export async function listServerTools(
-  servers: readonly MCPServerStreamableHttp[],
+  servers: readonly McpClient[],
   options: { signal: AbortSignal | undefined; requireAllServers: boolean },
 ): Promise<ServerListing> {
   const { signal } = options

@@ -6,8 +6,10 @@
 import { type Context, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { McpToolError } from '../protocol/errors.js'
 import { isObject } from '../protocol/jsonrpc.js'
+import { describeIssues } from '../schema/validation.js'
 import type { Agent } from './agent.js'
 import type { AgentInputItem, ModelOutputItem, RunItem } from './items.js'
+import { schemasOf } from './tool.js'
 import { describeFailure } from './tool-failures.js'
 import type { ToolRoute, ToolTable } from './tool-routing.js'
 
@@ -104,14 +106,14 @@ async function execute(
     return { output: `Error: the arguments of ${call.name} must be a JSON object`, isError: true }
   try {
     if (route.kind === 'local') {
-      const parsed = route.tool.parameters.safeParse(args)
-      if (!parsed.success) {
+      const parsed = await schemasOf(route.tool).validate(args)
+      if (!parsed.ok) {
         return {
-          output: `Error: invalid arguments for ${call.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+          output: `Error: invalid arguments for ${call.name}: ${describeIssues(parsed.issues)}`,
           isError: true,
         }
       }
-      const value = await route.tool.execute(parsed.data, { signal: run.signal, runContext: run.runContext })
+      const value = await route.tool.execute(parsed.value, { signal: run.signal, runContext: run.runContext })
       return { output: typeof value === 'string' ? value : JSON.stringify(value ?? null), isError: false }
     }
     const result = await route.server.callTool(route.tool.name, args, {

@@ -15,15 +15,13 @@
  * Local tools, which the agent's author names, keep their names first.
  */
 import { createHash } from 'node:crypto'
-import type { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
+import type { McpClient } from '../client/mcp-client.js'
 import type { Tool } from '../protocol/types.js'
 import type { Agent } from './agent.js'
 import type { FunctionToolSpec } from './model.js'
-import { type FunctionTool, parametersOf } from './tool.js'
+import { type FunctionTool, schemasOf } from './tool.js'
 
-export type ToolRoute =
-  | { kind: 'local'; tool: FunctionTool }
-  | { kind: 'mcp'; server: MCPServerStreamableHttp; tool: Tool }
+export type ToolRoute = { kind: 'local'; tool: FunctionTool } | { kind: 'mcp'; server: McpClient; tool: Tool }
 
 /** A server tool offered to the model under another name than its own. */
 export interface RenamedTool {
@@ -68,8 +66,8 @@ export function slug(serverName: string): string {
 }
 
 /** One unique slug per server, in the agent's configured order (configuration, not servers, decides). */
-function slugsOf(servers: readonly MCPServerStreamableHttp[]): Map<MCPServerStreamableHttp, string> {
-  const slugs = new Map<MCPServerStreamableHttp, string>()
+function slugsOf(servers: readonly McpClient[]): Map<McpClient, string> {
+  const slugs = new Map<McpClient, string>()
   const taken = new Set<string>()
   for (const server of servers) {
     const base = slug(server.name)
@@ -84,7 +82,7 @@ function slugsOf(servers: readonly MCPServerStreamableHttp[]): Map<MCPServerStre
 /** Builds the table from the listed tools of each reachable server. */
 export function toolTable(
   agent: Agent,
-  listed: ReadonlyArray<{ server: MCPServerStreamableHttp; tools: readonly Tool[] }>,
+  listed: ReadonlyArray<{ server: McpClient; tools: readonly Tool[] }>,
 ): ToolTable {
   const slugs = slugsOf(agent.mcpServers)
   const prefixes = [...slugs.values()].map((s) => `${s}__`)
@@ -102,7 +100,11 @@ export function toolTable(
     return unique
   }
   for (const t of agent.tools) {
-    add(safe(t.name), { description: t.description, parameters: parametersOf(t) }, { kind: 'local', tool: t })
+    add(
+      safe(t.name),
+      { description: t.description, parameters: schemasOf(t).parameters },
+      { kind: 'local', tool: t },
+    )
   }
   for (const { server, tools } of listed) {
     const prefix = `${slugs.get(server) ?? slug(server.name)}__`

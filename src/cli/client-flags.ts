@@ -8,6 +8,7 @@ import type { OAuthOptions } from '../client/auth/oauth/oauth-options.js'
 import { oauth } from '../client/auth/oauth/oauth-provider.js'
 import type { AuthOption } from '../client/auth/token-source.js'
 import { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
+import { type ConfiguredServer, type McpConfig, readMcpConfig, substituteVariables } from './mcp-config.js'
 import { UsageError } from './output.js'
 
 export interface ClientFlags {
@@ -22,11 +23,16 @@ export interface ClientFlags {
   timeout?: string
   era?: string
   json?: boolean
+  config?: string
 }
 
 /** Adds `--header`, `--token-env`, `--timeout` and `--era` to a command. */
 export function withClientFlags(command: Command): Command {
   return command
+    .option(
+      '--config <file>',
+      'servers by name from an mcp.json (VS Code "servers", Claude/Cursor "mcpServers")',
+    )
     .option('-H, --header <name:value>', 'send a header with every request (repeatable)', collect, [])
     .option('--token-env <VAR>', 'send "Authorization: Bearer $VAR"')
     .option('--oauth', 'MCP authorization in a browser (authorization code + PKCE, loopback redirect)')
@@ -97,12 +103,76 @@ async function oauthFrom(url: URL, flags: ClientFlags): Promise<AuthOption | und
   return oauth({ ...options, grantType: 'client_credentials' })
 }
 
+const configs = new Map<string, McpConfig>()
+function configOf(flags: ClientFlags): McpConfig | undefined {
+  if (!flags.config) return undefined
+  let config = configs.get(flags.config)
+  if (!config) {
+    config = readMcpConfig(flags.config)
+    configs.set(flags.config, config)
+  }
+  return config
+}
+
+/** A server to talk to: its name (for messages the model and the user read), URL and headers. */
+export interface ServerTarget {
+  name?: string
+  url: string
+  headers: Record<string, string>
+}
+
+/**
+ * A command's server: a name in `--config`, `name=url` (a URL with a name), or a URL.
+ * @throws UsageError for a name the configuration does not hold or cannot use
+ */
+export function resolveTarget(target: string, flags: ClientFlags): ServerTarget {
+  const config = configOf(flags)
+  const configured = config?.servers.find((s) => s.name === target)
+  if (config && configured) return substituted(configured, config.file)
+  const unusable = config?.unusable.find((u) => u.name === target)
+  if (config && unusable)
+    throw new UsageError(`--config ${config.file}: server "${target}" ${unusable.reason}`)
+  const eq = target.indexOf('=')
+  if (eq > 0 && !target.slice(0, eq).includes('://')) {
+    return { name: target.slice(0, eq), url: target.slice(eq + 1), headers: {} }
+  }
+  if (config && !/^https?:\/\//i.test(target)) {
+    const names = config.servers.map((s) => `"${s.name}"`).join(', ') || 'no Streamable HTTP servers'
+    throw new UsageError(`--config ${config.file} has no server "${target}"; it has ${names}`)
+  }
+  return { url: target, headers: {} }
+}
+
+function substituted(server: ConfiguredServer, file: string): ServerTarget {
+  const where = `--config ${file}: server "${server.name}"`
+  const env = process.env
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(server.headers))
+    headers[name] = substituteVariables(value, { where: `${where}, header "${name}"`, env })
+  return { name: server.name, url: substituteVariables(server.url, { where: `${where}, url`, env }), headers }
+}
+
+/** The servers of `agent`: its `--server`s, or every usable server of `--config` (the others named on stderr). */
+export function agentTargets(servers: readonly string[], flags: ClientFlags): string[] {
+  if (servers.length > 0) return [...servers]
+  const config = configOf(flags)
+  if (!config) throw new UsageError('give at least one --server <url>, or --config <mcp.json>')
+  for (const { name, reason } of config.unusable)
+    process.stderr.write(`warning: server "${name}" of ${config.file} is left out: it ${reason}\n`)
+  if (config.servers.length === 0)
+    throw new UsageError(`--config ${config.file} has no Streamable HTTP server this command can use`)
+  return config.servers.map((s) => s.name)
+}
+
 export async function clientFor(
-  url: string,
+  target: string,
   flags: ClientFlags,
   extra: { retries?: number } = {},
 ): Promise<MCPServerStreamableHttp> {
-  const headers: Record<string, string> = {}
+  const server = resolveTarget(target, flags)
+  const url = server.url
+  // The command line's -H and --token-env apply to every server, over the file's headers.
+  const headers: Record<string, string> = { ...server.headers }
   for (const header of flags.header ?? []) {
     const colon = header.indexOf(':')
     if (colon <= 0) throw new UsageError(`--header must look like "Name: value", got "${header}"`)
@@ -129,6 +199,7 @@ export async function clientFor(
   }
   const auth = await oauthFrom(parsed, flags)
   return new MCPServerStreamableHttp({
+    ...(server.name ? { name: server.name } : {}),
     params: { url: parsed, headers, timeout: Math.min(timeout, 30), sseReadTimeout: Math.max(timeout, 30) },
     ...(auth ? { auth } : {}),
     clientSessionTimeoutSeconds: timeout,

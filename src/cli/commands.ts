@@ -2,7 +2,8 @@
 import { isObject } from '../protocol/jsonrpc.js'
 import { printable } from '../protocol/printable.js'
 import type { Tool } from '../protocol/types.js'
-import { type ClientFlags, clientFor } from './client-flags.js'
+import { EXIT } from './cli-errors.js'
+import { agentTargets, type ClientFlags, clientFor } from './client-flags.js'
 import { percentile, progressBar, table, UsageError } from './output.js'
 
 const print = (text: string) => process.stdout.write(`${text}\n`)
@@ -115,7 +116,7 @@ export async function callCommand(
     args = jsonObject(flags.json, '--json must be a JSON object of arguments')
     if (pairs.length > 0) throw new UsageError('give arguments as key=value pairs or as --json, not both')
   }
-  await using client = await (await clientFor(url, flags, { retries: 0 })).connect()
+  await using client = await (await clientFor(url, flags)).connect()
   const tools = await client.listTools()
   const tool = tools.find((t) => t.name === name)
   if (!tool) {
@@ -131,23 +132,30 @@ export async function callCommand(
         bar.update(p.progress, p.total, p.message === undefined ? undefined : shown(p.message)),
     })
     .finally(() => bar.done())
-  if (flags.json) print(JSON.stringify(result, null, 2))
-  else if (result.structuredContent !== undefined) print(JSON.stringify(result.structuredContent, null, 2))
-  else {
-    for (const block of result.content)
-      print(output(block.type === 'text' ? block.text : `[${block.type}] ${JSON.stringify(block)}`))
+  if (flags.json) {
+    print(JSON.stringify(result, null, 2))
+    return result.isError ? EXIT.failure : EXIT.ok
   }
+  const text = result.content.map((block) =>
+    block.type === 'text' ? block.text : `[${block.type}] ${JSON.stringify(block)}`,
+  )
   if (result.isError) {
-    if (!flags.json) process.stderr.write(`error: the tool failed (trace ${result.traceId})\n`)
-    return 1
+    // A failure is a diagnostic: stderr only, so stdout holds results and nothing else.
+    process.stderr.write(`error: the tool failed (trace ${result.traceId})${text.length > 0 ? ':' : ''}\n`)
+    for (const line of text) process.stderr.write(`${printable(line, { maxChars: 4000 })}\n`)
+    return EXIT.failure
   }
-  return 0
+  if (result.structuredContent !== undefined) print(JSON.stringify(result.structuredContent, null, 2))
+  else for (const line of text) print(output(line))
+  return EXIT.ok
 }
 
-export async function pingCommand(url: string, flags: ClientFlags): Promise<number> {
+export async function pingCommand(target: string, flags: ClientFlags): Promise<number> {
+  const unconnected = await clientFor(target, flags)
+  const url = unconnected.url.href
   const health = await fetchHealth(new URL('/health', url))
   const started = performance.now()
-  await using client = await (await clientFor(url, flags, { retries: 0 })).connect()
+  await using client = await unconnected.connect()
   const connectMs = performance.now() - started
   const pingStarted = performance.now()
   const tools = await client.listTools()
@@ -282,13 +290,15 @@ export interface AgentFlags extends ClientFlags {
 
 export async function agentCommand(question: string, flags: AgentFlags): Promise<number> {
   const { Agent, Runner, resolveModel } = await import('../agent/index.js')
-  if (flags.server.length === 0) throw new UsageError('give at least one --server <url>')
+  const targets = agentTargets(flags.server, flags)
   const maxTurns = Number(flags.maxTurns)
   if (!Number.isInteger(maxTurns) || maxTurns < 1)
     throw new UsageError('--max-turns must be a positive integer')
   // The model first: a missing key or model name is reported before any server is contacted.
+  if (!flags.model && !process.env.TOOLWIRE_MODEL)
+    throw new UsageError('no model: give --model <name> or set TOOLWIRE_MODEL (e.g. gpt-4o-mini)')
   const model = resolveModel(flags.model)
-  const servers = await Promise.all(flags.server.map((url) => clientFor(url, flags)))
+  const servers = await Promise.all(targets.map((target) => clientFor(target, flags)))
   try {
     // Servers connect when the run lists their tools: one that is down is left out (the model
     // is told), unless --require-all-servers.

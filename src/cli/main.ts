@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 /** The `toolwire` command line: serve a tool server, inspect and call remote ones, load-test them. */
 import { Command, CommanderError } from 'commander'
-import { McpHttpError, ToolwireError } from '../protocol/errors.js'
-import { printable } from '../protocol/printable.js'
+import { EXIT, reportError } from './cli-errors.js'
 import { type ClientFlags, withClientFlags, withJsonOutput } from './client-flags.js'
 import {
   type AgentFlags,
@@ -13,14 +12,16 @@ import {
   pingCommand,
   toolsCommand,
 } from './commands.js'
-import { UsageError } from './output.js'
+import { promptCommand, promptsCommand, readCommand, resourcesCommand } from './feature-commands.js'
 import type { ServeFlags } from './serve-command.js'
 
 const program = new Command('toolwire')
   .description('Run MCP tool servers over Streamable HTTP, and inspect, call and load-test remote ones.')
   .version('0.1.0')
-  .showHelpAfterError()
   .exitOverride()
+
+/** What a `<server>` argument may be. */
+const SERVER = 'a URL, name=URL, or a server name in --config'
 
 let exitCode = 0
 /** The command being run: its help is what a usage error prints. */
@@ -54,6 +55,9 @@ program
   .option('--tls-key <file>', 'and this key (PEM)')
   .option('--tls-ca <file>', 'require client certificates signed by this CA (mTLS)')
   .option('--metrics', 'Prometheus metrics at /metrics')
+  .option('--stdio', 'serve on stdin/stdout (the MCP stdio transport; logs go to stderr)')
+  .option('--workers <n>', 'processes sharing the port (node:cluster); > 1 needs --redis-url for sessions')
+  .option('--redis-url <url>', 'fleet store shared by workers and replicas (TOOLWIRE_REDIS_URL)')
   // Loaded on use: the server stack would add ~0.2 s to every client command's start.
   .action(
     run(async (module: string, flags: ServeFlags) =>
@@ -63,7 +67,10 @@ program
 
 withJsonOutput(
   withClientFlags(
-    program.command('tools').description("list a server's tools and their arguments").argument('<url>'),
+    program
+      .command('tools')
+      .description("list a server's tools and their arguments")
+      .argument('<server>', SERVER),
   ),
 ).action(run((url: string, flags: ClientFlags) => toolsCommand(url, flags)))
 
@@ -71,7 +78,7 @@ withClientFlags(
   program
     .command('call')
     .description('call a tool: arguments as key=value pairs or --json \'{"key": …}\'')
-    .argument('<url>')
+    .argument('<server>', SERVER)
     .argument('<tool>')
     .argument('[arguments...]', 'key=value (values are JSON when they parse, else text)'),
 )
@@ -88,9 +95,55 @@ withClientFlags(
 withJsonOutput(
   withClientFlags(
     program
+      .command('resources')
+      .description("list a server's resources and resource templates")
+      .argument('<server>', SERVER),
+  ),
+).action(run((url: string, flags: ClientFlags) => resourcesCommand(url, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('read')
+      .description('read a resource: text to stdout, binary as bytes when piped')
+      .argument('<server>', SERVER)
+      .argument('<uri>', 'the resource, e.g. crm://schema'),
+  ),
+).action(run((url: string, uri: string, flags: ClientFlags) => readCommand(url, uri, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('prompts')
+      .description("list a server's prompts and their arguments")
+      .argument('<server>', SERVER),
+  ),
+).action(run((url: string, flags: ClientFlags) => promptsCommand(url, flags)))
+
+withJsonOutput(
+  withClientFlags(
+    program
+      .command('prompt')
+      .description('get a prompt with its arguments filled in')
+      .argument('<server>', SERVER)
+      .argument('<name>')
+      .option(
+        '--arg <key=value>',
+        'a prompt argument (repeatable)',
+        (v: string, p: string[]) => [...p, v],
+        [],
+      ),
+  ),
+).action(
+  run((url: string, name: string, flags: ClientFlags & { arg: string[] }) => promptCommand(url, name, flags)),
+)
+
+withJsonOutput(
+  withClientFlags(
+    program
       .command('ping')
       .description('health, connect latency, protocol version, server info')
-      .argument('<url>'),
+      .argument('<server>', SERVER),
   ),
 ).action(run((url: string, flags: ClientFlags) => pingCommand(url, flags)))
 
@@ -99,7 +152,7 @@ withJsonOutput(
     program
       .command('bench')
       .description('a bounded load test: p50/p99 latency, throughput, errors')
-      .argument('<url>')
+      .argument('<server>', SERVER)
       .requiredOption('--tool <name>', 'the tool to call')
       .option('--args <json>', 'its arguments, a JSON object', '{}')
       .option('--calls <n>', 'calls in total (≤ 100000)', '200')
@@ -117,8 +170,8 @@ withJsonOutput(
       )
       .argument('<question>')
       .option(
-        '--server <url>',
-        'an MCP server the agent may use (repeatable)',
+        '--server <url|name>',
+        'an MCP server the agent may use: a URL, name=URL, or a name in --config (repeatable; default: every server of --config)',
         (v: string, p: string[]) => [...p, v],
         [],
       )
@@ -129,6 +182,10 @@ withJsonOutput(
   ),
 ).action(run((question: string, flags: AgentFlags) => agentCommand(question, flags)))
 
+// A usage error is one line and where to find help (not the whole help text).
+program.showHelpAfterError('(see toolwire --help)')
+for (const command of program.commands) command.showHelpAfterError(`(see toolwire ${command.name()} --help)`)
+
 try {
   await program.parseAsync(process.argv)
   // `serve` keeps running until a signal; the others end here.
@@ -136,25 +193,12 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     // Help and version are not errors; anything else commander refused is a usage error.
-    process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2
-  } else if (error instanceof UsageError) {
-    process.stderr.write(`error: ${error.message}\n\n`)
-    current.outputHelp({ error: true })
-    process.exitCode = 2
+    process.exitCode =
+      error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage
   } else {
-    // Error messages can quote a server: printed, its text is made safe for the terminal.
-    const message = error instanceof ToolwireError || error instanceof Error ? error.message : String(error)
-    process.stderr.write(`error: ${printable(message, { maxChars: 4000 })}\n`)
-    // A server asking for credentials the command was not given: say which flags give them.
-    if (
-      error instanceof McpHttpError &&
-      error.status === 401 &&
-      /\bbearer\b/i.test(error.wwwAuthenticate ?? '')
-    ) {
-      process.stderr.write(
-        'hint: the server asks for a bearer token: --oauth (authorize in a browser), --oauth-client-id ID --oauth-client-secret-env VAR (client credentials), or --token-env VAR\n',
-      )
-    }
-    process.exitCode = 1
+    process.exitCode = reportError(error, {
+      command: current === program ? '' : current.name(),
+      given: current.opts(),
+    })
   }
 }

@@ -1,12 +1,16 @@
 /** `toolwire serve <module>`: serve the ToolServer a module exports. */
+
+import cluster from 'node:cluster'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseApiKeyEntry } from '../server/auth/authenticators.js'
+import { serveOptionsFromEnv } from '../server/env.js'
 import { LOG_LEVEL_NAMES, type ServerLogLevel } from '../server/observability/logging.js'
 import type { ServeOptions } from '../server/serve.js'
 import { serve } from '../server/serve.js'
 import { ToolServer } from '../server/tool-server.js'
 import { UsageError } from './output.js'
+import { superviseWorkers, workerCount } from './serve-workers.js'
 
 export interface ServeFlags {
   export?: string
@@ -20,7 +24,24 @@ export interface ServeFlags {
   tlsKey?: string
   tlsCa?: string
   metrics?: boolean
+  stdio?: boolean
+  workers?: string
+  redisUrl?: string
 }
+
+/** Flags that only mean something for an HTTP endpoint. */
+const HTTP_ONLY_FLAGS = [
+  'host',
+  'port',
+  'path',
+  'apiKey',
+  'rateLimit',
+  'tlsCert',
+  'tlsKey',
+  'tlsCa',
+  'metrics',
+  'workers',
+] as const
 
 /** The module's ToolServer: `export default`, `export const server`, or a (possibly async) factory. */
 async function loadServer(module: string, name: string | undefined): Promise<ToolServer> {
@@ -46,11 +67,22 @@ async function loadServer(module: string, name: string | undefined): Promise<Too
 }
 
 export async function serveCommand(module: string, flags: ServeFlags): Promise<void> {
+  const workers = workerCount(flags.workers)
+  if (workers > 1 && cluster.isPrimary) {
+    // The primary only forks and supervises: the workers run this command again and serve.
+    const env = serveOptionsFromEnv(process.env)
+    return superviseWorkers({
+      count: workers,
+      store: flags.redisUrl !== undefined || env.store !== undefined,
+      legacySessions: env.legacySessions ?? true,
+    })
+  }
   const server = await loadServer(module, flags.export)
   const level = flags.logLevel ?? 'info'
   if (!LOG_LEVEL_NAMES.includes(level as ServerLogLevel)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVEL_NAMES.join(', ')}, got "${level}"`)
   }
+  if (flags.stdio) return serveOnStdio(server, flags, level as ServerLogLevel)
   const options: ServeOptions = { shutdownOnSignals: true, logLevel: level as ServerLogLevel }
   if (flags.host) options.host = flags.host
   if (flags.port !== undefined) {
@@ -89,6 +121,31 @@ export async function serveCommand(module: string, flags: ServeFlags): Promise<v
     }
   }
   if (flags.metrics) options.metrics = true
+  if (flags.redisUrl) {
+    const keyPrefix = process.env.TOOLWIRE_REDIS_KEY_PREFIX
+    options.store = { redisUrl: flags.redisUrl, ...(keyPrefix ? { keyPrefix } : {}) }
+  }
   const running = await serve(server, options)
-  process.stdout.write(`${server.info.name} ${server.info.version}: MCP endpoint ${running.url}\n`)
+  // With workers, the first one says where the endpoint is (they all share it).
+  const index = process.env.TOOLWIRE_WORKER_INDEX
+  if (index === undefined || index === '1')
+    process.stdout.write(`${server.info.name} ${server.info.version}: MCP endpoint ${running.url}\n`)
+}
+
+/** `--stdio`: the client runs this process; stdout carries protocol messages only, logs go to stderr. */
+async function serveOnStdio(server: ToolServer, flags: ServeFlags, level: ServerLogLevel): Promise<void> {
+  const given = HTTP_ONLY_FLAGS.filter((flag) => {
+    const value = flags[flag]
+    return Array.isArray(value) ? value.length > 0 : value !== undefined && value !== false
+  })
+  if (given.length > 0) {
+    const names = given.map((flag) => `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
+    throw new UsageError(
+      `${names.join(', ')} ${given.length > 1 ? 'apply' : 'applies'} to HTTP only, not with --stdio`,
+    )
+  }
+  const { serveStdio } = await import('../server/serve-stdio.js')
+  const { createServerLogger } = await import('../server/observability/logging.js')
+  serveStdio(server, { logger: createServerLogger({ level, destination: 2, name: server.info.name }) })
+  process.stderr.write(`${server.info.name} ${server.info.version}: MCP over stdio\n`)
 }

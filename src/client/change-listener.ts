@@ -1,22 +1,35 @@
 /**
- * 2026-07-28: keeps a `subscriptions/listen` stream open so `tools/list_changed` reaches the
- * tool-list cache; re-listens with backoff when the stream ends. A change may have been missed
- * while it was down, so every reconnection counts as a change too.
+ * 2026-07-28: keeps a `subscriptions/listen` stream open so change notifications reach the
+ * client (`tools/list_changed` for the tool-list cache, the other lists' changes, updates of
+ * subscribed resources); re-listens with backoff when the stream ends. A change may have been
+ * missed while it was down, so every reconnection is reported (`onReconnect`).
  */
+import type { JsonRpcNotification } from '../protocol/jsonrpc.js'
 import { CallSignal, sleep } from '../transport/client/call-signal.js'
 import type { ClientSession } from '../transport/client/client-session.js'
 import { newTraceContext } from './trace-propagation.js'
 
+/** What a listen stream asks for (`params.notifications` of `subscriptions/listen`). */
+export interface ChangeFilter {
+  toolsListChanged?: boolean
+  resourcesListChanged?: boolean
+  promptsListChanged?: boolean
+  resourceSubscriptions?: string[]
+}
+
 export interface ChangeListenerOptions {
+  filter: ChangeFilter
   /** The bearer token for each (re)connection, when the client has `auth`. */
   token: (() => Promise<string | undefined>) | undefined
   backoff: { retryBackoffSecondsBase: number; retryBackoffSecondsMax: number }
-  /** The tool list changed (or may have). */
-  onChange: () => void
+  /** A change notification arrived. */
+  onNotification: (notification: JsonRpcNotification) => void
+  /** The stream ended and is about to be re-opened: changes may have been missed. */
+  onReconnect: () => void
 }
 
 /** Starts listening; abort the returned signal to stop. */
-export function listenForToolChanges(session: ClientSession, options: ChangeListenerOptions): CallSignal {
+export function listenForChanges(session: ClientSession, options: ChangeListenerOptions): CallSignal {
   const signal = new CallSignal()
   const run = async () => {
     for (let failures = 0; !signal.aborted; ) {
@@ -25,13 +38,13 @@ export function listenForToolChanges(session: ClientSession, options: ChangeList
         const token = await options.token?.()
         if (token !== undefined) headers.authorization = `Bearer ${token}`
         await session.subscribe(
-          { toolsListChanged: true },
+          { ...options.filter },
           {
             signal,
             headers,
             onNotification: (notification) => {
               failures = 0
-              if (notification.method === 'notifications/tools/list_changed') options.onChange()
+              options.onNotification(notification)
             },
           },
         )
@@ -39,7 +52,7 @@ export function listenForToolChanges(session: ClientSession, options: ChangeList
         failures++
       }
       if (signal.aborted) return
-      options.onChange()
+      options.onReconnect()
       const { retryBackoffSecondsBase: base, retryBackoffSecondsMax: max } = options.backoff
       await sleep(1000 * Math.random() * Math.min(max, base * 2 ** Math.min(failures, 10)), signal).catch(
         () => {},

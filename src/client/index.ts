@@ -1,4 +1,4 @@
-/** `toolwire/client`: connect to remote MCP servers over Streamable HTTP. */
+/** `toolwire/client`: connect to MCP servers over Streamable HTTP or stdio. */
 export {
   CircuitOpenError,
   type ErrorSite,
@@ -17,12 +17,20 @@ export {
 } from '../protocol/errors.js'
 export type {
   CallToolResult,
+  CompleteResult,
   ContentBlock,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestFormParams,
   ElicitResult,
+  GetPromptResult,
   Implementation,
+  Prompt,
+  PromptArgument,
+  PromptMessage,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
   Root,
   ServerDescription,
   Tool,
@@ -58,8 +66,12 @@ export type { BreakerState, CircuitBreakerOptions } from './breaker.js'
 export type { CallToolOptions, LogMessage, ToolCallResult } from './call-tool-options.js'
 export type { ClientRequestHandlers } from './client-requests.js'
 export type { TlsOptions } from './connection-pools.js'
+export type { McpClient } from './mcp-client.js'
+export { MCPServerStdio, type StdioClientEvents } from './mcp-server-stdio.js'
 export { type ClientEvents, MCPServerStreamableHttp } from './mcp-server-streamable-http.js'
 export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter } from './options.js'
 export type { RetryEvent } from './retry.js'
+export type { CompleteOptions, CompletionReference } from './server-features.js'
+export type { MCPServerStdioOptions, RestartOnCrashOptions, StdioServerParams } from './stdio-options.js'
 export { sharedToolListCache, ToolListCache, type ToolListCacheOptions } from './tool-cache.js'
 export type { ToolListLimits } from './tool-definitions.js'

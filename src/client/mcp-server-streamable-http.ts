@@ -4,12 +4,24 @@ import type { Dispatcher } from 'undici'
 import {
   type ErrorSite,
   McpClosedError,
+  McpProtocolError,
   McpToolError,
   ToolwireConfigError,
   ToolwireError,
 } from '../protocol/errors.js'
+import { isObject, type JsonRpcNotification } from '../protocol/jsonrpc.js'
 import { printable } from '../protocol/printable.js'
-import type { Implementation, ServerDescription, Tool } from '../protocol/types.js'
+import type {
+  CompleteResult,
+  GetPromptResult,
+  Implementation,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  ServerDescription,
+  Tool,
+} from '../protocol/types.js'
 import type { CallSignal } from '../transport/client/call-signal.js'
 import { ClientSession } from '../transport/client/client-session.js'
 import { HttpWire } from '../transport/client/http-wire.js'
@@ -21,7 +33,7 @@ import { CachePartition } from './cache-partition.js'
 import type { Call, Send } from './call.js'
 import { callNotifications } from './call-notifications.js'
 import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
-import { listenForToolChanges } from './change-listener.js'
+import { listenForChanges } from './change-listener.js'
 import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
 import { acquireDispatcher } from './connection-pools.js'
 import {
@@ -31,6 +43,7 @@ import {
   toolAllowed,
 } from './options.js'
 import { type RetryEvent, withRetry } from './retry.js'
+import * as features from './server-features.js'
 import { sharedToolListCache } from './tool-cache.js'
 import { callToolInRounds } from './tool-call-rounds.js'
 import { annotatedIdempotent, ToolListing } from './tool-listing.js'
@@ -43,6 +56,16 @@ export interface ClientEvents {
   breakerClose: []
   reconnect: [{ reason: string }]
   tokenRefresh: []
+  /** A list changed on the server (2025 era: its notification stream; 2026-07-28: while a listen stream is open). */
+  listChanged: [{ list: 'tools' | 'resources' | 'prompts' }]
+  /** A resource this client subscribed to changed: read it again. */
+  resourceUpdated: [{ uri: string }]
+}
+
+const LIST_CHANGED: Record<string, 'tools' | 'resources' | 'prompts'> = {
+  'notifications/tools/list_changed': 'tools',
+  'notifications/resources/list_changed': 'resources',
+  'notifications/prompts/list_changed': 'prompts',
 }
 
 const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
@@ -90,6 +113,9 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   /** Connected and not closed: calls skip waiting for the connection. */
   #ready = false
   #listening: CallSignal | undefined
+  readonly #features: features.FeatureContext
+  /** Resources subscribed to, by URI. */
+  readonly #subscriptions = new Set<string>()
 
   constructor(options: MCPServerStreamableHttpOptions) {
     super()
@@ -137,9 +163,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       era: options.protocolEra ?? 'auto',
       onWarning,
       onServerRequest: (request) => answerServerRequest(handlers, request),
-      onNotification: (notification) => {
-        if (notification.method === 'notifications/tools/list_changed') this.invalidateToolsCache()
-      },
+      onNotification: (notification) => this.#notified(notification),
       backgroundHeaders: () => (this.#lastToken ? { authorization: `Bearer ${this.#lastToken}` } : {}),
       onReconnect: (reason) => this.emit('reconnect', { reason }),
       onStreamReopened: () => {
@@ -181,6 +205,50 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       onWarning,
     })
     this.#send = this.#compose()
+    this.#features = {
+      site: this.#site,
+      handlers,
+      run: async (method, params, runOptions) => {
+        await this.#ensureConnected()
+        return this.#run(method, params, runOptions)
+      },
+    }
+  }
+
+  #notified(notification: JsonRpcNotification): void {
+    const list = LIST_CHANGED[notification.method]
+    if (list === 'tools') this.invalidateToolsCache()
+    if (list) this.emit('listChanged', { list })
+    const uri = isObject(notification.params) ? notification.params.uri : undefined
+    if (notification.method === 'notifications/resources/updated' && typeof uri === 'string')
+      this.emit('resourceUpdated', { uri })
+  }
+
+  /**
+   * 2026-07-28: (re)opens the `subscriptions/listen` stream with what this client needs now:
+   * tool-list changes for `cacheToolsList`, the subscribed resources; every list change the
+   * server declares rides along. No stream when nothing needs one.
+   */
+  #listen(): void {
+    this.#listening?.abort(new Error('the subscriptions changed'))
+    this.#listening = undefined
+    const capabilities = this.#session.server?.capabilities
+    if (this.#closed || this.#session.era !== 'modern' || !capabilities) return
+    const uris = [...this.#subscriptions]
+    const tools = this.#options.cacheToolsList === true && capabilities.tools?.listChanged === true
+    if (!tools && uris.length === 0) return
+    this.#listening = listenForChanges(this.#session, {
+      filter: {
+        ...(capabilities.tools?.listChanged ? { toolsListChanged: true } : {}),
+        ...(capabilities.resources?.listChanged ? { resourcesListChanged: true } : {}),
+        ...(capabilities.prompts?.listChanged ? { promptsListChanged: true } : {}),
+        ...(uris.length > 0 ? { resourceSubscriptions: uris } : {}),
+      },
+      token: this.#tokens ? () => this.#tokens!.get() : undefined,
+      backoff: this.#o,
+      onNotification: (notification) => this.#notified(notification),
+      onReconnect: () => this.invalidateToolsCache(),
+    })
   }
 
   /** The policies around one request, outermost first: breaker → retry → auth → timeout → wire. */
@@ -227,18 +295,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       throw error
     }
     this.#ready = !this.#closed
-    if (
-      this.#options.cacheToolsList &&
-      !this.#listening &&
-      this.#session.era === 'modern' &&
-      server.capabilities.tools?.listChanged
-    ) {
-      this.#listening = listenForToolChanges(this.#session, {
-        token: this.#tokens ? () => this.#tokens!.get() : undefined,
-        backoff: this.#o,
-        onChange: () => this.invalidateToolsCache(),
-      })
-    }
+    if (!this.#listening && server) this.#listen()
     return this
   }
 
@@ -305,6 +362,77 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         return this.listTools(options.signal ? { signal: options.signal } : {})
       },
     })
+  }
+
+  /** Lists the resources (following pagination). */
+  listResources(options: { signal?: AbortSignal } = {}): Promise<Resource[]> {
+    return features.listResources(this.#features, options.signal)
+  }
+
+  /** Lists the resource templates (`crm://customers/{id}`), following pagination. */
+  listResourceTemplates(options: { signal?: AbortSignal } = {}): Promise<ResourceTemplate[]> {
+    return features.listResourceTemplates(this.#features, options.signal)
+  }
+
+  /** Reads a resource; a 2026-07-28 read that asks for input is answered with `handlers`. */
+  readResource(uri: string, options: { signal?: AbortSignal } = {}): Promise<ReadResourceResult> {
+    return features.readResource(this.#features, uri, options.signal)
+  }
+
+  /**
+   * Asks to hear when `uri` changes (the `resourceUpdated` event): `resources/subscribe` in a
+   * 2025-era session, a `subscriptions/listen` stream naming it in 2026-07-28.
+   */
+  async subscribeResource(uri: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.#ensureConnected()
+    if (!this.server?.capabilities.resources?.subscribe && this.#session.era === 'legacy') {
+      throw new McpProtocolError(
+        'the server does not offer resource subscriptions (capability resources.subscribe)',
+        this.#site,
+      )
+    }
+    if (this.#session.era === 'legacy')
+      await this.#run('resources/subscribe', { uri }, { signal: options.signal, idempotent: true })
+    this.#subscriptions.add(uri)
+    if (this.#session.era === 'modern') this.#listen()
+  }
+
+  /** Stops hearing about `uri`. */
+  async unsubscribeResource(uri: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (!this.#subscriptions.delete(uri)) return
+    if (this.#session.era === 'legacy')
+      await this.#run('resources/unsubscribe', { uri }, { signal: options.signal, idempotent: true })
+    else this.#listen()
+  }
+
+  /** Lists the prompts (following pagination). */
+  listPrompts(options: { signal?: AbortSignal } = {}): Promise<Prompt[]> {
+    return features.listPrompts(this.#features, options.signal)
+  }
+
+  /** Gets a prompt with its arguments filled in; a 2026-07-28 prompt that asks for input is answered with `handlers`. */
+  getPrompt(
+    name: string,
+    args: Record<string, string> = {},
+    options: { signal?: AbortSignal } = {},
+  ): Promise<GetPromptResult> {
+    return features.getPrompt(this.#features, { name, arguments: args }, options.signal)
+  }
+
+  /**
+   * Suggestions for an argument of a prompt or resource template.
+   *
+   * @example
+   * ```ts
+   * const { completion } = await crm.complete({ type: 'ref/prompt', name: 'follow_up' }, { name: 'tone', value: 'f' })
+   * ```
+   */
+  complete(
+    ref: features.CompletionReference,
+    argument: { name: string; value: string },
+    options: features.CompleteOptions = {},
+  ): Promise<CompleteResult> {
+    return features.complete(this.#features, { ref, argument }, options)
   }
 
   /** Runs one logical request through the policies, with a fresh trace context. */

@@ -99,7 +99,7 @@ export function withRetry(send: Send, options: RetryOptions, onRetry: (event: Re
             if (!verdict.retry) {
               error.notRetriedReason = verdict.reason
               error.message += ` (not retried: ${verdict.reason})`
-            } else error.message += ` (gave up after ${attempt} attempts)`
+            } else error.message += ` (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`
           }
           throw error
         }

@@ -53,6 +53,8 @@ export const SERVE_ENV_VARIABLES = {
   TOOLWIRE_RATE_LIMIT_DURATION_SECONDS: 'rateLimit.durationSeconds (default 60)',
   TOOLWIRE_RATE_LIMIT_REDIS_URL: 'rateLimit.store: { redisUrl }',
   TOOLWIRE_RATE_LIMIT_KEY_PREFIX: 'rateLimit.store.keyPrefix (Redis)',
+  TOOLWIRE_REDIS_URL: 'store.redisUrl (this server becomes a replica of a fleet sharing that Redis)',
+  TOOLWIRE_REDIS_KEY_PREFIX: 'store.keyPrefix (default toolwire:)',
 } as const
 
 type Name = keyof typeof SERVE_ENV_VARIABLES
@@ -183,6 +185,11 @@ export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
       durationSeconds: read.number('TOOLWIRE_RATE_LIMIT_DURATION_SECONDS', 'seconds') ?? 60,
       ...(redisUrl ? { store: { redisUrl, ...(keyPrefix ? { keyPrefix } : {}) } } : {}),
     }
+  }
+  const redisUrl = read.text('TOOLWIRE_REDIS_URL')
+  if (redisUrl !== undefined) {
+    const keyPrefix = read.text('TOOLWIRE_REDIS_KEY_PREFIX')
+    options.store = { redisUrl, ...(keyPrefix ? { keyPrefix } : {}) }
   }
   return options
 }

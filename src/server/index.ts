@@ -1,6 +1,7 @@
-/** `toolwire/server`: host tools over MCP Streamable HTTP. */
+/** `toolwire/server`: host tools over MCP Streamable HTTP (or stdio). */
 export { ToolwireConfigError, ToolwireError, type ToolwireErrorCode } from '../protocol/errors.js'
 export { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
+export { MissingPackageError } from '../protocol/optional-package.js'
 export type {
   CallToolResult,
   ContentBlock,
@@ -20,6 +21,12 @@ export type {
   ToolAnnotations,
 } from '../protocol/types.js'
 export { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
+export type {
+  JsonSchemaObject,
+  SchemaOutput,
+  StandardSchemaV1,
+  ToolSchema,
+} from '../schema/standard-schema.js'
 export type { McpHttpHandler } from '../transport/server/http-handler.js'
 export {
   type ApiKeyEntry,
@@ -46,6 +53,8 @@ export {
   type TemplateReader,
 } from './resources.js'
 export { type RunningServer, type ServeOptions, type ServeTlsOptions, serve } from './serve.js'
+export { type RunningStdioServer, type ServeStdioOptions, serveStdio } from './serve-stdio.js'
+export type { RedisClient } from './store/redis-client.js'
 export type { LogLevel, ToolContext } from './tool-context.js'
 export { ToolError, type ToolReturn } from './tool-result.js'
 export {

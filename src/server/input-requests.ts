@@ -48,7 +48,7 @@ interface State {
 }
 
 export class RequestStateCodec {
-  readonly #key: Buffer
+  #key: Buffer
   readonly #ttlMs: number
   /** Nonces of single-use states already presented, with their expiry (insertion order = expiry order). */
   readonly #used = new Map<string, number>()
@@ -57,6 +57,11 @@ export class RequestStateCodec {
   constructor(secret: string | undefined, ttlSeconds: number) {
     this.#key = secret ? Buffer.from(secret) : randomBytes(32)
     this.#ttlMs = ttlSeconds * 1000
+  }
+
+  /** Switches to the fleet's shared secret (states this process minted before stop verifying). */
+  useSecret(secret: string): void {
+    this.#key = Buffer.from(secret)
   }
 
   encode(binding: StateBinding, answers: Answers): string {

@@ -24,6 +24,11 @@ export class InputRounds {
     this.#codec = new RequestStateCodec(options.secret, options.ttlSeconds)
   }
 
+  /** Signs request state with the fleet's shared secret from now on. */
+  useSecret(secret: string): void {
+    this.#codec.useSecret(secret)
+  }
+
   /** Runs one round of `target` (`tools/call name`, `prompts/get name`, `resources/read uri`). */
   async run(
     target: string,

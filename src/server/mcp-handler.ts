@@ -13,6 +13,8 @@ import { resourceMetadataChallenge } from './auth/claims.js'
 import { type RateLimitOptions, rateLimiter } from './limits/rate-limit.js'
 import type { ServerMetrics } from './observability/metrics.js'
 import { answerRecorder } from './observability/request-record.js'
+import { RedisFleetStore } from './store/redis-fleet-store.js'
+import type { StoreOptions } from './store/store-options.js'
 
 export interface HttpHandlerOptions extends StreamableHttpOptions {
   /**
@@ -51,6 +53,13 @@ export interface ToolServerHandlerOptions extends HttpHandlerOptions {
    * @default none
    */
   metrics?: ServerMetrics
+  /**
+   * Makes this server a replica of a fleet: 2025-era sessions, resumable answers, server-to-client
+   * answers, notifications, rate limits (unless `rateLimit.store` says otherwise) and the
+   * MRTR `requestStateSecret` (unless given) are shared through this Redis. Needs the `ioredis`
+   * package. Env: `TOOLWIRE_REDIS_URL`. See docs/deployment.md. @default none (one process)
+   */
+  store?: StoreOptions
 }
 
 /** A dispatcher that also says which scopes its tools need. */
@@ -63,16 +72,29 @@ export function createMcpHandler(
   dispatcher: ScopedDispatcher,
   options: ToolServerHandlerOptions,
 ): McpHttpHandler {
-  const { auth, publicUrl, rateLimit, metrics, logger, logArguments, redact, ...transport } = options
+  const { auth, publicUrl, rateLimit, metrics, logger, logArguments, redact, store, ...transport } = options
   if (publicUrl !== undefined && !(URL.canParse(publicUrl) && /^https?:\/\/[^/]/.test(publicUrl))) {
     throw new ToolwireConfigError(`option "publicUrl" must be an absolute http(s) URL, got "${publicUrl}"`)
   }
-  const limiter = rateLimit
-    ? rateLimiter(rateLimit, (err) => logger?.warn({ err }, 'rate limit store failed; request allowed'))
+  const fleet = store
+    ? new RedisFleetStore(store, {
+        onError: (err, what) => logger?.warn({ err }, `fleet store failed (${what})`),
+      })
+    : undefined
+  const limits =
+    rateLimit && store && !rateLimit.store
+      ? {
+          ...rateLimit,
+          store: { redisUrl: store.redisUrl, keyPrefix: `${store.keyPrefix ?? 'toolwire:'}rate-limit:` },
+        }
+      : rateLimit
+  const limiter = limits
+    ? rateLimiter(limits, (err) => logger?.warn({ err }, 'rate limit store failed; request allowed'))
     : undefined
   const handler = createHttpHandler(dispatcher, {
     ...transport,
     logger,
+    fleet,
     admission: new Admission({
       authenticate: auth ? authenticator(auth, publicUrl) : undefined,
       rateLimit: limiter,
@@ -93,6 +115,7 @@ export function createMcpHandler(
     metrics?.unwatch(handler)
     limiter?.close()
     close()
+    void fleet?.close()
   }
   return handler
 }

@@ -123,7 +123,17 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       : options.metrics
         ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
         : undefined
-  const health = options.health === false ? undefined : healthEndpoints(options.health ?? {}, server.info)
+  // A replica that cannot reach its fleet store is not ready (its session requests get 503).
+  let fleet: McpHttpHandler['fleet']
+  const health =
+    options.health === false
+      ? undefined
+      : healthEndpoints(
+          options.store
+            ? { ...options.health, checks: { ...options.health?.checks, store: () => storeCheck(fleet) } }
+            : (options.health ?? {}),
+          server.info,
+        )
   const tls = options.tls
   if (tls && (!tls.cert || !tls.key))
     throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
@@ -192,6 +202,7 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
   try {
     handler = server.handler(handlerOptions)
     routes.handler = handler
+    fleet = handler.fleet
     if (issuer && publicUrl) {
       routes.metadata = resourceMetadataEndpoint({ issuer, publicUrl, path, scopes: () => server.scopes() })
     }
@@ -200,6 +211,13 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     throw error
   }
   const mcp = handler
+  try {
+    await waitForStore(fleet, logger)
+  } catch (error) {
+    mcp.close()
+    httpServer.close()
+    throw error
+  }
   const graceMs = (options.shutdownTimeoutSeconds ?? 10) * 1000
   const drainMs = (options.drainDelaySeconds ?? 0) * 1000
   let closing: Promise<void> | undefined
@@ -253,6 +271,29 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     handler: mcp,
     close,
     [Symbol.asyncDispose]: close,
+  }
+}
+
+function storeCheck(fleet: McpHttpHandler['fleet']): void {
+  if (!fleet?.available) throw new Error('the fleet store (Redis) is unreachable')
+}
+
+/** Waits (5 s at most) for the first connection to the fleet store; a missing ioredis throws. */
+async function waitForStore(
+  fleet: McpHttpHandler['fleet'],
+  logger: { warn(fields: object, message: string): void } | undefined,
+): Promise<void> {
+  const ready = (fleet as { ready?: () => Promise<void> } | undefined)?.ready
+  if (!ready) return
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), 5000).unref()
+  })
+  try {
+    if ((await Promise.race([ready.call(fleet), late])) === 'late')
+      logger?.warn({}, 'fleet store not reachable yet: not ready until it is')
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -1,8 +1,8 @@
 /** One tool call: run the handler with its timeout and turn what it returns or throws into a result. */
-import type { z } from 'zod'
 import type { ParamHeader } from '../protocol/header-values.js'
 import { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
 import type { CallToolResult, Tool } from '../protocol/types.js'
+import type { Validate } from '../schema/validation.js'
 import { type Exchange, type RunLimit, RunTimeExceeded } from '../transport/server/request-dispatcher.js'
 import type { CallContext, ToolContext } from './tool-context.js'
 import { ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
@@ -10,8 +10,10 @@ import { ToolError, type ToolReturn, textResult, toCallToolResult } from './tool
 /** A tool as the server keeps it. */
 export interface RegisteredTool {
   definition: Tool
-  input: z.ZodObject
-  output: z.ZodType | undefined
+  /** Validates (and, for Standard Schemas, transforms) the arguments. */
+  input: Validate
+  /** Validates `structuredContent`, when the tool declares an output schema. */
+  output: Validate | undefined
   handler: (args: unknown, ctx: ToolContext) => Promise<ToolReturn> | ToolReturn
   paramHeaders: readonly ParamHeader[]
   /**
@@ -62,7 +64,8 @@ export async function runTool(
       return timedOut(name, exchange.abortReason)
     }
     if (exchange.aborted) return stopped(name, exchange.abortReason)
-    return toCallToolResult(value, tool.output, name)
+    // Awaited here so that an output failing its schema becomes this tool's error result.
+    return await toCallToolResult(value, tool.output, name)
   } catch (error) {
     // 2026-07-28: a question the client cannot answer fails the whole request (-32021, HTTP 400).
     if (error instanceof RpcError && error.code === ErrorCode.MissingRequiredClientCapability) throw error

@@ -1,19 +1,34 @@
 /** The tools a server offers: their definitions as published, validated once at registration. */
-import { z } from 'zod'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import { type ParamHeader, scanParamHeaders } from '../protocol/header-values.js'
 import type { Tool, ToolAnnotations } from '../protocol/types.js'
+import { schemaKind } from '../schema/schema-kind.js'
+import type { JsonSchemaObject, SchemaOutput, ToolSchema } from '../schema/standard-schema.js'
+import { toJsonSchema } from '../schema/to-json-schema.js'
+import { validatorOf } from '../schema/validation.js'
 import type { RegisteredTool } from './tool-call.js'
 import type { ToolContext } from './tool-context.js'
 import type { ToolReturn } from './tool-result.js'
 
-export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | undefined> {
+export interface ToolDefinition<I extends ToolSchema, O extends ToolSchema | undefined> {
   title?: string
   description?: string
-  /** Arguments schema; its JSON Schema (2020-12) is published in `tools/list`. */
+  /**
+   * The arguments: a zod 4 object (or zod 3.25's `zod/v4`), any Standard Schema (valibot,
+   * arktype, …) or a plain JSON Schema object. Arguments are validated against it (invalid
+   * ones get an `isError` result naming each field) and its JSON Schema (2020-12) is published
+   * in `tools/list`.
+   */
   input: I
-  /** Structured output schema; results are checked against it. */
+  /**
+   * The JSON Schema to publish for `input`, when its library cannot produce one (valibot: use
+   * `toJsonSchema()` of @valibot/to-json-schema). @default derived from `input`
+   */
+  inputSchema?: JsonSchemaObject
+  /** Structured output schema (same kinds as `input`); results are checked against it. */
   output?: O
+  /** The JSON Schema to publish for `output`, when its library cannot produce one. @default derived from `output` */
+  outputSchema?: JsonSchemaObject
   annotations?: ToolAnnotations
   /**
    * Seconds the handler may run; then `ctx.signal` aborts and the caller gets an error result
@@ -26,8 +41,8 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodType | und
   scopes?: readonly string[]
 }
 
-export type ToolHandler<I extends z.ZodObject> = (
-  args: z.output<I>,
+export type ToolHandler<I extends ToolSchema> = (
+  args: SchemaOutput<I>,
   ctx: ToolContext,
 ) => Promise<ToolReturn> | ToolReturn
 
@@ -56,7 +71,7 @@ export class ToolRegistry {
     return this.#listing
   }
 
-  add<I extends z.ZodObject, O extends z.ZodType | undefined>(
+  add<I extends ToolSchema, O extends ToolSchema | undefined>(
     name: string,
     definition: ToolDefinition<I, O>,
     handler: ToolHandler<I>,
@@ -73,7 +88,28 @@ export class ToolRegistry {
         `ToolServer.tool: tool "${name}" option "timeoutSeconds" must be a positive number of seconds, got ${definition.timeoutSeconds}`,
       )
     }
-    const inputSchema = toJsonSchema(definition.input, 'input')
+    const where = `ToolServer.tool: tool "${name}" option`
+    const input = schemaKind(definition.input, `${where} "input"`)
+    const inputSchema = toJsonSchema(input, 'input', {
+      option: `${where} "input"`,
+      explicitOption: 'inputSchema',
+      explicit: definition.inputSchema,
+    })
+    // MCP: a tool's inputSchema describes an object (its `arguments`).
+    if (inputSchema.type !== 'object') {
+      throw new ToolwireConfigError(
+        `${where} "input" must describe an object (JSON Schema type "object"), got type ${JSON.stringify(inputSchema.type)}`,
+      )
+    }
+    const output =
+      definition.output === undefined ? undefined : schemaKind(definition.output, `${where} "output"`)
+    const outputSchema = output
+      ? toJsonSchema(output, 'output', {
+          option: `${where} "output"`,
+          explicitOption: 'outputSchema',
+          explicit: definition.outputSchema,
+        })
+      : undefined
     const scan = scanParamHeaders(inputSchema)
     if (!scan.ok)
       throw new ToolwireConfigError(
@@ -85,15 +121,13 @@ export class ToolRegistry {
       ...(definition.title ? { title: definition.title } : {}),
       ...(definition.description ? { description: definition.description } : {}),
       inputSchema: inputSchema as Tool['inputSchema'],
-      ...(definition.output
-        ? { outputSchema: toJsonSchema(definition.output, 'output') as Tool['outputSchema'] }
-        : {}),
+      ...(outputSchema ? { outputSchema: outputSchema as Tool['outputSchema'] } : {}),
       ...(annotations ? { annotations } : {}),
     }
     this.#tools.set(name, {
       definition: tool,
-      input: definition.input,
-      output: definition.output,
+      input: validatorOf(input, inputSchema),
+      output: output && outputSchema ? validatorOf(output, outputSchema) : undefined,
       handler: handler as RegisteredTool['handler'],
       paramHeaders: scan.headers,
       runLimit:
@@ -118,12 +152,4 @@ export class ToolRegistry {
     const headers = this.#tools.get(name)?.paramHeaders
     return headers && headers.length > 0 ? headers : undefined
   }
-}
-
-function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  // `$schema` stays: 2020-12 is the spec's default dialect, and saying so lets validators agree (SEP-1613).
-  return z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >
 }

@@ -1,7 +1,7 @@
 /** Turning what a tool handler returns (or throws) into a `CallToolResult`. */
-import type { z } from 'zod'
 import { isObject } from '../protocol/jsonrpc.js'
 import type { CallToolResult, ContentBlock } from '../protocol/types.js'
+import { describeIssues, type Validate, type Validation } from '../schema/validation.js'
 
 /** What a tool handler may return: text, content blocks, a full result, or structured data. */
 export type ToolReturn = string | ContentBlock[] | CallToolResult | Record<string, unknown> | undefined | null
@@ -17,22 +17,15 @@ export function textResult(text: string, isError = false): CallToolResult {
     : { content: [{ type: 'text', text }] }
 }
 
-/** Formats zod issues as `path: message; path: message`, naming each offending field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ')
-}
-
 function isCallToolResult(value: Record<string, unknown>): value is CallToolResult {
   return Array.isArray(value.content) || ('structuredContent' in value && isObject(value.structuredContent))
 }
 
 export function toCallToolResult(
   value: ToolReturn,
-  output: z.ZodType | undefined,
+  output: Validate | undefined,
   toolName: string,
-): CallToolResult {
+): CallToolResult | Promise<CallToolResult> {
   let result: CallToolResult
   if (typeof value === 'string') result = textResult(value)
   else if (value === undefined || value === null) result = { content: [] }
@@ -44,13 +37,15 @@ export function toCallToolResult(
       : { ...value, content: [{ type: 'text', text: JSON.stringify(value.structuredContent) }] }
   } else result = { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value }
 
-  if (output && !result.isError) {
-    const checked = output.safeParse(result.structuredContent)
-    if (!checked.success) {
+  if (!output || result.isError) return result
+  const checked = output(result.structuredContent)
+  const verdict = (validation: Validation): CallToolResult => {
+    if (!validation.ok) {
       throw new Error(
-        `Tool '${toolName}' returned output that does not match its outputSchema: ${describeIssues(checked.error)}`,
+        `Tool '${toolName}' returned output that does not match its outputSchema: ${describeIssues(validation.issues)}`,
       )
     }
+    return result
   }
-  return result
+  return checked instanceof Promise ? checked.then(verdict) : verdict(checked)
 }

@@ -2,11 +2,12 @@
  * ToolServer: the tools, resources and prompts a server offers, and the JSON-RPC
  * dispatcher that answers both protocol eras for them.
  */
-import type { z } from 'zod'
 import type { ParamHeader } from '../protocol/header-values.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
 import type { Implementation, ServerCapabilities } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
+import type { ToolSchema } from '../schema/standard-schema.js'
+import { describeIssues } from '../schema/validation.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import type { ListenFilterKey } from '../transport/server/listen-streams.js'
 import {
@@ -28,15 +29,19 @@ import {
   type ResourceTemplateDefinition,
   type TemplateReader,
 } from './resources.js'
+import { RedisFleetStore } from './store/redis-fleet-store.js'
 import { runTool, stopped } from './tool-call.js'
 import { LOG_LEVELS, type LogLevel } from './tool-context.js'
 import { type ToolDefinition, type ToolHandler, ToolRegistry } from './tool-registry.js'
-import { describeIssues, textResult } from './tool-result.js'
+import { textResult } from './tool-result.js'
 import { type ToolServerOptions, toolServerSettings } from './tool-server-options.js'
 
 export type { ToolDefinition, ToolHandler, ToolServerOptions }
 
 type Params = Record<string, unknown>
+
+/** Where a server's change notifications go: each transport serving it (HTTP handler, stdio connection). */
+export type NotificationTarget = Pick<McpHttpHandler, 'broadcast' | 'resourceUpdated'>
 type MethodHandler = (
   params: Params,
   exchange: Exchange,
@@ -70,17 +75,19 @@ export class ToolServer implements RequestDispatcher {
   readonly #tools: ToolRegistry
   readonly #resources = new ResourceRegistry()
   readonly #prompts = new PromptRegistry()
-  readonly #handlers = new Set<McpHttpHandler>()
+  readonly #handlers = new Set<NotificationTarget>()
   /** A Map: a method named `constructor` or `__proto__` is not found (a plain object would find it). */
   readonly #methods: Map<string, MethodHandler>
   readonly #serverInfoMeta: Record<string, unknown>
   readonly #rounds: InputRounds
+  readonly #ownSecret: boolean
 
   constructor(options: ToolServerOptions) {
     const settings = toolServerSettings(options)
     this.info = settings.info
     this.#instructions = settings.instructions
     this.#tools = new ToolRegistry(settings.defaultToolTimeoutSeconds)
+    this.#ownSecret = settings.requestStateSecret !== undefined
     this.#rounds = new InputRounds({
       secret: settings.requestStateSecret,
       ttlSeconds: settings.requestStateTtlSeconds,
@@ -165,14 +172,14 @@ export class ToolServer implements RequestDispatcher {
   }
 
   /**
-   * Registers a prompt; `arguments` is a zod object of strings.
+   * Registers a prompt; `arguments` is an object schema of strings (zod, any Standard Schema or JSON Schema).
    *
    * @example
    * ```ts
    * server.prompt('summarize', { arguments: z.object({ topic: z.string() }) }, ({ topic }) => `Summarize ${topic}`)
    * ```
    */
-  prompt<A extends z.ZodObject | undefined = undefined>(
+  prompt<A extends ToolSchema | undefined = undefined>(
     name: string,
     definition: PromptDefinition<A>,
     handler: PromptHandler<A>,
@@ -270,7 +277,7 @@ export class ToolServer implements RequestDispatcher {
    * server.tool('add', { input: z.object({ a: z.number(), b: z.number() }) }, ({ a, b }) => String(a + b))
    * ```
    */
-  tool<I extends z.ZodObject, O extends z.ZodType | undefined = undefined>(
+  tool<I extends ToolSchema, O extends ToolSchema | undefined = undefined>(
     name: string,
     definition: ToolDefinition<I, O>,
     handler: ToolHandler<I>,
@@ -286,6 +293,13 @@ export class ToolServer implements RequestDispatcher {
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
     const h = createMcpHandler(this, options)
+    // A fleet signs MRTR request state with one secret, unless the app gave its own.
+    if (h.fleet instanceof RedisFleetStore && !this.#ownSecret) {
+      h.fleet.sharedSecret().then(
+        (secret) => this.#rounds.useSecret(secret),
+        (error: unknown) => options.logger?.warn({ err: error }, 'shared requestStateSecret unavailable'),
+      )
+    }
     const close = h.close
     h.close = () => {
       this.#handlers.delete(h)
@@ -293,6 +307,16 @@ export class ToolServer implements RequestDispatcher {
     }
     this.#handlers.add(h)
     return h
+  }
+
+  /**
+   * Sends this server's change notifications (`list_changed`, `resources/updated`) to another
+   * transport serving it too, such as `serveStdio()`'s connection. Returns the function that
+   * stops them.
+   */
+  addNotificationTarget(target: NotificationTarget): () => void {
+    this.#handlers.add(target)
+    return () => this.#handlers.delete(target)
   }
 
   requiredScopes(toolName: string): readonly string[] | undefined {
@@ -389,17 +413,18 @@ export class ToolServer implements RequestDispatcher {
     if (params.arguments !== undefined && !isObject(params.arguments)) {
       throw new RpcError(ErrorCode.InvalidParams, 'params.arguments must be an object')
     }
-    const parsed = tool.input.safeParse(params.arguments ?? {})
-    if (!parsed.success) {
+    const checked = tool.input(params.arguments ?? {})
+    const parsed = checked instanceof Promise ? await checked : checked
+    if (!parsed.ok) {
       return textResult(
-        `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.error)}`,
+        `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.issues)}`,
         true,
       ) as Record<string, unknown>
     }
     return this.#rounds.run(
       `tools/call ${params.name}`,
       { params, exchange, request, singleUse: !tool.repeatable },
-      async (ctx) => (await runTool(tool, parsed.data, { exchange, ctx })) as Record<string, unknown>,
+      async (ctx) => (await runTool(tool, parsed.value, { exchange, ctx })) as Record<string, unknown>,
     )
   }
 }

@@ -58,14 +58,14 @@ describe('a server unreachable at the start of a run', () => {
     expect(result.finalOutput).toBe('forecast 900000')
     expect(model.requests[0]!.tools.map((t) => t.name)).toEqual(['forecast'])
     expect(model.requests[0]!.instructions).toMatch(
-      /^Be precise\.\n\nNote: these tool servers are unavailable in this run, so their tools are missing: CRM Tools \(connection failed: ECONNREFUSED/,
+      /^Be precise\.\n\nNote: these tool servers are unavailable in this run, so their tools are missing: CRM Tools \(nothing is listening at [^)]*\(ECONNREFUSED/,
     )
     expect(result.warnings).toEqual([
       {
         kind: 'server_unavailable',
         server: 'CRM Tools',
         message: expect.stringMatching(
-          /^CRM Tools is unavailable, its tools are left out of this run: connection failed/,
+          /^CRM Tools is unavailable, its tools are left out of this run: nothing is listening at/,
         ),
       },
     ])

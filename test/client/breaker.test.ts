@@ -61,7 +61,7 @@ describe.each(['modern', 'legacy'] as const)('circuit breaker against a %s-era s
     for (let i = 0; i < 2; i++) await expect(client.callTool('echo')).rejects.toThrow()
     expect(client.breakerState).toBe('open')
     await expect.poll(() => client.breakerState, { interval: 20 }).toBe('halfOpen')
-    await expect(client.callTool('echo')).rejects.toThrow('connection failed')
+    await expect(client.callTool('echo')).rejects.toThrow('was closed by the other side')
     expect(client.breakerState).toBe('open')
   })
 

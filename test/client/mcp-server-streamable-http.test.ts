@@ -150,7 +150,7 @@ describe('bad servers and bad input give typed errors, never a hang', () => {
       McpHttpError,
       'HTTP 503 for tools/call',
     ],
-    ['a connection reset', { kind: 'reset' }, McpConnectionError, 'connection failed'],
+    ['a connection reset', { kind: 'reset' }, McpConnectionError, 'was closed by the other side'],
   ] as const)('%s', async (_case, fault, type, message) => {
     faulty.faults.set('tools/call', fault)
     await using tools = await client(faulty.url, { maxResponseBytes: 100_000, maxRetryAttempts: 0 }).connect()

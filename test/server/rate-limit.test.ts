@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
 import { hashApiKey, ToolServer, ToolwireConfigError } from '../../src/server/index.js'
+import { rateLimiter } from '../../src/server/limits/rate-limit.js'
 import { serve } from '../support/mount.js'
 import { modern, send } from '../support/raw.js'
 
@@ -86,6 +88,47 @@ describe('rate limits', () => {
       expect((await callAs(a.url, 'key-alice')).status).toBe(429)
     } finally {
       redis.disconnect()
+    }
+  })
+
+  it('counts the very first requests in Redis: a limiter it connects itself waits for the connection', async () => {
+    const storeErrors: unknown[] = []
+    const limit = rateLimiter(
+      {
+        points: 3,
+        durationSeconds: 60,
+        store: { redisUrl: 'redis://127.0.0.1:6379', keyPrefix: `tw-test-${randomUUID()}` },
+      },
+      (error) => storeErrors.push(error),
+    )
+    try {
+      // Sent at once, while the package loads and the connection opens.
+      const request = { socket: { remoteAddress: '127.0.0.1' } } as IncomingMessage
+      const decisions = await Promise.all(
+        Array.from({ length: 4 }, () => limit(request, { identity: undefined, tool: undefined })),
+      )
+      expect(storeErrors).toEqual([])
+      expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false])
+      expect(decisions.slice(0, 3).map((d) => d.headers['ratelimit-remaining'])).toEqual(['2', '1', '0'])
+    } finally {
+      limit.close()
+    }
+  })
+
+  it('a Redis store that cannot connect lets requests through and reports why, without waiting long', async () => {
+    const storeErrors: unknown[] = []
+    // A port nobody listens on: the connection is refused at once.
+    const limit = rateLimiter(
+      { points: 1, durationSeconds: 60, store: { redisUrl: 'redis://127.0.0.1:1' } },
+      (error) => storeErrors.push(error),
+    )
+    try {
+      const request = { socket: { remoteAddress: '127.0.0.1' } } as IncomingMessage
+      const decision = await limit(request, { identity: undefined, tool: undefined })
+      expect(decision.allowed).toBe(true)
+      expect(storeErrors.length).toBeGreaterThanOrEqual(1)
+    } finally {
+      limit.close()
     }
   })
 

@@ -3,13 +3,17 @@
  * memory (one process, fixed windows decided synchronously) or in Redis (shared by all
  * replicas, rate-limiter-flexible). Callers
  * are told where they stand with `RateLimit-*` headers, and past a limit get 429 + Retry-After.
+ * ioredis and rate-limiter-flexible are optional peers, imported only for a Redis store.
  */
 import type { IncomingMessage } from 'node:http'
-import { Redis } from 'ioredis'
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import type { Redis } from 'ioredis'
+import type { RateLimiterRes } from 'rate-limiter-flexible'
 import { ToolwireConfigError } from '../../protocol/errors.js'
+import { importOptional } from '../../protocol/optional-package.js'
 import type { Identity } from '../../transport/server/request-dispatcher.js'
 import type { RateLimitDecision } from '../admission.js'
+import type { RedisClient } from '../store/redis-client.js'
+import { connectRedis, untilConnected } from '../store/redis-package.js'
 
 export interface RateLimitRule {
   /** Requests allowed per window. */
@@ -25,9 +29,10 @@ export interface RateLimitOptions extends RateLimitRule {
   perTool?: Record<string, RateLimitRule>
   /**
    * Where counters live: this process, or Redis shared by every replica (your ioredis client,
-   * or a `redis://` URL the server connects to and disconnects from on close). @default 'memory'
+   * or a `redis://` URL the server connects to and disconnects from on close). A Redis store
+   * needs the optional packages `ioredis` and `rate-limiter-flexible`. @default 'memory'
    */
-  store?: 'memory' | { redis: Redis; keyPrefix?: string } | { redisUrl: string; keyPrefix?: string }
+  store?: 'memory' | { redis: RedisClient; keyPrefix?: string } | { redisUrl: string; keyPrefix?: string }
 }
 
 /** Decides one request; `close()` releases a Redis connection the limiter opened itself. */
@@ -108,42 +113,18 @@ export function rateLimiter(
   check(options, 'rateLimit')
   for (const [tool, rule] of Object.entries(options.perTool ?? {})) check(rule, `rateLimit.perTool.${tool}`)
   const configured = options.store ?? 'memory'
-  let owned: Redis | undefined
-  if (configured !== 'memory' && 'redisUrl' in configured) {
-    if (!/^rediss?:\/\//.test(configured.redisUrl)) {
-      throw new ToolwireConfigError(
-        `serve: rateLimit.store.redisUrl must be a redis:// or rediss:// URL, got "${configured.redisUrl}"`,
-      )
-    }
-    // Fail fast while Redis is down (the limiter then lets requests through and logs it).
-    owned = new Redis(configured.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
-    owned.on('error', onStoreError)
+  if (configured !== 'memory' && 'redisUrl' in configured && !/^rediss?:\/\//.test(configured.redisUrl)) {
+    throw new ToolwireConfigError(
+      `serve: rateLimit.store.redisUrl must be a redis:// or rediss:// URL, got "${configured.redisUrl}"`,
+    )
   }
-  const store =
-    configured === 'memory'
-      ? configured
-      : { redis: owned ?? (configured as { redis: Redis }).redis, keyPrefix: configured.keyPrefix }
+  const redis = configured === 'memory' ? undefined : redisStore(configured, onStoreError)
   const make = (name: string, rule: RateLimitRule): Limiter => {
-    if (store === 'memory') {
+    if (!redis) {
       const windows = new MemoryWindows(rule)
       return { name, rule, take: (key) => windows.take(key), close: () => windows.close() }
     }
-    const limiter = new RateLimiterRedis({
-      points: rule.points,
-      duration: rule.durationSeconds,
-      storeClient: store.redis,
-      keyPrefix: `${store.keyPrefix ?? 'toolwire:rl'}:${name}`,
-    })
-    const take = (key: string): Promise<Taken> =>
-      limiter.consume(key).then(
-        (res) => ({ allowed: true, remaining: res.remainingPoints, msBeforeNext: res.msBeforeNext }),
-        (outcome: unknown) => {
-          // A RateLimiterRes rejection is a refusal; anything else is the store failing.
-          if (!(outcome instanceof RateLimiterRes)) throw outcome
-          return { allowed: false, remaining: 0, msBeforeNext: outcome.msBeforeNext }
-        },
-      )
-    return { name, rule, take, close: () => {} }
+    return { name, rule, take: redis.limiter(name, rule), close: () => {} }
   }
   const general = make('all', options)
   const perTool = new Map(
@@ -185,15 +166,86 @@ export function rateLimiter(
     req: IncomingMessage,
     { identity, tool }: { identity: Identity | undefined; tool: string | undefined },
   ): Promise<RateLimitDecision> | RateLimitDecision =>
-    store === 'memory'
+    redis === undefined
       ? decideInMemory(keyOf(req, identity), tool)
       : decideInRedis(keyOf(req, identity), tool)
   const close = () => {
     general.close()
     for (const limiter of perTool.values()) limiter.close()
-    owned?.disconnect()
+    redis?.close()
   }
   return Object.assign(decide, { close })
+}
+
+/**
+ * Counters in Redis: the packages are imported on first use, the connection (yours, or one
+ * opened from `redisUrl`) is awaited before the first command, then each rule is a
+ * RateLimiterRedis.
+ */
+function redisStore(
+  configured: { redis: RedisClient; keyPrefix?: string } | { redisUrl: string; keyPrefix?: string },
+  onStoreError: (error: unknown) => void,
+) {
+  const feature = 'rateLimit.store (Redis)'
+  let owned: Redis | undefined
+  let closed = false
+  const connection = (async () => {
+    const { RateLimiterRedis, RateLimiterRes } = await importOptional(
+      'rate-limiter-flexible',
+      feature,
+      () => import('rate-limiter-flexible'),
+    )
+    let client: RedisClient
+    if ('redisUrl' in configured) {
+      // Fail fast while Redis is down (the limiter then lets requests through and logs it).
+      owned = await connectRedis(configured.redisUrl, feature, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+      })
+      owned.on('error', onStoreError)
+      if (closed) owned.disconnect()
+      client = owned
+    } else client = configured.redis
+    return { RateLimiterRedis, RateLimiterRes, client }
+  })()
+  // Reported by the first request that needs it; never an unhandled rejection.
+  connection.catch(() => {})
+  const limiter = (name: string, rule: RateLimitRule) => {
+    const built = connection.then(({ RateLimiterRedis, RateLimiterRes, client }) => ({
+      RateLimiterRes,
+      client,
+      limiter: new RateLimiterRedis({
+        points: rule.points,
+        duration: rule.durationSeconds,
+        storeClient: client,
+        keyPrefix: `${configured.keyPrefix ?? 'toolwire:rl'}:${name}`,
+      }),
+    }))
+    built.catch(() => {})
+    return async (key: string): Promise<Taken> => {
+      const { RateLimiterRes, client, limiter } = await built
+      await untilConnected(client)
+      return limiter.consume(key).then(
+        (res: RateLimiterRes) => ({
+          allowed: true,
+          remaining: res.remainingPoints,
+          msBeforeNext: res.msBeforeNext,
+        }),
+        (outcome: unknown) => {
+          // A RateLimiterRes rejection is a refusal; anything else is the store failing.
+          if (!(outcome instanceof RateLimiterRes)) throw outcome
+          return { allowed: false, remaining: 0, msBeforeNext: outcome.msBeforeNext }
+        },
+      )
+    }
+  }
+  return {
+    limiter,
+    close: () => {
+      closed = true
+      owned?.disconnect()
+    },
+  }
 }
 
 function refusal(limiter: Limiter, taken: Taken, tool: string | undefined): RateLimitDecision {

@@ -12,8 +12,8 @@ import {
   type ProtocolEra,
 } from '../../protocol/versions.js'
 import { sleep, type WireSignal } from './call-signal.js'
+import type { ClientWire, PostOutcome, PostRequest } from './client-wire.js'
 import { initialize, type NegotiationRequest, type Negotiator, probeModern } from './era-negotiation.js'
-import type { HttpWire, PostOutcome, PostRequest } from './http-wire.js'
 import { keepNotificationStream } from './notification-stream.js'
 import { resultOf } from './outcome-result.js'
 import { RequestFraming } from './request-framing.js'
@@ -24,7 +24,7 @@ import {
 } from './server-requests.js'
 
 export interface ClientSessionOptions {
-  wire: HttpWire
+  wire: ClientWire
   /** Extra headers sent on every request (e.g. `Authorization`). */
   headers: Record<string, string>
   clientInfo: Implementation
@@ -94,7 +94,10 @@ export class ClientSession {
     return this.#server
   }
 
+  /** Negotiates the era (again, after a stdio server was restarted: the old listener stops). */
   async connect(signal?: WireSignal, headers?: Record<string, string>): Promise<ServerDescription> {
+    this.#listening?.abort()
+    this.#listening = undefined
     if (this.#o.era !== 'legacy') {
       this.#era = 'modern'
       const probe = await probeModern(this.#negotiator, { signal, headers }).catch((error: unknown) => {
@@ -188,10 +191,11 @@ export class ClientSession {
     let current = outcome
     for (let attempt = 0; attempt < MAX_RESUMPTIONS; attempt++) {
       const lastEventId = current.lastEventId
-      if (this.#era !== 'legacy' || !this.#sessionId || lastEventId === undefined) break
+      const wire = this.#o.wire
+      if (this.#era !== 'legacy' || !this.#sessionId || lastEventId === undefined || !wire.resume) break
       await sleep(Math.min(current.retryMs ?? 0, MAX_RESUME_WAIT_MS), request.signal)
       this.#o.onReconnect?.(`resuming the response stream after event ${lastEventId}`)
-      const resumed = await this.#o.wire.resume(request, { lastEventId, expectId: id })
+      const resumed = await wire.resume(request, { lastEventId, expectId: id })
       if (resumed.response) return resumed
       if (resumed.broken === undefined) break
       current = { ...resumed, lastEventId: resumed.lastEventId ?? lastEventId }
@@ -217,7 +221,7 @@ export class ClientSession {
    * to `onNotification`; resolves or rejects when the stream ends (the caller re-listens).
    */
   async subscribe(
-    filter: Record<string, boolean>,
+    filter: Record<string, unknown>,
     options: {
       onNotification: (n: JsonRpcNotification) => void
       signal: WireSignal
@@ -305,7 +309,7 @@ export class ClientSession {
       },
       undefined,
     )
-    if (this.#sessionId && this.#o.onNotification) this.#listen()
+    if ((this.#sessionId || this.#o.wire.persistent) && this.#o.onNotification) this.#listen()
     return this.#server
   }
 

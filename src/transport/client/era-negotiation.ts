@@ -12,7 +12,7 @@ import {
   MODERN_PROTOCOL_VERSION,
 } from '../../protocol/versions.js'
 import type { WireSignal } from './call-signal.js'
-import type { HttpWire } from './http-wire.js'
+import type { ClientWire } from './client-wire.js'
 import { HTTP_LEVEL_STATUS, httpError, resultOf } from './outcome-result.js'
 import type { RequestFraming } from './request-framing.js'
 
@@ -24,7 +24,7 @@ const MODERN_ERRORS = new Set<number>([
 ])
 
 export interface Negotiator {
-  wire: HttpWire
+  wire: ClientWire
   /** Framing already set for the version being tried. */
   framing: RequestFraming
   nextId: () => number

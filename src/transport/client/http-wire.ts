@@ -21,6 +21,10 @@ import {
 } from '../../protocol/jsonrpc.js'
 import { printable } from '../../protocol/printable.js'
 import type { WireSignal } from './call-signal.js'
+import type { ClientWire, PostOutcome, PostRequest } from './client-wire.js'
+import { describeConnectionFailure } from './connection-failure.js'
+
+export type { PostOutcome, PostRequest } from './client-wire.js'
 
 export interface WireOptions {
   url: URL
@@ -34,27 +38,6 @@ export interface WireOptions {
   maxResponseBytes: number
   /** Timeout values in seconds, for error messages. */
   timeoutsSeconds: { connect: number; headers: number; sseRead: number }
-}
-
-export interface PostOutcome {
-  status: number
-  /** The JSON-RPC response, when the body carried one (also for 4xx answers of MCP servers). */
-  response: JsonRpcResponse | undefined
-  headers: Record<string, string | string[] | undefined>
-  /** `retry` field of the SSE stream, in ms, when the server sent one. */
-  retryMs?: number
-  /** Id of the last SSE event received, for 2025-era resumption. */
-  lastEventId?: string
-  /** Set when an SSE answer ended or broke before the response: why (a typed error). */
-  broken?: unknown
-}
-
-export interface PostRequest {
-  body: JsonRpcMessage
-  headers: Record<string, string>
-  signal?: WireSignal | undefined
-  /** Called for each server notification (or request) that arrives on an SSE answer. */
-  onMessage?: ((message: JsonRpcMessage) => void) | undefined
 }
 
 const TIMEOUT_CODES: Record<string, Exclude<TimeoutKind, 'request'>> = {
@@ -77,7 +60,7 @@ const NOT_DELIVERED = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ])
 
-export class HttpWire {
+export class HttpWire implements ClientWire {
   readonly #o: WireOptions
   readonly #origin: string
   readonly #path: string
@@ -104,15 +87,10 @@ export class HttpWire {
     if (error instanceof McpProtocolError || error instanceof McpHttpError) return error
     const causeCode = (error as { cause?: { code?: string } } | null)?.cause?.code
     const delivered = !NOT_DELIVERED.has(code) && !NOT_DELIVERED.has(causeCode ?? '')
-    const text = error instanceof Error ? error.message : String(error)
-    return new McpConnectionError(
-      `connection failed: ${causeCode ?? code ?? ''} ${text}`.replace(/\s+/g, ' ').trim(),
-      this.#o.site,
-      {
-        cause: error,
-        maybeDelivered: delivered,
-      },
-    )
+    return new McpConnectionError(describeConnectionFailure(error, this.#o.url), this.#o.site, {
+      cause: error,
+      maybeDelivered: delivered,
+    })
   }
 
   /** POSTs one JSON-RPC message and reads the answer for `expectId` (JSON or SSE). */

@@ -7,13 +7,13 @@
 import { McpProtocolError } from '../../protocol/errors.js'
 import type { JsonRpcMessage } from '../../protocol/jsonrpc.js'
 import { sleep } from './call-signal.js'
-import type { HttpWire } from './http-wire.js'
+import type { ClientWire } from './client-wire.js'
 
 /** Longest wait before re-opening, in ms. */
 const MAX_REOPEN_WAIT_MS = 30_000
 
 export interface NotificationStream {
-  wire: HttpWire
+  wire: ClientWire
   /** Headers of each GET (session, version, current token). */
   headers: () => Record<string, string>
   onMessage: (message: JsonRpcMessage) => void

@@ -6,7 +6,7 @@
 import { type ErrorSite, McpHttpError, McpProtocolError } from '../../protocol/errors.js'
 import { printable } from '../../protocol/printable.js'
 import type { ProtocolEra } from '../../protocol/versions.js'
-import type { PostOutcome } from './http-wire.js'
+import type { PostOutcome } from './client-wire.js'
 
 /** HTTP statuses reported as `McpHttpError` even when the body carries a JSON-RPC error. */
 export const HTTP_LEVEL_STATUS = new Set([401, 403, 408, 429, 502, 503, 504])
@@ -60,11 +60,17 @@ function checkResultType(result: Record<string, unknown>, { method, site }: Resu
 export function httpError(outcome: PostOutcome, method: string, site: ErrorSite): McpHttpError {
   const retryAfter = retryAfterSeconds(outcome.headers['retry-after'])
   const challenge = outcome.headers['www-authenticate']
+  // The server's own words ("the token is not valid") say more than the status alone.
+  const said =
+    outcome.response && 'error' in outcome.response
+      ? printable(String(outcome.response.error.message), { maxChars: 300, oneLine: true })
+      : undefined
+  const detail = outcome.status === 404 ? 'not found (wrong URL, or the session expired)' : said
   return new McpHttpError(
     {
       status: outcome.status,
       method,
-      ...(outcome.status === 404 ? { detail: 'not found (wrong URL, or the session expired)' } : {}),
+      ...(detail ? { detail } : {}),
       ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
       ...(challenge ? { wwwAuthenticate: Array.isArray(challenge) ? challenge.join(', ') : challenge } : {}),
     },

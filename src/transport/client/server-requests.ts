@@ -9,7 +9,7 @@
 import { ErrorCode, type JsonRpcRequest, type JsonRpcResponse, RpcError } from '../../protocol/jsonrpc.js'
 import { printable } from '../../protocol/printable.js'
 import type { ProtocolEra } from '../../protocol/versions.js'
-import type { HttpWire } from './http-wire.js'
+import type { ClientWire } from './client-wire.js'
 
 /** Server requests answered at most on one call's response stream. */
 export const MAX_SERVER_REQUESTS_PER_CALL = 32
@@ -17,7 +17,7 @@ export const MAX_SERVER_REQUESTS_PER_CALL = 32
 export const MAX_SERVER_REQUESTS_PER_NOTIFICATION_STREAM = 256
 
 export interface ServerRequestAnswering {
-  wire: HttpWire
+  wire: ClientWire
   /** Answers one request; `undefined` refuses every request with -32601. */
   handle: ((request: JsonRpcRequest) => Promise<Record<string, unknown>>) | undefined
   /** Headers for the answer POST (session, token). */

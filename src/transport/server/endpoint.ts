@@ -1,4 +1,5 @@
 /** What one MCP endpoint's request handlers share: its settings, policies, sessions and streams. */
+import type { FleetLink } from './fleet-link.js'
 import type { HttpExchange } from './http-exchange.js'
 import type { InFlightRequests } from './in-flight.js'
 import type { SessionStore } from './legacy-sessions.js'
@@ -22,6 +23,8 @@ export interface Endpoint {
   readonly requests: InFlightRequests
   readonly streams: StreamLimits
   readonly replayBudget: ReplayBudget
+  /** This replica's link to its fleet (shared sessions, bus); undefined without a store. */
+  readonly fleet: FleetLink | undefined
   /** Answers a request whose handler outlived its abort (one function for the endpoint). */
   readonly answerAbandoned: (exchange: HttpExchange) => void
   /** Set when shutdown began: new requests and streams are refused, calls in flight finish. */

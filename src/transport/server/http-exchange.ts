@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest, RpcError } from '../../protocol/jsonrpc.js'
 import { newSpanId, newTraceId, parseTraceparent } from '../../protocol/trace-context.js'
 import type { ProtocolEra } from '../../protocol/versions.js'
+import type { FleetLink } from './fleet-link.js'
 import type { InFlightRequests, TrackedRequest } from './in-flight.js'
 import { sendJsonText } from './json-answer.js'
 import type { LegacySession } from './legacy-sessions.js'
@@ -31,6 +32,8 @@ export interface ExchangeInit {
   requests: InFlightRequests
   /** Bytes kept for resumable answers, shared by all sessions. */
   budget: ReplayBudget
+  /** This replica's fleet: server-request ids name it, resumable answers are mirrored to the store. */
+  fleet: FleetLink | undefined
   /** Answers a request whose handler still runs long after it was aborted (endpoint-wide, not per request). */
   answerAbandoned: (exchange: HttpExchange) => void
 }
@@ -75,6 +78,7 @@ export class HttpExchange implements Exchange, TrackedRequest {
   readonly #retryMs: number
   readonly #requests: InFlightRequests
   readonly #budget: ReplayBudget
+  readonly #fleet: FleetLink | undefined
   readonly #answerAbandoned: (exchange: HttpExchange) => void
 
   constructor(res: ServerResponse, init: ExchangeInit) {
@@ -90,6 +94,7 @@ export class HttpExchange implements Exchange, TrackedRequest {
     this.#retryMs = init.retryMs
     this.#requests = init.requests
     this.#budget = init.budget
+    this.#fleet = init.fleet
     this.#answerAbandoned = init.answerAbandoned
   }
 
@@ -202,7 +207,7 @@ export class HttpExchange implements Exchange, TrackedRequest {
         ),
       )
     }
-    const id = `toolwire-${session.nextId++}`
+    const id = this.#fleet ? this.#fleet.requestId(session) : `toolwire-${session.nextId++}`
     return new Promise((resolve, reject) => {
       const signal = this.signal
       const settle = () => {
@@ -266,6 +271,7 @@ export class HttpExchange implements Exchange, TrackedRequest {
         retryMs: this.#retryMs,
         budget: this.#budget,
         onRelease: (stream) => session.streams.delete(stream.id),
+        ...(this.#fleet ? { idPrefix: this.#fleet.streamIdPrefix, mirror: this.#fleet.mirror(session) } : {}),
       })
       this.#replay = replay
       session.streams.set(replay.id, replay)

@@ -16,6 +16,8 @@ import {
 } from '../../protocol/jsonrpc.js'
 import { META_SERVER_INFO } from '../../protocol/versions.js'
 import type { Endpoint } from './endpoint.js'
+import { FleetLink, localResourceUpdated } from './fleet-link.js'
+import type { FleetStore } from './fleet-store.js'
 import { hostCheck } from './host-check.js'
 import { InFlightRequests } from './in-flight.js'
 import { sendJson } from './json-answer.js'
@@ -58,6 +60,8 @@ export interface TransportPolicies {
   recorder?: AnswerRecorder | undefined
   /** Told of every request refused before dispatch (metrics). */
   onRejected?: ((status: number, tool: string | undefined) => void) | undefined
+  /** Makes this handler a replica of a fleet sharing sessions and streams. @default none (one process) */
+  fleet?: FleetStore | undefined
 }
 
 /** A node request handler; also usable as Express middleware (`app.all('/mcp', handler)`). */
@@ -72,7 +76,9 @@ export interface McpHttpHandler {
   resourceUpdated(uri: string): number
   /** Requests being answered now (those counting against `maxConcurrentRequests`). */
   readonly inFlightCount: number
-  /** Number of open 2025-era sessions. */
+  /** The fleet store this handler shares sessions through, when it is a replica. */
+  readonly fleet: FleetStore | undefined
+  /** Number of open 2025-era sessions (in a fleet: those cached by this replica). */
   readonly sessionCount: number
   /** Open notification streams: 2025-era GET streams and 2026-07-28 `subscriptions/listen` streams. */
   readonly listenerCount: number
@@ -103,6 +109,20 @@ export function createHttpHandler(
 ): McpHttpHandler {
   const settings = transportSettings(options)
   const logger = options.logger ?? silentLogger
+  const sessions = new SessionStore({
+    idleTimeoutSeconds: settings.sessionIdleTimeoutSeconds,
+    keepAliveSeconds: settings.sseKeepAliveSeconds,
+  })
+  const listens = new ListenStreams({ keepAliveSeconds: settings.sseKeepAliveSeconds })
+  const fleet = options.fleet
+    ? new FleetLink({
+        store: options.fleet,
+        sessions,
+        listens,
+        logger,
+        idleSeconds: settings.sessionIdleTimeoutSeconds,
+      })
+    : undefined
   const endpoint: Endpoint = {
     dispatcher,
     settings,
@@ -112,18 +132,16 @@ export function createHttpHandler(
       options.logger?.info && (options.logger.isLevelEnabled?.('info') ?? true) ? options.logger : undefined,
     admission: options.admission ?? ADMIT_ALL,
     recorder: options.recorder,
-    sessions: new SessionStore({
-      idleTimeoutSeconds: settings.sessionIdleTimeoutSeconds,
-      keepAliveSeconds: settings.sseKeepAliveSeconds,
-    }),
-    listens: new ListenStreams({ keepAliveSeconds: settings.sseKeepAliveSeconds }),
+    sessions,
+    listens,
+    fleet,
     requests: new InFlightRequests(logger),
     streams: new StreamLimits(settings),
     replayBudget: new ReplayBudget(settings.resumableBufferBytes),
     answerAbandoned: (exchange) => answerAbandoned(endpoint, exchange),
     draining: false,
   }
-  const { admission, sessions, listens, requests } = endpoint
+  const { admission, requests } = endpoint
   const onRejected = options.onRejected
   const allowedOrigins = settings.allowedOrigins
   const hostAllowed = hostCheck(settings.allowedHosts)
@@ -241,7 +259,7 @@ export function createHttpHandler(
       )
     }
     if (classified.kind === 'response') {
-      deliverResponse(endpoint, req, classified.message)
+      await deliverResponse(endpoint, req, classified.message)
       return void res.writeHead(202).end()
     }
     const message = classified.message
@@ -286,6 +304,7 @@ export function createHttpHandler(
     // 2025 era.
     if (request?.method === 'initialize') {
       const { session, version } = openSession(endpoint, req, request)
+      if (session) await fleet?.created(session)
       const extraHeaders = session ? { ...limitHeaders, 'mcp-session-id': session.id } : limitHeaders
       return answer(endpoint, {
         req,
@@ -297,12 +316,14 @@ export function createHttpHandler(
         extraHeaders,
       })
     }
-    const session = settings.legacySessions ? requireSession(endpoint, req, id) : undefined
+    const found = settings.legacySessions ? requireSession(endpoint, req, id) : undefined
+    const session = found instanceof Promise ? await found : found
     if (!request) {
       if (message.method === 'notifications/cancelled' && session && isObject(message.params)) {
-        session.inFlight
-          .get(message.params.requestId as RequestId)
-          ?.abort(new Error('cancelled by the client'))
+        const requestId = message.params.requestId as RequestId
+        const running = session.inFlight.get(requestId)
+        if (running) running.abort(new Error('cancelled by the client'))
+        else fleet?.cancel(session, requestId, 'cancelled by the client')
       }
       res.writeHead(202).end()
       endpoint.requestLog?.info?.(
@@ -348,12 +369,16 @@ export function createHttpHandler(
     })
   }
 
-  handler.broadcast = (notification) => sessions.broadcast(notification) + listens.broadcast(notification)
-  handler.resourceUpdated = (uri) =>
-    sessions.broadcast(
-      { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } },
-      (session) => session.subscriptions.has(uri),
-    ) + listens.resourceUpdated(uri)
+  // In a fleet, the other replicas deliver to their own streams; the count is this replica's.
+  handler.broadcast = (notification) => {
+    fleet?.broadcast(notification)
+    return sessions.broadcast(notification) + listens.broadcast(notification)
+  }
+  handler.resourceUpdated = (uri) => {
+    fleet?.resourceUpdated(uri)
+    return localResourceUpdated(sessions, listens, uri)
+  }
+  Object.defineProperty(handler, 'fleet', { get: () => options.fleet })
   Object.defineProperty(handler, 'sessionCount', { get: () => sessions.size })
   Object.defineProperty(handler, 'inFlightCount', { get: () => requests.count })
   Object.defineProperty(handler, 'listenerCount', { get: () => endpoint.streams.open })
@@ -370,6 +395,7 @@ export function createHttpHandler(
     if (closed) return
     closed = true
     endpoint.draining = true
+    fleet?.close()
     sessions.close()
     listens.close(resultMeta)
     requests.close()

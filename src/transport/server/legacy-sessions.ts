@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { JsonRpcNotification } from '../../protocol/jsonrpc.js'
+import type { SessionRecord } from './fleet-store.js'
 import type { ReplayableStream } from './replayable-stream.js'
 import type { Identity } from './request-dispatcher.js'
 import { SSE_KEEPALIVE, sseEvent } from './sse-framing.js'
@@ -20,6 +21,8 @@ export interface LegacySession {
   /** Minimum level the client asked for with `logging/setLevel`. */
   logLevel: string | undefined
   lastSeenMs: number
+  /** When the fleet store's idle expiry was last restarted (fleet only). */
+  touchedMs: number
   stream: ServerResponse | undefined
   /** Open GET connections: the standalone stream and resumed answers. */
   openStreams: number
@@ -65,6 +68,11 @@ export class SessionStore {
     return this.#sessions.size
   }
 
+  /** Every session held here. */
+  values(): IterableIterator<LegacySession> {
+    return this.#sessions.values()
+  }
+
   /** Sessions with an open GET stream. */
   get streamCount(): number {
     let count = 0
@@ -75,13 +83,15 @@ export class SessionStore {
 
   create(
     init: Pick<LegacySession, 'owner' | 'protocolVersion' | 'clientInfo' | 'clientCapabilities'>,
-  ): LegacySession {
     // randomUUID draws from the CSPRNG: session ids must not be guessable (spec, Security).
+    id: string = randomUUID(),
+  ): LegacySession {
     const session: LegacySession = {
-      id: randomUUID(),
+      id,
       ...init,
       logLevel: undefined,
       lastSeenMs: Date.now(),
+      touchedMs: 0,
       stream: undefined,
       openStreams: 0,
       inFlight: new Map(),
@@ -92,6 +102,30 @@ export class SessionStore {
     }
     this.#sessions.set(session.id, session)
     return session
+  }
+
+  /**
+   * Caches a session another replica of the fleet created (or refreshes the cached copy:
+   * log level and subscriptions are updated in place, streams stay attached).
+   */
+  adopt(record: SessionRecord): LegacySession {
+    const cached = this.#sessions.get(record.id)
+    if (!cached) {
+      const { owner, protocolVersion, clientInfo, clientCapabilities } = record
+      const session = this.create({ owner, protocolVersion, clientInfo, clientCapabilities }, record.id)
+      session.logLevel = record.logLevel
+      for (const uri of record.subscriptions) session.subscriptions.add(uri)
+      return session
+    }
+    cached.logLevel = record.logLevel
+    cached.subscriptions.clear()
+    for (const uri of record.subscriptions) cached.subscriptions.add(uri)
+    return cached
+  }
+
+  /** The session `id` names, whoever owns it (fleet messages, already authorized where they came from). */
+  cached(id: string): LegacySession | undefined {
+    return this.#sessions.get(id)
   }
 
   /** The session `id` names, if it belongs to `owner`: another caller's session is not found. */

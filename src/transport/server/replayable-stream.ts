@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
+import type { AnswerEvent } from './fleet-store.js'
 import type { EvictableAnswer, ReplayBudget } from './replay-budget.js'
 import { sseFrame } from './sse-framing.js'
 
@@ -23,10 +24,14 @@ export interface ReplayableStreamInit {
   budget: ReplayBudget
   /** Called once when the stream is released (its owner forgets it). */
   onRelease: (stream: ReplayableStream) => void
+  /** Opens the stream id (a fleet names the replica writing it). @default none */
+  idPrefix?: string
+  /** Also keeps every event elsewhere (a fleet store), so another replica can resume. */
+  mirror?: (streamId: string, event: AnswerEvent) => void
 }
 
 export class ReplayableStream implements EvictableAnswer {
-  readonly id: string = randomUUID()
+  readonly id: string
   /** True once the final response was written. */
   done = false
   /** True once everything kept was freed: the stream can no longer be resumed. */
@@ -38,8 +43,11 @@ export class ReplayableStream implements EvictableAnswer {
   #expiry: NodeJS.Timeout | undefined
   readonly #budget: ReplayBudget
   readonly #onRelease: (stream: ReplayableStream) => void
+  readonly #mirror: ReplayableStreamInit['mirror']
 
   constructor(init: ReplayableStreamInit) {
+    this.id = init.idPrefix ? init.idPrefix + randomUUID() : randomUUID()
+    this.#mirror = init.mirror
     this.#live = init.live
     this.#budget = init.budget
     this.#onRelease = init.onRelease
@@ -58,9 +66,10 @@ export class ReplayableStream implements EvictableAnswer {
   }
 
   /** Writes an already-encoded JSON-RPC message. */
-  write(json: string): void {
+  write(json: string, final = false): void {
     const seq = ++this.#seq
     const frame = sseFrame(json, `${this.id}_${seq}`)
+    this.#mirror?.(this.id, { seq, frame, final })
     this.#keep(seq, frame)
     if (this.attached) this.#live!.write(frame)
   }
@@ -68,7 +77,7 @@ export class ReplayableStream implements EvictableAnswer {
   /** Writes the final message: delivered at once when a client is attached, else kept for it. */
   finish(json: string): void {
     const attached = this.attached
-    this.write(json)
+    this.write(json, true)
     this.done = true
     if (attached || this.released) {
       this.#live?.end()

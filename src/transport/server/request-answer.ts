@@ -52,6 +52,7 @@ export async function answer(endpoint: Endpoint, at: AnswerContext): Promise<voi
     retryMs: endpoint.settings.retryMs,
     requests,
     budget: endpoint.replayBudget,
+    fleet: endpoint.fleet,
     answerAbandoned: endpoint.answerAbandoned,
   })
   session?.inFlight.set(request.id, exchange)
@@ -93,6 +94,8 @@ export async function answer(endpoint: Endpoint, at: AnswerContext): Promise<voi
   } finally {
     exchange.release()
   }
+  // A change to the session record reaches the fleet before the client can ask another replica.
+  if (session && endpoint.fleet?.changesRecord(request.method)) await endpoint.fleet.answered(session)
   const gone = exchange.gone
   exchange.writeAnswer(status, json)
   recording?.end({ response, status: exchange.streaming ? 200 : status, gone })

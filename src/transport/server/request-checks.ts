@@ -35,7 +35,12 @@ export class HttpRejection extends Error {
 }
 
 /** Why a request was told to try again later (`error.data.reason`). */
-export type TryLaterReason = 'overloaded' | 'rate_limited' | 'shutting_down' | 'unavailable'
+export type TryLaterReason =
+  | 'overloaded'
+  | 'rate_limited'
+  | 'shutting_down'
+  | 'unavailable'
+  | 'store_unavailable'
 
 /**
  * A "try again later" refusal: HTTP 503 (or 429) with `Retry-After`, JSON-RPC

@@ -19,17 +19,32 @@ import { parseEventId } from './replayable-stream.js'
 import { HttpRejection, header, tryLater } from './request-checks.js'
 import { SSE_HEADERS } from './sse-framing.js'
 
-/** The caller's session named by `Mcp-Session-Id`: 400 without one, 404 when unknown or not the caller's. */
+/**
+ * The caller's session named by `Mcp-Session-Id`: 400 without one, 404 when unknown or not the
+ * caller's. In a fleet, a session cached here answers at once; another is loaded from the store.
+ */
 export function requireSession(
   endpoint: Endpoint,
   req: IncomingMessage,
   id: RequestId | null,
-): LegacySession {
+): LegacySession | Promise<LegacySession> {
   const sessionId = header(req, 'mcp-session-id')
   if (!sessionId) {
     throw new HttpRejection(400, new RpcError(ErrorCode.ServerError, 'Mcp-Session-Id header is required'), id)
   }
-  const session = endpoint.sessions.get(sessionId, ownerOf(endpoint.admission.identityOf(req)))
+  const owner = ownerOf(endpoint.admission.identityOf(req))
+  const session = endpoint.sessions.get(sessionId, owner)
+  const fleet = endpoint.fleet
+  if (fleet) {
+    fleet.assertAvailable(id)
+    if (session) fleet.touch(session)
+    else if (!endpoint.sessions.cached(sessionId)) {
+      return fleet.adopt(sessionId, owner).then((adopted) => {
+        if (!adopted) throw sessionNotFound(id)
+        return adopted
+      })
+    }
+  }
   if (!session) throw sessionNotFound(id)
   return session
 }
@@ -52,6 +67,7 @@ export function openSession(
   const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : undefined
   const version = requested && isLegacyVersion(requested) ? requested : LATEST_LEGACY_PROTOCOL_VERSION
   if (!endpoint.settings.legacySessions) return { session: undefined, version }
+  endpoint.fleet?.assertAvailable(request.id)
   const max = endpoint.settings.maxSessions
   if (endpoint.sessions.size >= max) {
     throw tryLater(`Too many open sessions: ${max} (maxSessions); retry later`, 'maxSessions', {
@@ -67,13 +83,21 @@ export function openSession(
   return { session, version }
 }
 
-/** A client's answer to a request this server sent it (sampling, elicitation, roots). */
-export function deliverResponse(endpoint: Endpoint, req: IncomingMessage, response: JsonRpcResponse): void {
+/**
+ * A client's answer to a request this server sent it (sampling, elicitation, roots); in a
+ * fleet, sent on to the replica that asked when it is another one.
+ */
+export async function deliverResponse(
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  response: JsonRpcResponse,
+): Promise<void> {
   const sessionId = header(req, 'mcp-session-id')
   const session =
-    sessionId && endpoint.settings.legacySessions ? requireSession(endpoint, req, null) : undefined
+    sessionId && endpoint.settings.legacySessions ? await requireSession(endpoint, req, null) : undefined
   const pending = session?.pending.get(String(response.id))
   if (!pending) {
+    if (session && endpoint.fleet?.forwardAnswer(session, response)) return
     endpoint.logger.warn({ id: response.id, sessionId }, 'response to no pending server request; ignored')
     return
   }
@@ -82,7 +106,11 @@ export function deliverResponse(endpoint: Endpoint, req: IncomingMessage, respon
 }
 
 /** GET: the session's notification stream, or the rest of a resumable answer (`Last-Event-ID`). */
-export function handleGet(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): void {
+export async function handleGet(
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (!endpoint.settings.legacySessions) {
     throw new HttpRejection(
       405,
@@ -106,7 +134,7 @@ export function handleGet(endpoint: Endpoint, req: IncomingMessage, res: ServerR
       new RpcError(ErrorCode.InvalidRequest, 'Accept must include text/event-stream'),
     )
   }
-  const session = requireSession(endpoint, req, null)
+  const session = await requireSession(endpoint, req, null)
   const resumeFrom = parseEventId(header(req, 'last-event-id'))
   const stream = resumeFrom ? session.streams.get(resumeFrom.streamId) : undefined
   if (resumeFrom && stream) {
@@ -116,6 +144,21 @@ export function handleGet(endpoint: Endpoint, req: IncomingMessage, res: ServerR
     endpoint.requestLog?.info?.(
       { era: 'legacy', sessionId: session.id, status: 200, streamId: stream.id },
       'mcp stream resumed',
+    )
+    return
+  }
+  // Written by another replica (or released here): the fleet store still has its events.
+  if (
+    resumeFrom &&
+    endpoint.fleet &&
+    (await endpoint.fleet.resume(session, resumeFrom, {
+      res,
+      admit: () => endpoint.streams.admit(res, session),
+    }))
+  ) {
+    endpoint.requestLog?.info?.(
+      { era: 'legacy', sessionId: session.id, status: 200, streamId: resumeFrom.streamId },
+      'mcp stream resumed from the fleet store',
     )
     return
   }
@@ -134,7 +177,11 @@ export function handleGet(endpoint: Endpoint, req: IncomingMessage, res: ServerR
 }
 
 /** DELETE: ends the caller's session. */
-export function handleDelete(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): void {
+export async function handleDelete(
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (!endpoint.settings.legacySessions) {
     throw new HttpRejection(
       405,
@@ -147,7 +194,8 @@ export function handleDelete(endpoint: Endpoint, req: IncomingMessage, res: Serv
       new RpcError(ErrorCode.InvalidRequest, 'DELETE ends a 2025-era session: send its Mcp-Session-Id'),
     ).withHeaders({ allow: 'POST' })
   }
-  const session = requireSession(endpoint, req, null)
+  const session = await requireSession(endpoint, req, null)
+  await endpoint.fleet?.ended(session.id)
   endpoint.sessions.delete(session.id)
   res.writeHead(200).end()
   endpoint.requestLog?.info?.({ era: 'legacy', sessionId: session.id, status: 200 }, 'mcp session ended')

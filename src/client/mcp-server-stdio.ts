@@ -1,0 +1,340 @@
+/** MCPServerStdio: the object an agent holds for one MCP server it runs as a local process. */
+import { EventEmitter } from 'node:events'
+import {
+  type ErrorSite,
+  McpClosedError,
+  McpToolError,
+  ToolwireConfigError,
+  ToolwireError,
+} from '../protocol/errors.js'
+import { printable } from '../protocol/printable.js'
+import type { Implementation, ServerDescription, Tool } from '../protocol/types.js'
+import { ClientSession } from '../transport/client/client-session.js'
+import type { ProcessExit } from '../transport/client/stdio-process.js'
+import { StdioWire } from '../transport/client/stdio-wire.js'
+import { attempt, CONNECT } from './attempt.js'
+import { type BreakerState, CircuitBreaker } from './breaker.js'
+import type { Call, Send } from './call.js'
+import { callNotifications } from './call-notifications.js'
+import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
+import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
+import type { McpClient } from './mcp-client.js'
+import { toolAllowed } from './options.js'
+import { type RetryEvent, withRetry } from './retry.js'
+import {
+  type MCPServerStdioOptions,
+  type ResolvedStdioOptions,
+  resolveStdioOptions,
+} from './stdio-options.js'
+import { sharedToolListCache } from './tool-cache.js'
+import { callToolInRounds } from './tool-call-rounds.js'
+import { annotatedIdempotent, ToolListing } from './tool-listing.js'
+import { newTraceContext } from './trace-propagation.js'
+
+/** Events of a stdio client. No event carries environment values. */
+export interface StdioClientEvents {
+  retry: [RetryEvent]
+  breakerOpen: [{ failures: number; error: unknown }]
+  breakerClose: []
+  /** The session was set up again (a restarted process, a re-opened listener). */
+  reconnect: [{ reason: string }]
+  /** The server process started (`restart`: after a crash). */
+  start: [{ pid: number | undefined; restart: boolean }]
+  /** The server process exited (`expected`: `close()` stopped it). */
+  exit: [ProcessExit & { expected: boolean }]
+}
+
+const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
+
+type RunOptions = Partial<
+  Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent' | 'learnIdempotent'>
+> & {
+  timeoutSeconds?: number | undefined
+  traceId?: string | undefined
+}
+
+/**
+ * An MCP server run as a child process and spoken to over its stdin/stdout (the MCP stdio
+ * transport), with the same API, policies and events as `MCPServerStreamableHttp`: timeouts,
+ * retries that never repeat an unsafe call, a circuit breaker, the tool-list cache; plus a
+ * minimal environment by default, stderr kept for error messages, a graceful stop (stdin
+ * closed, SIGTERM, SIGKILL) and a restart after a crash.
+ *
+ * @example
+ * ```ts
+ * await using files = await new MCPServerStdio({
+ *   name: 'Files',
+ *   params: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', './data'] },
+ * }).connect()
+ * const tools = await files.listTools()
+ * ```
+ */
+export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements McpClient, AsyncDisposable {
+  readonly name: string
+  readonly #o: ResolvedStdioOptions
+  readonly #options: MCPServerStdioOptions
+  readonly #site: ErrorSite
+  readonly #wire: StdioWire
+  readonly #session: ClientSession
+  readonly #send: Send
+  readonly #handlers: ClientRequestHandlers
+  readonly #breaker: CircuitBreaker | undefined
+  readonly #tools: ToolListing
+  #connected: Promise<ServerDescription> | undefined
+  /** The process generation the session's handshake was made with. */
+  #generation = 0
+  #handshake: Promise<unknown> | undefined
+  #closed = false
+
+  constructor(options: MCPServerStdioOptions) {
+    super()
+    this.#o = resolveStdioOptions(options)
+    this.#options = options
+    this.name = this.#o.name
+    this.#site = { serverName: this.name }
+    const onWarning =
+      options.onWarning ??
+      ((message: string) => console.warn(printable(`toolwire [${this.name}]: ${message}`, { oneLine: true })))
+    const onStderr =
+      options.onStderr ??
+      ((line: string) =>
+        process.stderr.write(`[${printable(this.name, { maxChars: 60, oneLine: true })}] ${line}\n`))
+    this.#wire = new StdioWire({
+      process: {
+        command: this.#o.command,
+        args: this.#o.args,
+        env: this.#o.env,
+        cwd: this.#o.cwd,
+        stderr: this.#o.stderr,
+        onStderrLine: onStderr,
+        stderrTailBytes: this.#o.stderrTailBytes,
+      },
+      site: this.#site,
+      maxMessageBytes: this.#o.maxMessageBytes,
+      shutdownGraceMs: this.#o.shutdownGraceMs,
+      restart: this.#o.restart,
+      onWarning,
+      onStart: (info) => this.emit('start', info),
+      onExit: (info) => {
+        if (!info.expected) this.invalidateToolsCache()
+        this.emit('exit', info)
+      },
+    })
+    const handlers = options.handlers ?? {}
+    this.#handlers = handlers
+    this.#session = new ClientSession({
+      wire: this.#wire,
+      headers: {},
+      clientInfo: options.clientInfo ?? CLIENT_INFO,
+      capabilities: capabilitiesOf(handlers),
+      era: options.protocolEra ?? 'auto',
+      onWarning,
+      onServerRequest: (request) => answerServerRequest(handlers, request),
+      onNotification: (notification) => {
+        if (notification.method === 'notifications/tools/list_changed') this.invalidateToolsCache()
+      },
+      onStreamReopened: () => this.invalidateToolsCache(),
+    })
+    if (options.circuitBreaker !== false) {
+      this.#breaker = new CircuitBreaker(options.circuitBreaker ?? {}, {
+        onOpen: (failures, error) => this.emit('breakerOpen', { failures, error }),
+        onClose: () => this.emit('breakerClose'),
+      })
+    }
+    this.#tools = new ToolListing({
+      serverName: this.name,
+      cacheKey: this.#o.cacheKey,
+      site: this.#site,
+      session: this.#session,
+      run: (method, params, runOptions) => this.#run(method, params, runOptions),
+      cache: options.cacheToolsList ? (options.toolListCache ?? sharedToolListCache) : undefined,
+      // The cache key already holds everything that may carry a credential (env, args, cwd).
+      partition: async () => '',
+      filter: options.toolFilter,
+      ttlSeconds: options.toolsCacheTtlSeconds,
+      strictCacheHints: options.strictCacheHints ?? false,
+      limits: this.#o.toolListLimits,
+      onWarning,
+    })
+    let send: Send = async (call) => {
+      if (call.method !== CONNECT) await this.#sameProcess(call)
+      return attempt(this.#session, call, this.#site)
+    }
+    send = withRetry(send, this.#o, (event) => this.emit('retry', event))
+    if (this.#breaker) send = this.#breaker.wrap(send, this.#site)
+    this.#send = send
+  }
+
+  /** What the server said about itself; set after `connect()`. */
+  get server(): ServerDescription | undefined {
+    return this.#session.server
+  }
+
+  /** The protocol revision in use (`2026-07-28`, or a 2025 one). */
+  get protocolVersion(): string | undefined {
+    return this.#session.server?.protocolVersion
+  }
+
+  /** The circuit breaker's state (`closed` when there is no breaker). */
+  get breakerState(): BreakerState {
+    return this.#breaker?.state ?? 'closed'
+  }
+
+  /** The server process's id while it runs. */
+  get pid(): number | undefined {
+    return this.#wire.pid
+  }
+
+  /** Starts the process and negotiates the protocol era. Returns `this`. */
+  async connect(options: { signal?: AbortSignal } = {}): Promise<this> {
+    if (this.#closed) throw new McpClosedError(this.#site)
+    this.#connected ??= this.#handshakeRun(options.signal)
+    try {
+      await this.#connected
+    } catch (error) {
+      this.#connected = undefined
+      throw error
+    }
+    return this
+  }
+
+  async #handshakeRun(signal: AbortSignal | undefined): Promise<ServerDescription> {
+    const server = (await this.#run(
+      CONNECT,
+      {},
+      { signal, idempotent: true },
+    )) as unknown as ServerDescription
+    this.#generation = this.#wire.generation
+    this.#wire.healthy()
+    return server
+  }
+
+  /** A restarted process knows nothing of the session: shake hands again before the call. */
+  async #sameProcess(call: Call): Promise<void> {
+    await this.#wire.start()
+    if (this.#wire.generation === this.#generation) return
+    this.#handshake ??= attempt(this.#session, { ...call, method: CONNECT, params: {} }, this.#site)
+      .then(() => {
+        this.#generation = this.#wire.generation
+        this.#wire.healthy()
+        this.invalidateToolsCache()
+        this.emit('reconnect', { reason: 'the server process was restarted' })
+      })
+      .finally(() => {
+        this.#handshake = undefined
+      })
+    await this.#handshake
+  }
+
+  /** Lists the tools (following pagination), filtered by `toolFilter`; cached when `cacheToolsList` is on. */
+  async listTools(options: { signal?: AbortSignal } = {}): Promise<Tool[]> {
+    await this.connect(options)
+    return this.#tools.list(options.signal)
+  }
+
+  /** Drops the cached tool list of this server; the next `listTools()` asks the server. */
+  invalidateToolsCache(): void {
+    this.#tools.invalidate()
+  }
+
+  /**
+   * Calls a tool. Tool failures come back as results with `isError: true` (or as `McpToolError`
+   * with `toolErrors: 'throw'`); everything else is a typed error.
+   */
+  async callTool(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: CallToolOptions = {},
+  ): Promise<ToolCallResult> {
+    await this.connect(options.signal ? { signal: options.signal } : {})
+    const filter = this.#options.toolFilter
+    const known = this.#tools.known.get(name)
+    if (filter && !toolAllowed(filter, this.name, known ?? { name, inputSchema: { type: 'object' } })) {
+      throw new McpToolError(name, 'the tool is excluded by toolFilter', {
+        site: this.#site,
+        result: undefined,
+      })
+    }
+    if (options.traceId !== undefined && !/^[0-9a-f]{32}$/.test(options.traceId)) {
+      throw new ToolwireConfigError(
+        `callTool option "traceId" must be 32 lowercase hex digits (a W3C trace id), got "${options.traceId}"`,
+        this.#site,
+      )
+    }
+    const idempotent = options.idempotent ?? annotatedIdempotent(known)
+    const learnIdempotent =
+      options.idempotent === undefined && !known
+        ? () => this.#tools.idempotent(name, options.signal)
+        : undefined
+    const { onMessage, meta } = callNotifications(options)
+    return callToolInRounds({
+      name,
+      site: this.#site,
+      handlers: this.#handlers,
+      toolErrors: this.#o.toolErrors,
+      send: (answers) =>
+        this.#run('tools/call', answers ? { name, arguments: args, ...answers } : { name, arguments: args }, {
+          signal: options.signal,
+          idempotent,
+          learnIdempotent,
+          timeoutSeconds: options.timeoutSeconds,
+          traceId: options.traceId,
+          onMessage,
+          extraMeta: meta,
+        }),
+      relist: () => {
+        this.invalidateToolsCache()
+        return this.listTools(options.signal ? { signal: options.signal } : {})
+      },
+    })
+  }
+
+  async #run(
+    method: string,
+    params: Record<string, unknown>,
+    options: RunOptions,
+  ): Promise<Record<string, unknown>> {
+    const trace = newTraceContext(options.traceId)
+    const timeoutSeconds = options.timeoutSeconds ?? this.#o.requestSeconds
+    if (!(timeoutSeconds > 0)) {
+      throw new ToolwireConfigError(
+        `option "timeoutSeconds" must be a positive number of seconds, got ${timeoutSeconds}`,
+        this.#site,
+      )
+    }
+    try {
+      const result = await this.#send({
+        method,
+        params,
+        idempotent: options.idempotent ?? false,
+        learnIdempotent: options.learnIdempotent,
+        timeoutSeconds,
+        timeoutOption:
+          options.timeoutSeconds === undefined ? 'clientSessionTimeoutSeconds' : 'timeoutSeconds',
+        signal: options.signal,
+        headers: {},
+        onMessage: options.onMessage,
+        extraMeta: options.extraMeta,
+        traceId: trace.traceId,
+      })
+      if (method === 'tools/call') result.traceId = trace.traceId
+      return result
+    } catch (error) {
+      if (error instanceof ToolwireError) error.traceId ??= trace.traceId
+      throw error
+    }
+  }
+
+  /** Stops the server process (stdin closed, then SIGTERM, then SIGKILL after `shutdownGraceSeconds` each). */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.#connected = undefined
+    await this.#session.close()
+    await this.#wire.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+}
