@@ -25,6 +25,8 @@ export class WebServerResponse extends EventEmitter {
   #headers: OutgoingHttpHeaders = {}
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined
   #committed = false
+  /** Chunks written before the body was decided (see `writeHead`). */
+  #held: Array<string | Uint8Array> = []
   readonly #headOnly: boolean
   readonly #encoder = new TextEncoder()
 
@@ -46,22 +48,23 @@ export class WebServerResponse extends EventEmitter {
     this.statusCode = status
     if (headers) this.#headers = headers
     this.headersSent = true
-    // A head written alone (a stream about to be fed) is sent once the current code yields.
-    queueMicrotask(() => this.#commitStream())
+    // Decided once the current I/O turn is over: an answer that ends by then (a quick call's
+    // progress and result) is one body; one still going becomes a stream. A stream per SSE
+    // answer measured 4.4× the server CPU of node's; most SSE answers end within the turn.
+    nextTurn(() => this.#commitStream())
     return this
   }
 
-  /** Sends the head now: the body becomes a stream. */
+  /** The head goes out with the stream, at the end of the current turn. */
   flushHeaders(): void {
     if (!this.headersSent) this.writeHead(this.statusCode)
-    this.#commitStream()
   }
 
   write(chunk: string | Uint8Array): boolean {
     if (this.writableEnded || this.destroyed) return false
     if (!this.headersSent) this.writeHead(this.statusCode)
-    this.#commitStream()
-    this.#enqueue(chunk)
+    if (this.#committed) this.#enqueue(chunk)
+    else this.#held.push(chunk)
     return true
   }
 
@@ -71,7 +74,10 @@ export class WebServerResponse extends EventEmitter {
     if (!this.headersSent) this.writeHead(this.statusCode)
     if (!this.#committed) {
       this.#committed = true
-      this.#resolve(this.#respond(chunk === undefined || chunk.length === 0 ? null : chunk))
+      if (chunk !== undefined && chunk.length > 0) this.#held.push(chunk)
+      const held = this.#held
+      this.#held = []
+      this.#resolve(this.#respond(held.length === 0 ? null : held.length === 1 ? held[0]! : joined(held)))
     } else if (!this.destroyed) {
       if (chunk !== undefined && chunk.length > 0) this.#enqueue(chunk)
       try {
@@ -105,9 +111,12 @@ export class WebServerResponse extends EventEmitter {
   #commitStream(): void {
     if (this.#committed || this.writableEnded) return
     this.#committed = true
+    const held = this.#held
+    this.#held = []
     const body = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller
+        for (const chunk of held) this.#enqueue(chunk)
       },
       cancel: () => this.#gone(),
     })
@@ -160,4 +169,14 @@ export class WebServerResponse extends EventEmitter {
     }
     this.emit('close')
   }
+}
+
+/** After the current I/O turn (microtasks and all): `setImmediate` where there is one. */
+const nextTurn: (run: () => void) => void =
+  typeof setImmediate === 'function' ? (run) => void setImmediate(run) : (run) => void setTimeout(run, 0)
+
+function joined(chunks: Array<string | Uint8Array>): string | Uint8Array {
+  if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('')
+  const encoder = new TextEncoder()
+  return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? encoder.encode(chunk) : chunk)))
 }
