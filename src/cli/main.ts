@@ -182,6 +182,23 @@ withJsonOutput(
   ),
 ).action(run((question: string, flags: AgentFlags) => agentCommand(question, flags)))
 
+program
+  .command('inspect')
+  .description('a web inspector for MCP servers on 127.0.0.1 (docs/inspector.md)')
+  .argument('[target]', 'a server URL, or an mcp.json file of servers')
+  .option('--port <port>', 'port on 127.0.0.1 (default: any free port)')
+  .option(
+    '-H, --header <name:value>',
+    'send a header to the server (repeatable)',
+    (v: string, p: string[]) => [...p, v],
+    [],
+  )
+  .action(
+    run(async (target: string | undefined, flags: { port?: string; header?: string[] }) =>
+      (await import('./inspect/inspect-command.js')).inspectCommand(target, flags),
+    ),
+  )
+
 // A usage error is one line and where to find help (not the whole help text).
 program.showHelpAfterError('(see toolwire --help)')
 for (const command of program.commands) command.showHelpAfterError(`(see toolwire ${command.name()} --help)`)

@@ -1,0 +1,43 @@
+/** `toolwire inspect [url | mcp.json]`: the web inspector, on 127.0.0.1 with a token in its URL. */
+import { UsageError } from '../output.js'
+import { type InspectTarget, startInspector } from './inspector-server.js'
+import { readMcpJson } from './mcp-json.js'
+
+export interface InspectFlags {
+  port?: string
+  header?: string[]
+}
+
+export async function inspectCommand(target: string | undefined, flags: InspectFlags): Promise<void> {
+  const port = Number(flags.port ?? 0)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a TCP port (0 for any), got "${flags.port}"`)
+  const headers: Record<string, string> = {}
+  for (const header of flags.header ?? []) {
+    const colon = header.indexOf(':')
+    if (colon <= 0) throw new UsageError(`--header must look like "Name: value", got "${header}"`)
+    headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim()
+  }
+  let targets: InspectTarget[] = []
+  if (target && /^https?:\/\//i.test(target)) {
+    targets = [{ name: new URL(target).host, url: target, ...(flags.header?.length ? { headers } : {}) }]
+  } else if (target) {
+    const { targets: found, skipped } = await readMcpJson(target)
+    for (const why of skipped) process.stderr.write(`skipped ${why}\n`)
+    targets = found
+  }
+  const inspector = await startInspector({ targets, port })
+  process.stdout.write(
+    `toolwire inspect: open ${inspector.url}\n(the token in this URL is the key to the inspector; Ctrl-C stops it)\n`,
+  )
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await inspector.close()
+}
