@@ -16,7 +16,6 @@ import { crmServer } from '../../../examples/crm/tools.js'
 import { type Database, openDatabase } from '../../../examples/data/database.js'
 import { seed } from '../../../examples/data/seed.js'
 import { type RunningInspector, startInspector } from '../../../src/cli/inspect/inspector-server.js'
-import { MCPServerStreamableHttp } from '../../../src/client/index.js'
 import { hashApiKey, type RunningServer, serve } from '../../../src/server/index.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -131,11 +130,6 @@ function inspectedServer(db: Database, seen: { exportAborted: boolean }) {
       ({ contact }) => `Write a follow-up email to ${contact}.`,
     )
 }
-
-/** The client's resource and prompt methods (issue 14): the page's views use them when present. */
-const clientHasFeatures =
-  typeof (MCPServerStreamableHttp.prototype as unknown as Record<string, unknown>).listResources ===
-  'function'
 
 describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('toolwire inspect in Chromium', () => {
   let db: Database
@@ -320,7 +314,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('toolwire in
     })
   })
 
-  it.skipIf(!clientHasFeatures)('browses resources and templates, and gets a prompt', async () => {
+  it('browses resources and templates, and gets a prompt', async () => {
     await page.click('[data-tab=resources]')
     await page.click('#resources-view li[data-uri="crm://schema"]')
     await expect
