@@ -3,7 +3,9 @@
  * outputs, until it answers without calling a tool. Tool failures become outputs the model can
  * read; only the model failing, cancellation or `maxTurns` end a run early.
  */
+
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import type { Task } from '../protocol/tasks.js'
 import { newTraceId } from '../protocol/trace-context.js'
 import type { Agent } from './agent.js'
 import { MaxTurnsExceededError, RunCancelledError } from './errors.js'
@@ -62,6 +64,11 @@ export type RunStreamEvent =
   | { type: 'tool_output'; item: Extract<RunItem, { type: 'tool_call_output_item' }> }
   | { type: 'message'; item: Extract<RunItem, { type: 'message_output_item' }> }
   | { type: 'warning'; warning: RunWarning }
+  /**
+   * A tool call that runs as a task (MCP Tasks extension) changed status (`working`,
+   * `input_required`, …, with the server's `statusMessage`); the run waits for it to end.
+   */
+  | { type: 'tool_task'; callId: string; name: string; server: string; task: Task }
   | { type: 'run_done'; result: RunResult }
 
 export interface StreamedRun extends AsyncIterable<RunStreamEvent> {
@@ -232,6 +239,7 @@ async function runLoop(
         runContext: options.context,
         spanContext: runContext,
         record,
+        onTask: emit ? (event) => emit({ type: 'tool_task', ...event }) : undefined,
       }).catch(rethrowAsCancelled)
       if (signal?.aborted) throw cancelled()
       for (const output of outputs) history.push(output)

@@ -6,6 +6,7 @@
 import { type Context, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { McpToolError } from '../protocol/errors.js'
 import { isObject } from '../protocol/jsonrpc.js'
+import type { Task } from '../protocol/tasks.js'
 import { describeIssues } from '../schema/validation.js'
 import type { Agent } from './agent.js'
 import type { AgentInputItem, ModelOutputItem, RunItem } from './items.js'
@@ -24,6 +25,8 @@ export interface ToolRun {
   runContext: unknown
   spanContext: Context
   record: (item: RunItem) => void
+  /** Status changes of tool calls that run as tasks (the `tool_task` stream event). */
+  onTask?: ((event: { callId: string; name: string; server: string; task: Task }) => void) | undefined
 }
 
 /** Runs one turn's tool calls, at most `cap` at once; outputs come back in call order. */
@@ -83,7 +86,7 @@ export async function runTools(
 }
 
 async function execute(
-  call: { name: string; arguments: string },
+  call: { name: string; arguments: string; callId: string },
   route: ToolRoute | undefined,
   run: ToolRun,
 ): Promise<{ output: string; isError: boolean; traceId?: string }> {
@@ -116,9 +119,15 @@ async function execute(
       const value = await route.tool.execute(parsed.value, { signal: run.signal, runContext: run.runContext })
       return { output: typeof value === 'string' ? value : JSON.stringify(value ?? null), isError: false }
     }
+    const { onTask } = run
+    const server = route.server.name
+    // A tool that runs as a task is polled by the client: no per-request timeout spans the whole task.
     const result = await route.server.callTool(route.tool.name, args, {
       ...(run.signal ? { signal: run.signal } : {}),
       traceId: run.traceId,
+      ...(onTask
+        ? { onTaskStatus: (task: Task) => onTask({ callId: call.callId, name: call.name, server, task }) }
+        : {}),
     })
     const text = result.content
       .map((block) => (block.type === 'text' ? block.text : JSON.stringify(block)))

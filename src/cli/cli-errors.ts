@@ -7,7 +7,7 @@ import { printable } from '../protocol/printable.js'
 import { UsageError } from './output.js'
 
 /** Exit codes: success, a runtime failure (server, tool, network), a usage error. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const
 
 /** Library option names the CLI sets from its own flags. */
 const FLAG_OF_OPTION: ReadonlyArray<[RegExp, string]> = [

@@ -126,12 +126,40 @@ export async function callCommand(
     return 1
   }
   const bar = progressBar()
-  const result = await client
+  // Ctrl-C during a call cancels it; a call that runs as a task gets tasks/cancel (exit 130).
+  const interrupt = new AbortController()
+  const onSigint = () => interrupt.abort(new Error('interrupted (Ctrl-C)'))
+  process.once('SIGINT', onSigint)
+  let taskId: string | undefined
+  let status: string | undefined
+  const calling = client
     .callTool(name, args ?? parseArguments(pairs, tool), {
+      signal: interrupt.signal,
       onProgress: (p) =>
         bar.update(p.progress, p.total, p.message === undefined ? undefined : shown(p.message)),
+      onTaskStatus: (task) => {
+        taskId = task.taskId
+        // One line per status (the progress bar shows the messages of a working task).
+        if (task.status === status) return
+        status = task.status
+        bar.done()
+        process.stderr.write(
+          `task ${task.taskId}: ${task.status}${task.statusMessage ? ` — ${shown(task.statusMessage)}` : ''}\n`,
+        )
+      },
     })
-    .finally(() => bar.done())
+    .finally(() => {
+      bar.done()
+      process.removeListener('SIGINT', onSigint)
+    })
+  const result = await calling.catch((error: unknown) => {
+    if (!interrupt.signal.aborted) throw error
+    return undefined
+  })
+  if (!result) {
+    process.stderr.write(`cancelled${taskId ? ` (tasks/cancel sent for task ${taskId})` : ''}\n`)
+    return EXIT.interrupted
+  }
   if (flags.json) {
     print(JSON.stringify(result, null, 2))
     return result.isError ? EXIT.failure : EXIT.ok
@@ -322,6 +350,11 @@ export async function agentCommand(question: string, flags: AgentFlags): Promise
       else if (event.type === 'tool_called') {
         process.stderr.write(
           `→ ${event.item.server ?? 'local'}: ${event.item.tool}(${event.item.arguments})\n`,
+        )
+      } else if (event.type === 'tool_task') {
+        const { task } = event
+        process.stderr.write(
+          `  task ${task.taskId}: ${task.status}${task.statusMessage ? ` — ${shown(task.statusMessage)}` : ''}\n`,
         )
       } else if (event.type === 'tool_output' && event.item.isError) {
         process.stderr.write(`  ${shown(event.item.output)}\n`)

@@ -36,6 +36,7 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
     },
     done() {
       if (drawn) stream.write('\n')
+      drawn = false
     },
   }
 }

@@ -1,10 +1,16 @@
 /** What a caller passes to `callTool`, and what it gets back. */
+import type { Task } from '../protocol/tasks.js'
 import type { CallToolResult } from '../protocol/types.js'
 
 export interface CallToolOptions {
   signal?: AbortSignal
   /** Receives `notifications/progress` for this call. */
   onProgress?: (progress: { progress: number; total?: number; message?: string }) => void
+  /**
+   * Receives each status change of the task the call became (MCP Tasks extension): `working`,
+   * `input_required`, … with the server's `statusMessage`. Progress goes to `onProgress`.
+   */
+  onTaskStatus?: (task: Task) => void
   /**
    * Receives the server's log messages for this call (`notifications/message`). Also asks for
    * them: 2026-07-28 requests carry `logLevel` (default `info`); 2025-era servers send what

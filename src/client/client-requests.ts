@@ -4,6 +4,7 @@
  */
 import { type ErrorSite, McpProtocolError } from '../protocol/errors.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/jsonrpc.js'
+import { TASKS_EXTENSION } from '../protocol/tasks.js'
 import type {
   ClientCapabilities,
   CreateMessageRequestParams,
@@ -26,11 +27,16 @@ export interface ClientRequestHandlers {
 }
 
 /** The capabilities the handlers declare. */
-export function capabilitiesOf(handlers: ClientRequestHandlers): ClientCapabilities {
+export function capabilitiesOf(
+  handlers: ClientRequestHandlers,
+  options: { tasks: boolean } = { tasks: false },
+): ClientCapabilities {
   return {
     ...(handlers.sampling ? { sampling: {} } : {}),
     ...(handlers.elicitation ? { elicitation: { form: {} } } : {}),
     ...(handlers.roots ? { roots: { listChanged: false } } : {}),
+    // MCP Tasks extension: the client can poll a task instead of holding a request open.
+    ...(options.tasks ? { extensions: { [TASKS_EXTENSION]: {} } } : {}),
   }
 }
 

@@ -8,6 +8,7 @@ export {
   McpConnectionError,
   McpHttpError,
   McpProtocolError,
+  McpTaskError,
   McpTimeoutError,
   McpToolError,
   type TimeoutKind,
@@ -15,6 +16,7 @@ export {
   ToolwireError,
   type ToolwireErrorCode,
 } from '../protocol/errors.js'
+export type { DetailedTask, Task, TaskProgress, TaskStatus } from '../protocol/tasks.js'
 export type {
   CallToolResult,
   CompleteResult,
@@ -73,5 +75,6 @@ export type { MCPServerStreamableHttpOptions, StreamableHttpParams, ToolFilter }
 export type { RetryEvent } from './retry.js'
 export type { CompleteOptions, CompletionReference } from './server-features.js'
 export type { MCPServerStdioOptions, RestartOnCrashOptions, StdioServerParams } from './stdio-options.js'
+export type { TaskWaitOptions, ToolTask } from './tasks/tool-task.js'
 export { sharedToolListCache, ToolListCache, type ToolListCacheOptions } from './tool-cache.js'
 export type { ToolListLimits } from './tool-definitions.js'

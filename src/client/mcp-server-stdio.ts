@@ -272,6 +272,8 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
       site: this.#site,
       handlers: this.#handlers,
       toolErrors: this.#o.toolErrors,
+      // Tasks (polling over HTTP) are not declared over stdio: calls answer inline.
+      polling: undefined,
       send: (answers) =>
         this.#run('tools/call', answers ? { name, arguments: args, ...answers } : { name, arguments: args }, {
           signal: options.signal,

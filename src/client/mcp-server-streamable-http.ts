@@ -44,8 +44,10 @@ import {
 } from './options.js'
 import { type RetryEvent, withRetry } from './retry.js'
 import * as features from './server-features.js'
+import type { TaskPolling } from './tasks/task-polling.js'
+import { resumedTask, startedTask, type ToolTask } from './tasks/tool-task.js'
 import { sharedToolListCache } from './tool-cache.js'
-import { callToolInRounds } from './tool-call-rounds.js'
+import { callToolInRounds, sendToolCall, type ToolCallRounds } from './tool-call-rounds.js'
 import { annotatedIdempotent, ToolListing } from './tool-listing.js'
 import { newTraceContext } from './trace-propagation.js'
 
@@ -159,7 +161,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       wire,
       headers: this.#o.headers,
       clientInfo: options.clientInfo ?? CLIENT_INFO,
-      capabilities: capabilitiesOf(handlers),
+      capabilities: capabilitiesOf(handlers, { tasks: options.tasks ?? true }),
       era: options.protocolEra ?? 'auto',
       onWarning,
       onServerRequest: (request) => answerServerRequest(handlers, request),
@@ -321,6 +323,53 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   ): Promise<ToolCallResult> {
     const connecting = this.#ensureConnected()
     if (connecting) await connecting
+    return callToolInRounds(this.#toolCall(name, args, options))
+  }
+
+  /**
+   * Starts a tool call and hands back its task (MCP Tasks extension) instead of waiting: persist
+   * `taskId` to pick the task up after a restart with `resumeTask()`. A server that answers at
+   * once gives a handle without `taskId` whose `result()` is that answer.
+   */
+  async startTask(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: CallToolOptions = {},
+  ): Promise<ToolTask> {
+    await this.#ensureConnected()
+    const call = this.#toolCall(name, args, options)
+    return startedTask(call, await sendToolCall(call))
+  }
+
+  /** A handle on a task started earlier (perhaps by another process): `taskId` from `startTask()`. */
+  resumeTask(taskId: string, tool = 'tool'): ToolTask {
+    const call = { name: tool, site: this.#site, toolErrors: this.#o.toolErrors }
+    return resumedTask({ ...call, polling: this.#taskPolling(tool, {}) }, taskId)
+  }
+
+  /** How this client waits for a task of `tool`; undefined when it does not declare tasks. */
+  #taskPolling(tool: string, options: CallToolOptions): TaskPolling | undefined {
+    if (this.#options.tasks === false) return undefined
+    const { signal, onProgress, onTaskStatus, timeoutSeconds, traceId } = options
+    return {
+      tool,
+      site: this.#site,
+      handlers: this.#handlers,
+      request: (method, params, o) =>
+        this.#run(method, params, {
+          signal: o.signal,
+          idempotent: true,
+          timeoutSeconds: o.timeoutSeconds ?? timeoutSeconds,
+          traceId,
+        }),
+      signal,
+      onProgress,
+      onTaskStatus,
+    }
+  }
+
+  /** One logical tool call's requests, with the policies and the caller's options. */
+  #toolCall(name: string, args: Record<string, unknown>, options: CallToolOptions): ToolCallRounds {
     const filter = this.#options.toolFilter
     const known = this.#tools.known.get(name)
     if (filter && !toolAllowed(filter, this.name, known ?? { name, inputSchema: { type: 'object' } })) {
@@ -342,7 +391,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         ? () => this.#tools.idempotent(name, options.signal)
         : undefined
     const { onMessage, meta } = callNotifications(options)
-    return callToolInRounds({
+    return {
       name,
       site: this.#site,
       handlers: this.#handlers,
@@ -361,7 +410,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         this.invalidateToolsCache()
         return this.listTools(options.signal ? { signal: options.signal } : {})
       },
-    })
+      polling: this.#taskPolling(name, options),
+    }
   }
 
   /** Lists the resources (following pagination). */

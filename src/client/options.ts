@@ -90,6 +90,12 @@ export interface MCPServerStreamableHttpOptions {
    * without one, such requests are refused with JSON-RPC -32601. @default none
    */
   handlers?: ClientRequestHandlers
+  /**
+   * Declare the MCP Tasks extension: a server may then answer a long tool call with a task,
+   * which `callTool` polls transparently (progress, questions and cancellation included) and
+   * `startTask()` hands to you. `false`: tools that need tasks answer -32021. @default true
+   */
+  tasks?: boolean
 }
 
 export interface ResolvedOptions {

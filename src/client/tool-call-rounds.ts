@@ -9,6 +9,7 @@ import { type ErrorSite, McpProtocolError, McpToolError } from '../protocol/erro
 import { ErrorCode } from '../protocol/jsonrpc.js'
 import type { ToolCallResult } from './call-tool-options.js'
 import { answerInputRequired, type ClientRequestHandlers } from './client-requests.js'
+import { awaitTask, parseCreatedTask, type TaskPolling } from './tasks/task-polling.js'
 
 /** Rounds of `input_required` answers one tool call may take (2026-07-28). */
 const MAX_INPUT_ROUNDS = 10
@@ -22,9 +23,23 @@ export interface ToolCallRounds {
   send: (answers?: Record<string, unknown>) => Promise<Record<string, unknown>>
   /** Re-reads the tool list (after a `HeaderMismatch`). */
   relist: () => Promise<unknown>
+  /** How to wait for a task (MCP Tasks extension); undefined when the client did not declare tasks. */
+  polling: TaskPolling | undefined
 }
 
+/** The whole call: rounds, then the task's polling when it became one, then the result checked. */
 export async function callToolInRounds(call: ToolCallRounds): Promise<ToolCallResult> {
+  let result = await sendToolCall(call)
+  if (result.resultType === 'task' && call.polling) {
+    const traceId = result.traceId
+    result = await awaitTask(call.polling, parseCreatedTask(result, { tool: call.name, site: call.site }))
+    result.traceId = traceId
+  }
+  return finishToolCall(call, result)
+}
+
+/** Sends `tools/call` through its rounds; the answer is a result or a task handle (`resultType: "task"`). */
+export async function sendToolCall(call: ToolCallRounds): Promise<Record<string, unknown>> {
   const { name, site } = call
   let result: Record<string, unknown>
   try {
@@ -45,6 +60,15 @@ export async function callToolInRounds(call: ToolCallRounds): Promise<ToolCallRe
     const answers = await answerInputRequired(call.handlers, result, { what: `tools/call ${name}`, site })
     result = await call.send(answers)
   }
+  return result
+}
+
+/** Checks a tool's final result; with `toolErrors: 'throw'` a tool failure becomes `McpToolError`. */
+export function finishToolCall(
+  call: Pick<ToolCallRounds, 'name' | 'site' | 'toolErrors'>,
+  result: Record<string, unknown>,
+): ToolCallResult {
+  const { name, site } = call
   if (result.resultType !== undefined && result.resultType !== 'complete') {
     throw new McpProtocolError(
       `tools/call ${name} answered with resultType "${String(result.resultType)}", which this client does not handle`,

@@ -42,6 +42,10 @@ export const ERROR_CODES = {
     meaning: "a tool reported failure (`isError`), with `toolErrors: 'throw'`",
   },
   MCP_CLOSED: { class: 'McpClosedError', meaning: 'the client was closed; create a new one' },
+  MCP_TASK: {
+    class: 'McpTaskError',
+    meaning: 'a task ended `failed` or `cancelled`, or is gone (expired, unknown)',
+  },
   MODEL_ERROR: { class: 'ModelError', meaning: 'the model provider failed (HTTP error, malformed response)' },
   MAX_TURNS_EXCEEDED: {
     class: 'MaxTurnsExceededError',
@@ -222,5 +226,35 @@ export class McpToolError extends ToolwireError {
     super('MCP_TOOL', `tool ${tool} failed: ${message}`, { site: details.site })
     this.tool = tool
     this.result = details.result
+  }
+}
+
+/**
+ * A tool call that ran as a task (MCP Tasks extension) did not complete: it ended `failed`
+ * (`rpcCode`, `data`: the JSON-RPC error it failed with) or `cancelled`, or it is `gone`
+ * (expired, or unknown to this server and caller).
+ */
+export class McpTaskError extends ToolwireError {
+  override name = 'McpTaskError'
+  readonly taskId: string
+  readonly status: 'failed' | 'cancelled' | 'gone'
+  readonly rpcCode: number | undefined
+  readonly data: unknown
+  constructor(
+    message: string,
+    details: {
+      taskId: string
+      status: 'failed' | 'cancelled' | 'gone'
+      site: ErrorSite
+      rpcCode?: number | undefined
+      data?: unknown
+      cause?: unknown
+    },
+  ) {
+    super('MCP_TASK', `task ${details.taskId} ${message}`, { site: details.site, cause: details.cause })
+    this.taskId = details.taskId
+    this.status = details.status
+    this.rpcCode = details.rpcCode
+    this.data = details.data
   }
 }

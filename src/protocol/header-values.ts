@@ -8,11 +8,18 @@ import { isObject } from './jsonrpc.js'
  * Spec (2026-07-28, Request Metadata): the body field `Mcp-Name` mirrors, per method. A
  * null-prototype object: a method named `constructor` or `__proto__` finds nothing here.
  */
-export const MCP_NAME_SOURCE: Readonly<Record<string, 'name' | 'uri'>> = Object.assign(Object.create(null), {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-})
+export const MCP_NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>> = Object.assign(
+  Object.create(null),
+  {
+    'tools/call': 'name',
+    'prompts/get': 'name',
+    'resources/read': 'uri',
+    // Tasks extension, "Routing Headers": Mcp-Name carries params.taskId.
+    'tasks/get': 'taskId',
+    'tasks/update': 'taskId',
+    'tasks/cancel': 'taskId',
+  },
+)
 
 const SENTINEL_PREFIX = '=?base64?'
 const SENTINEL_SUFFIX = '?='

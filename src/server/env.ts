@@ -53,7 +53,8 @@ export const SERVE_ENV_VARIABLES = {
   TOOLWIRE_RATE_LIMIT_DURATION_SECONDS: 'rateLimit.durationSeconds (default 60)',
   TOOLWIRE_RATE_LIMIT_REDIS_URL: 'rateLimit.store: { redisUrl }',
   TOOLWIRE_RATE_LIMIT_KEY_PREFIX: 'rateLimit.store.keyPrefix (Redis)',
-  TOOLWIRE_REDIS_URL: 'store.redisUrl (this server becomes a replica of a fleet sharing that Redis)',
+  TOOLWIRE_REDIS_URL:
+    'store.redisUrl (a replica of a fleet sharing that Redis: sessions, streams, tasks as BullMQ jobs)',
   TOOLWIRE_REDIS_KEY_PREFIX: 'store.keyPrefix (default toolwire:)',
 } as const
 

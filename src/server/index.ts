@@ -55,6 +55,9 @@ export {
 export { type RunningServer, type ServeOptions, type ServeTlsOptions, serve } from './serve.js'
 export { type RunningStdioServer, type ServeStdioOptions, serveStdio } from './serve-stdio.js'
 export type { RedisClient } from './store/redis-client.js'
+export type { StoreOptions } from './store/store-options.js'
+export type { TaskSupport } from './tasks/become-task.js'
+export type { TasksOptions } from './tasks/tasks-options.js'
 export type { LogLevel, ToolContext } from './tool-context.js'
 export { ToolError, type ToolReturn } from './tool-result.js'
 export {

@@ -57,7 +57,8 @@ export interface ToolServerHandlerOptions extends HttpHandlerOptions {
    * Makes this server a replica of a fleet: 2025-era sessions, resumable answers, server-to-client
    * answers, notifications, rate limits (unless `rateLimit.store` says otherwise) and the
    * MRTR `requestStateSecret` (unless given) are shared through this Redis. Needs the `ioredis`
-   * package. Env: `TOOLWIRE_REDIS_URL`. See docs/deployment.md. @default none (one process)
+   * package. Tasks are kept there too and run as BullMQ jobs by any replica (install `bullmq`).
+   * Env: `TOOLWIRE_REDIS_URL`. See docs/deployment.md and docs/tasks.md. @default none (one process)
    */
   store?: StoreOptions
 }

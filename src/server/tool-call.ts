@@ -4,6 +4,7 @@ import { ErrorCode, RpcError } from '../protocol/jsonrpc.js'
 import type { CallToolResult, Tool } from '../protocol/types.js'
 import type { Validate } from '../schema/validation.js'
 import { type Exchange, type RunLimit, RunTimeExceeded } from '../transport/server/request-dispatcher.js'
+import { BecomeTask, type TaskSupport } from './tasks/become-task.js'
 import type { CallContext, ToolContext } from './tool-context.js'
 import { ToolError, type ToolReturn, textResult, toCallToolResult } from './tool-result.js'
 
@@ -24,6 +25,8 @@ export interface RegisteredTool {
   scopes: readonly string[] | undefined
   /** Whether running the tool twice with the same arguments is harmless (annotations). */
   repeatable: boolean
+  /** Whether the tool runs as a task (MCP Tasks extension). */
+  taskSupport: TaskSupport
 }
 
 /** The longest delay `setTimeout` honours (about 24.8 days); longer bounds mean none. */
@@ -69,6 +72,7 @@ export async function runTool(
   } catch (error) {
     // 2026-07-28: a question the client cannot answer fails the whole request (-32021, HTTP 400).
     if (error instanceof RpcError && error.code === ErrorCode.MissingRequiredClientCapability) throw error
+    if (error instanceof BecomeTask) throw error
     if (exchange.aborted) return stopped(name, exchange.abortReason)
     // Only the message travels: stack traces stay on the server.
     const message = error instanceof Error ? error.message : String(error)

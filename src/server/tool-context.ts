@@ -17,6 +17,7 @@ import {
 } from '../protocol/versions.js'
 import type { Exchange, Identity } from '../transport/server/request-dispatcher.js'
 import { InputRequired } from './input-requests.js'
+import { BecomeTask, clientDeclaresTasks, type TaskSupport } from './tasks/become-task.js'
 import { ToolError } from './tool-result.js'
 
 export { LOG_LEVELS, type LogLevel }
@@ -66,6 +67,21 @@ export interface ToolContext {
    * client cannot resume (older protocol, no session); the answer then continues as is.
    */
   closeStream(): boolean
+  /**
+   * Asks to continue this call as a task (MCP Tasks extension; the tool declares
+   * `taskSupport: 'optional'`). When the client accepts tasks, the call ends here, the client
+   * gets a task handle at once, and the handler runs again from the start as that task (where
+   * `runAsTask()` simply returns): call it early, before side effects. Otherwise it returns and
+   * the handler goes on answering inline.
+   *
+   * @example
+   * ```ts
+   * if (deals.length > 1000) await ctx.runAsTask()
+   * ```
+   */
+  runAsTask(): Promise<void>
+  /** The task this handler runs as, when it runs as one. */
+  readonly taskId: string | undefined
 }
 
 /** The context of one tool call: a class so a call allocates one object and no closures. */
@@ -73,6 +89,9 @@ export class CallContext implements ToolContext {
   readonly requestId: RequestId
   /** 2026-07-28: the first question of this round without an answer (the call then ends with it). */
   pendingInput: InputRequired | undefined
+  /** The tool's task support (`runAsTask()` consults it). */
+  taskSupport: TaskSupport = 'none'
+  readonly taskId = undefined
   readonly #exchange: Exchange
   readonly #progressToken: string | number | undefined
   readonly #answers: Record<string, Record<string, unknown>>
@@ -156,6 +175,15 @@ export class CallContext implements ToolContext {
     return this.#exchange.closeStream()
   }
 
+  runAsTask(): Promise<void> {
+    if (this.taskSupport === 'none') {
+      return Promise.reject(
+        new ToolError("runAsTask() needs the tool to declare taskSupport: 'optional' (it has 'none')"),
+      )
+    }
+    return clientDeclaresTasks(this.#exchange) ? Promise.reject(new BecomeTask()) : Promise.resolve()
+  }
+
   /** The answers this call has so far (2026-07-28), to carry in the next `requestState`. */
   get answers(): Record<string, Record<string, unknown>> {
     return this.#answers
@@ -221,7 +249,7 @@ const NEEDS = {
  * Elicitation also needs the mode (`elicitation: {}` means form only), sampling with `tools`
  * or `toolChoice` needs `sampling.tools` (spec, Elicitation and Sampling).
  */
-function missingCapability(
+export function missingCapability(
   declared: unknown,
   method: keyof typeof NEEDS,
   params: Record<string, unknown>,

@@ -6,6 +6,7 @@ import { schemaKind } from '../schema/schema-kind.js'
 import type { JsonSchemaObject, SchemaOutput, ToolSchema } from '../schema/standard-schema.js'
 import { toJsonSchema } from '../schema/to-json-schema.js'
 import { validatorOf } from '../schema/validation.js'
+import type { TaskSupport } from './tasks/become-task.js'
 import type { RegisteredTool } from './tool-call.js'
 import type { ToolContext } from './tool-context.js'
 import type { ToolReturn } from './tool-result.js'
@@ -39,6 +40,12 @@ export interface ToolDefinition<I extends ToolSchema, O extends ToolSchema | und
   timeoutSeconds?: number
   /** Scopes a caller must hold (with `serve({ auth })`): others get HTTP 403. @default none */
   scopes?: readonly string[]
+  /**
+   * Whether calls run as tasks (MCP Tasks extension: the client polls for the result, no HTTP
+   * request is held open): `required` always (clients without the extension get -32021),
+   * `optional` when the handler calls `ctx.runAsTask()`. See docs/tasks.md. @default 'none'
+   */
+  taskSupport?: TaskSupport
 }
 
 export type ToolHandler<I extends ToolSchema> = (
@@ -86,6 +93,12 @@ export class ToolRegistry {
     if (definition.timeoutSeconds !== undefined && !(definition.timeoutSeconds > 0)) {
       throw new ToolwireConfigError(
         `ToolServer.tool: tool "${name}" option "timeoutSeconds" must be a positive number of seconds, got ${definition.timeoutSeconds}`,
+      )
+    }
+    const taskSupport = definition.taskSupport ?? 'none'
+    if (!['none', 'optional', 'required'].includes(taskSupport)) {
+      throw new ToolwireConfigError(
+        `ToolServer.tool: tool "${name}" option "taskSupport" must be 'none', 'optional' or 'required', got ${String(taskSupport)}`,
       )
     }
     const where = `ToolServer.tool: tool "${name}" option`
@@ -136,6 +149,7 @@ export class ToolRegistry {
           : { seconds: definition.timeoutSeconds, option: 'timeoutSeconds' },
       scopes: definition.scopes,
       repeatable: annotations?.idempotentHint === true || annotations?.readOnlyHint === true,
+      taskSupport,
     })
     this.#listing = undefined
   }

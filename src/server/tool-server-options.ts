@@ -1,6 +1,7 @@
 /** `new ToolServer(options)`: the options, their defaults and their validation, in one place. */
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { Implementation } from '../protocol/types.js'
+import type { TasksOptions } from './tasks/tasks-options.js'
 
 export interface ToolServerOptions {
   /** Server name reported to clients. */
@@ -38,6 +39,12 @@ export interface ToolServerOptions {
    * @default 300
    */
   defaultToolTimeoutSeconds?: number
+  /**
+   * Tasks (MCP Tasks extension, tools with `taskSupport`): their time to live, poll interval and,
+   * with a fleet store (`handler({ store })`), their lease. See docs/tasks.md.
+   * @default { ttlSeconds: 3600, pollIntervalMs: 1000, leaseSeconds: 30, maxConcurrentTasks: 32 }
+   */
+  tasks?: TasksOptions
 }
 
 /** The options with defaults applied, checked. */

@@ -30,7 +30,9 @@ import {
   type TemplateReader,
 } from './resources.js'
 import { RedisFleetStore } from './store/redis-fleet-store.js'
-import { runTool, stopped } from './tool-call.js'
+import { TaskEngine } from './tasks/task-engine.js'
+import { stopped } from './tool-call.js'
+import { callToolRequest } from './tool-call-request.js'
 import { LOG_LEVELS, type LogLevel } from './tool-context.js'
 import { type ToolDefinition, type ToolHandler, ToolRegistry } from './tool-registry.js'
 import { textResult } from './tool-result.js'
@@ -81,6 +83,7 @@ export class ToolServer implements RequestDispatcher {
   readonly #serverInfoMeta: Record<string, unknown>
   readonly #rounds: InputRounds
   readonly #ownSecret: boolean
+  readonly #tasks: TaskEngine
 
   constructor(options: ToolServerOptions) {
     const settings = toolServerSettings(options)
@@ -95,13 +98,21 @@ export class ToolServer implements RequestDispatcher {
     this.#serverInfoMeta = { [META_SERVER_INFO]: this.info }
     this.#pageSize = settings.pageSize
     this.#cache = settings.cache
+    this.#tasks = new TaskEngine(options.tasks, (name) => this.#tools.get(name))
     // Plain (not async) wrappers: each async layer costs a promise per request.
     this.#methods = new Map<string, MethodHandler>([
       ['server/discover', (_p, exchange) => this.#discover(exchange)],
       ['initialize', (_p, exchange) => this.#initialize(exchange)],
       ['ping', () => ({})],
       ['tools/list', (params) => this.#page('tools', this.#tools.list(), params)],
-      ['tools/call', (params, exchange, request) => this.#callTool(params, exchange, request)],
+      [
+        'tools/call',
+        (params, exchange, request) =>
+          callToolRequest({ tools: this.#tools, rounds: this.#rounds, tasks: this.#tasks }, params, {
+            exchange,
+            request,
+          }),
+      ],
       ['logging/setLevel', (params, exchange) => this.#setLevel(params, exchange)],
       ['resources/list', (params) => this.#page('resources', this.#resources.list(), params)],
       [
@@ -122,6 +133,7 @@ export class ToolServer implements RequestDispatcher {
           ),
       ],
       ['completion/complete', (params) => this.#complete(params)],
+      ...this.#tasks.methods(),
     ])
   }
 
@@ -292,6 +304,7 @@ export class ToolServer implements RequestDispatcher {
    * Bun, Deno, Workers, Hono, Next.js: `createFetchHandler()` from `toolwire/web`.
    */
   handler(options: ToolServerHandlerOptions = {}): McpHttpHandler {
+    if (options.store) this.#tasks.useStore(options.store)
     const h = createMcpHandler(this, options)
     // A fleet signs MRTR request state with one secret, unless the app gave its own.
     if (h.fleet instanceof RedisFleetStore && !this.#ownSecret) {
@@ -304,6 +317,7 @@ export class ToolServer implements RequestDispatcher {
     h.close = () => {
       this.#handlers.delete(h)
       close()
+      if (this.#handlers.size === 0) void this.#tasks.close()
     }
     this.#handlers.add(h)
     return h
@@ -401,30 +415,19 @@ export class ToolServer implements RequestDispatcher {
     return {}
   }
 
-  async #callTool(
-    params: Params,
-    exchange: Exchange,
-    request: JsonRpcRequest,
-  ): Promise<Record<string, unknown>> {
-    if (typeof params.name !== 'string')
-      throw new RpcError(ErrorCode.InvalidParams, 'params.name must be a string')
-    const tool = this.#tools.get(params.name)
-    if (!tool) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`)
-    if (params.arguments !== undefined && !isObject(params.arguments)) {
-      throw new RpcError(ErrorCode.InvalidParams, 'params.arguments must be an object')
-    }
-    const checked = tool.input(params.arguments ?? {})
-    const parsed = checked instanceof Promise ? await checked : checked
-    if (!parsed.ok) {
-      return textResult(
-        `Invalid arguments for tool '${params.name}': ${describeIssues(parsed.issues)}`,
-        true,
-      ) as Record<string, unknown>
-    }
-    return this.#rounds.run(
-      `tools/call ${params.name}`,
-      { params, exchange, request, singleUse: !tool.repeatable },
-      async (ctx) => (await runTool(tool, parsed.value, { exchange, ctx })) as Record<string, unknown>,
-    )
+  /**
+   * Starts running tasks on this replica now (a fleet replica runs queued tasks even before it
+   * accepts a call); otherwise the task store opens on first use.
+   */
+  async startTasks(): Promise<void> {
+    await this.#tasks.start()
+  }
+
+  /**
+   * Cancels a task from the server's side (an operator, a shutdown): it ends `cancelled` with
+   * `statusMessage`, and its handler's `ctx.signal` aborts. Returns false when no such task runs.
+   */
+  cancelTask(taskId: string, statusMessage = 'Cancelled by the server'): Promise<boolean> {
+    return this.#tasks.cancelTask(taskId, statusMessage)
   }
 }

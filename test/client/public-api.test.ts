@@ -14,6 +14,7 @@ const RUNTIME_EXPORTS = [
   'McpConnectionError',
   'McpHttpError',
   'McpProtocolError',
+  'McpTaskError',
   'McpTimeoutError',
   'McpToolError',
   'ToolListCache',

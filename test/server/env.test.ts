@@ -86,6 +86,9 @@ describe('options from environment variables', () => {
     })
     rmSync(dir, { recursive: true, force: true })
     expect(serveOptionsFromEnv({ PORT: '9000' })).toEqual({ port: 9000 })
+    expect(
+      serveOptionsFromEnv({ TOOLWIRE_REDIS_URL: 'redis://r:6379', TOOLWIRE_REDIS_KEY_PREFIX: 'crm:' }),
+    ).toEqual({ store: { redisUrl: 'redis://r:6379', keyPrefix: 'crm:' } })
     expect(serveOptionsFromEnv({})).toEqual({})
     expect(
       serveOptionsFromEnv({

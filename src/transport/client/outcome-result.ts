@@ -51,6 +51,8 @@ function checkResultType(result: Record<string, unknown>, { method, site }: Resu
   const type = result.resultType
   if (type === undefined || type === 'complete') return
   if (type === 'input_required' && INPUT_REQUIRED_METHODS.has(method)) return
+  // Tasks extension: only `tools/call` may become a task; the client refuses it unless it declared tasks.
+  if (type === 'task' && method === 'tools/call') return
   throw new McpProtocolError(
     `${method} answered with resultType ${printable(JSON.stringify(type) ?? '', { maxChars: 80, oneLine: true })}, which is not a valid result of ${method}`,
     site,
