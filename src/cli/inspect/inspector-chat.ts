@@ -62,6 +62,8 @@ export class InspectorChat {
       }
       const result = await stream.completed
       this.#history = result.history.slice(-MAX_HISTORY_ITEMS)
+      // On the same stream as the turn's other events, so the page shows them in order.
+      this.#events.send({ type: 'chat-done', answer: result.finalOutput, traceId: result.traceId })
       return { answer: result.finalOutput, traceId: result.traceId }
     } finally {
       this.#turn = undefined

@@ -53,7 +53,19 @@ export function chatView(available: boolean): HTMLElement {
           h('code', {}, `${String(event.tool)}(${String(event.arguments)})`),
         ),
       )
+    } else if (event.type === 'chat-done') {
+      if (!answer) bubble('assistant', String(event.answer))
+      answer = undefined
+      transcript.appendChild(
+        h(
+          'p',
+          { class: 'trace' },
+          'trace ',
+          h('code', { 'data-testid': 'chat-trace-id' }, String(event.traceId)),
+        ),
+      )
     } else if (event.type === 'chat-tool-output') {
+      answer = undefined
       const output = String(event.output)
       transcript.appendChild(
         h(
@@ -74,15 +86,11 @@ export function chatView(available: boolean): HTMLElement {
     sendButton.disabled = true
     stop.disabled = false
     try {
-      const result = await api<{ answer: string; traceId: string }>('/api/chat', { message: text })
-      if (!answer) bubble('assistant', result.answer)
-      transcript.appendChild(
-        h('p', { class: 'trace' }, 'trace ', h('code', { 'data-testid': 'chat-trace-id' }, result.traceId)),
-      )
+      // The answer and its trace id arrive as events, in order with the tool calls.
+      await api('/api/chat', { message: text })
     } catch (error) {
       transcript.appendChild(h('p', { class: 'error' }, (error as ApiError).message))
     } finally {
-      answer = undefined
       sendButton.disabled = false
       stop.disabled = true
     }
