@@ -19,7 +19,8 @@ async function inspect(
 ): Promise<void> {
   const child = spawn(process.execPath, [CLI_ENTRY, 'inspect', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    // No model configured: the Chat view is off.
+    env: { ...process.env, TOOLWIRE_MODEL: '', ...env },
   })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
@@ -49,6 +50,7 @@ it('prints the page URL with its token; the page and the API answer', async () =
     })
     expect(await targets.json()).toEqual({
       targets: [{ name: new URL(running.url).host, url: running.url, headers: { 'X-Tenant': 'acme' } }],
+      chat: false,
     })
   })
 }, 60_000)
@@ -76,6 +78,7 @@ it('offers the remote servers of an mcp.json, variables filled in, and says whic
       })
       expect(await targets.json()).toEqual({
         targets: [{ name: 'crm', url: 'http://127.0.0.1:3001/mcp', headers: { 'X-API-Key': 'k-123' } }],
+        chat: false,
       })
       expect(stderr()).toMatch(/skipped files: it runs a local command/)
       expect(stderr()).toMatch(/skipped other: .*TW_TEST_UNSET is unset or empty/)
