@@ -33,6 +33,8 @@ export function crmServer(db: Database): ToolServer {
     // rescore_pipeline runs as a task: clients poll it 4 times a second.
     tasks: { pollIntervalMs: 250 },
   })
+    // Not ready until the database answers: /ready says so, and `toolwire serve` refuses to start.
+    .readinessCheck('database', () => db.query('SELECT 1'))
     .tool(
       'search_contacts',
       {

@@ -305,7 +305,7 @@ export function createHttpHandler(
     // 2025 era.
     if (request?.method === 'initialize') {
       const { session, version } = openSession(endpoint, req, request)
-      if (session) await fleet?.created(session)
+      if (session) await fleet?.created(session, request.id)
       const extraHeaders = session ? { ...limitHeaders, 'mcp-session-id': session.id } : limitHeaders
       return answer(endpoint, {
         req,
@@ -376,14 +376,10 @@ export function createHttpHandler(
   }
 
   // In a fleet, the other replicas deliver to their own streams; the count is this replica's.
-  handler.broadcast = (notification) => {
-    fleet?.broadcast(notification)
-    return sessions.broadcast(notification) + listens.broadcast(notification)
-  }
-  handler.resourceUpdated = (uri) => {
-    fleet?.resourceUpdated(uri)
-    return localResourceUpdated(sessions, listens, uri)
-  }
+  handler.broadcast = (notification) =>
+    fleet ? fleet.broadcast(notification) : sessions.broadcast(notification) + listens.broadcast(notification)
+  handler.resourceUpdated = (uri) =>
+    fleet ? fleet.resourceUpdated(uri) : localResourceUpdated(sessions, listens, { uri })
   Object.defineProperty(handler, 'fleet', { get: () => options.fleet })
   Object.defineProperty(handler, 'sessionCount', { get: () => sessions.size })
   Object.defineProperty(handler, 'inFlightCount', { get: () => requests.count })
