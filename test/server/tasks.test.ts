@@ -86,7 +86,7 @@ const released: { resolve: (() => void) | undefined } = { resolve: undefined }
 const release = () => released.resolve?.()
 const seen: { aborted: string | undefined } = { aborted: undefined }
 
-function tasksServer(options: { ttlSeconds?: number } = {}) {
+function tasksServer(options: { ttlSeconds?: number; maxTasksPerPrincipal?: number } = {}) {
   return new ToolServer({ name: 'tasks', version: '1.0.0', tasks: { pollIntervalMs: 50, ...options } })
     .tool(
       'report',
@@ -315,6 +315,30 @@ describe('tasks: cancellation, expiry, binding, routing', () => {
     }
     expect((await getTask(running.url, handle.taskId, 'alice-key-0123456789')).status).toBe('working')
     await rpc(running.url, 'tasks/cancel', { taskId: handle.taskId }, { key: 'alice-key-0123456789' })
+  })
+
+  it('caps the tasks one caller keeps (maxTasksPerPrincipal): -31000 naming the limit, other callers unaffected', async () => {
+    const apiKeys = [
+      { id: 'alice', sha256: hashApiKey('alice-key-0123456789') },
+      { id: 'bob', sha256: hashApiKey('bob-key-0123456789ab') },
+    ]
+    await using running = await serve(tasksServer({ maxTasksPerPrincipal: 2 }), {
+      port: 0,
+      auth: { apiKeys },
+    })
+    const start = (key: string) => rpc(running.url, 'tools/call', { name: 'endless', arguments: {} }, { key })
+    const kept = [await start('alice-key-0123456789'), await start('alice-key-0123456789')]
+    for (const answer of kept) expect(answer.json.result?.resultType).toBe('task')
+    const refused = await start('alice-key-0123456789')
+    expect(refused.json.error?.code).toBe(-31000)
+    expect(refused.json.error?.data).toMatchObject({ limit: 'tasks.maxTasksPerPrincipal' })
+    expect(refused.json.error?.message).toMatch(/already has 2 \(tasks\.maxTasksPerPrincipal\)/)
+    const other = await start('bob-key-0123456789ab')
+    expect(other.json.result?.resultType).toBe('task')
+    for (const answer of [...kept, other]) {
+      const key = answer === other ? 'bob-key-0123456789ab' : 'alice-key-0123456789'
+      await rpc(running.url, 'tasks/cancel', { taskId: answer.json.result?.taskId }, { key })
+    }
   })
 
   it('answers an unknown task -32602 and requires Mcp-Name = taskId (spec: routing headers)', async () => {

@@ -8,11 +8,13 @@ const SWEEP_SECONDS = 5
 export class MemoryTaskStore implements TaskStore {
   readonly #tasks = new Map<string, StoredTask>()
   readonly #watchers = new Map<string, Set<(task: StoredTask | undefined) => void>>()
+  readonly #perPrincipal = new Map<string, number>()
   #runner: TaskRunner | undefined
   #sweeper: NodeJS.Timeout | undefined
 
   async create(task: StoredTask): Promise<void> {
     this.#tasks.set(task.taskId, structuredClone(task))
+    this.#perPrincipal.set(task.principal, (this.#perPrincipal.get(task.principal) ?? 0) + 1)
     this.#sweeper ??= setInterval(() => this.#sweep(), SWEEP_SECONDS * 1000).unref()
     const runner = this.#runner
     if (runner) setImmediate(() => void runner(task.taskId))
@@ -46,6 +48,10 @@ export class MemoryTaskStore implements TaskStore {
     }
   }
 
+  keptBy(principal: string): number {
+    return this.#perPrincipal.get(principal) ?? 0
+  }
+
   start(runner: TaskRunner): void {
     this.#runner = runner
   }
@@ -76,7 +82,12 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   #drop(taskId: string): void {
+    const task = this.#tasks.get(taskId)
+    if (!task) return
     this.#tasks.delete(taskId)
+    const kept = (this.#perPrincipal.get(task.principal) ?? 1) - 1
+    if (kept > 0) this.#perPrincipal.set(task.principal, kept)
+    else this.#perPrincipal.delete(task.principal)
     this.#notify(taskId, undefined)
   }
 

@@ -3,6 +3,7 @@
  * `tasks/get`, `tasks/update`, `tasks/cancel`. Every task is bound to the principal that created
  * it: another caller gets "not found", exactly as for a task that never existed.
  */
+
 import { randomUUID } from 'node:crypto'
 import { ToolwireConfigError } from '../../protocol/errors.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../../protocol/jsonrpc.js'
@@ -143,7 +144,16 @@ export class TaskEngine {
       runs: 0,
       rerunnable: tool.repeatable,
     }
-    await (await this.store()).create(task)
+    const store = await this.store()
+    const limit = this.#settings.maxTasksPerPrincipal
+    if (store.keptBy && store.keptBy(task.principal) >= limit) {
+      throw new RpcError(
+        ErrorCode.RequestRejected,
+        `Too many tasks: this caller already has ${limit} (tasks.maxTasksPerPrincipal); they are dropped when their TTL ends`,
+        { reason: 'overloaded', limit: 'tasks.maxTasksPerPrincipal', retryAfterSeconds: 5 },
+      )
+    }
+    await store.create(task)
     this.onChange?.(task)
     const { _meta, ...seed } = detailedTask(task)
     const result: CreateTaskResult = { ...seed, status: 'working', resultType: 'task' }

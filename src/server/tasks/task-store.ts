@@ -26,6 +26,11 @@ export interface TaskStore {
    * once it is gone. Returns the function that stops watching.
    */
   watch(taskId: string, onChange: (task: StoredTask | undefined) => void): () => void
+  /**
+   * How many tasks `principal` has in this store now (any status, until their TTL ends), for
+   * `tasks.maxTasksPerPrincipal`. Stores that bound themselves otherwise may omit it.
+   */
+  keptBy?(principal: string): number
   /** Starts running tasks on this replica with `runner`. */
   start(runner: TaskRunner): void
   /** Stops running tasks and releases connections. */

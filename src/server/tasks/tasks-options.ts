@@ -18,6 +18,12 @@ export interface TasksOptions {
   leaseSeconds?: number
   /** Fleet store only: tasks one replica runs at once; more wait in the queue. @default 32 */
   maxConcurrentTasks?: number
+  /**
+   * In-memory store: tasks one caller (principal) may have kept at once, whatever their status,
+   * until their TTL ends; one more is refused with JSON-RPC -31000 (`data.limit`
+   * `tasks.maxTasksPerPrincipal`), so one tenant cannot fill the process's memory. @default 1000
+   */
+  maxTasksPerPrincipal?: number
 }
 
 export interface TasksSettings {
@@ -25,6 +31,7 @@ export interface TasksSettings {
   pollIntervalMs: number
   leaseSeconds: number
   maxConcurrentTasks: number
+  maxTasksPerPrincipal: number
 }
 
 export function tasksSettings(options: TasksOptions = {}): TasksSettings {
@@ -33,9 +40,11 @@ export function tasksSettings(options: TasksOptions = {}): TasksSettings {
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     leaseSeconds: options.leaseSeconds ?? 30,
     maxConcurrentTasks: options.maxConcurrentTasks ?? 32,
+    maxTasksPerPrincipal: options.maxTasksPerPrincipal ?? 1000,
   }
   for (const [name, value] of Object.entries(settings)) {
-    const integer = name === 'pollIntervalMs' || name === 'maxConcurrentTasks'
+    const integer =
+      name === 'pollIntervalMs' || name === 'maxConcurrentTasks' || name === 'maxTasksPerPrincipal'
     if (!(value > 0) || (integer && !Number.isInteger(value)) || !Number.isFinite(value)) {
       throw new ToolwireConfigError(
         `ToolServer: option "tasks.${name}" must be a positive ${integer ? 'integer' : 'number'}, got ${value}`,
