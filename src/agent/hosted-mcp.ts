@@ -4,8 +4,20 @@
  * told not to. Approvals are decided here (`onApproval`; refused by default, so nothing runs
  * unapproved) and sent back in the next request, as the API's approval flow describes.
  */
-import type { Tool } from 'openai/resources/responses/responses'
 import { ModelConfigError } from './errors.js'
+
+/**
+ * The Responses API's `mcp` tool definition, as sent. Written out rather than imported from
+ * `openai`, an optional peer: this file's declarations are public and must compile without it.
+ */
+export interface HostedMcpTool {
+  type: 'mcp'
+  server_label: string
+  server_url: string
+  require_approval: 'always' | 'never'
+  headers?: Record<string, string>
+  allowed_tools?: string[]
+}
 
 /** A tool call the provider wants to make on a hosted MCP server. */
 export interface HostedMcpApprovalRequest {
@@ -32,7 +44,7 @@ export interface HostedMcpServer {
 }
 
 /** Validates the servers and returns their tool definitions (labels unique, URLs http(s)). */
-export function hostedMcpTools(servers: readonly HostedMcpServer[]): Tool[] {
+export function hostedMcpTools(servers: readonly HostedMcpServer[]): HostedMcpTool[] {
   const labels = new Set<string>()
   return servers.map((server, i) => {
     const where = `hostedMcp[${i}]`
