@@ -10,7 +10,6 @@ import {
   ToolwireConfigError,
   ToolwireError,
 } from '../protocol/errors.js'
-import { isObject, type JsonRpcNotification } from '../protocol/jsonrpc.js'
 import { printable } from '../protocol/printable.js'
 import type {
   CompleteResult,
@@ -24,7 +23,6 @@ import type {
   Tool,
 } from '../protocol/types.js'
 import type { ProtocolEra } from '../protocol/versions.js'
-import type { CallSignal } from '../transport/client/call-signal.js'
 import { ClientSession } from '../transport/client/client-session.js'
 import { HttpWire } from '../transport/client/http-wire.js'
 import { attempt, CONNECT } from './attempt.js'
@@ -35,7 +33,7 @@ import { CachePartition } from './cache-partition.js'
 import type { Call, Send } from './call.js'
 import { callNotifications } from './call-notifications.js'
 import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
-import { listenForChanges } from './change-listener.js'
+import { ChangeSubscriptions } from './change-subscriptions.js'
 import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
 import { acquireDispatcher } from './connection-pools.js'
 import { rememberEra, startingEra } from './era-memory.js'
@@ -66,12 +64,6 @@ export interface ClientEvents {
   listChanged: [{ list: 'tools' | 'resources' | 'prompts' }]
   /** A resource this client subscribed to changed: read it again. */
   resourceUpdated: [{ uri: string }]
-}
-
-const LIST_CHANGED: Record<string, 'tools' | 'resources' | 'prompts'> = {
-  'notifications/tools/list_changed': 'tools',
-  'notifications/resources/list_changed': 'resources',
-  'notifications/prompts/list_changed': 'prompts',
 }
 
 const CLIENT_INFO: Implementation = { name: 'toolwire', version: TOOLWIRE_VERSION }
@@ -118,12 +110,10 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   #closed = false
   /** Connected and not closed: calls skip waiting for the connection. */
   #ready = false
-  #listening: CallSignal | undefined
+  readonly #changes: ChangeSubscriptions
   /** `protocolEra: 'auto'`: the era is negotiated, and what is learned is remembered (`era-memory.ts`). */
   readonly #autoEra: boolean
   readonly #features: features.FeatureContext
-  /** Resources subscribed to, by URI. */
-  readonly #subscriptions = new Set<string>()
 
   constructor(options: MCPServerStreamableHttpOptions) {
     super()
@@ -172,7 +162,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       era: this.#autoEra ? startingEra(this.url) : (options.protocolEra as ProtocolEra),
       onWarning,
       onServerRequest: (request) => answerServerRequest(handlers, request),
-      onNotification: (notification) => this.#notified(notification),
+      onNotification: (notification) => this.#changes.notified(notification),
       backgroundHeaders: () => (this.#lastToken ? { authorization: `Bearer ${this.#lastToken}` } : {}),
       onReconnect: (reason) => this.emit('reconnect', { reason }),
       onStreamReopened: () => {
@@ -214,6 +204,20 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       onWarning,
     })
     this.#send = this.#compose()
+    this.#changes = new ChangeSubscriptions({
+      session: this.#session,
+      site: this.#site,
+      cacheToolsList: options.cacheToolsList === true,
+      token: this.#tokens ? () => this.#tokens!.get() : undefined,
+      backoff: this.#o,
+      run: (method, params, runOptions) => this.#run(method, params, runOptions),
+      onListChanged: (list) => {
+        if (list === 'tools') this.invalidateToolsCache()
+        this.emit('listChanged', { list })
+      },
+      onResourceUpdated: (uri) => this.emit('resourceUpdated', { uri }),
+      onReconnect: () => this.invalidateToolsCache(),
+    })
     this.#features = {
       site: this.#site,
       handlers,
@@ -222,42 +226,6 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
         return this.#run(method, params, runOptions)
       },
     }
-  }
-
-  #notified(notification: JsonRpcNotification): void {
-    const list = LIST_CHANGED[notification.method]
-    if (list === 'tools') this.invalidateToolsCache()
-    if (list) this.emit('listChanged', { list })
-    const uri = isObject(notification.params) ? notification.params.uri : undefined
-    if (notification.method === 'notifications/resources/updated' && typeof uri === 'string')
-      this.emit('resourceUpdated', { uri })
-  }
-
-  /**
-   * 2026-07-28: (re)opens the `subscriptions/listen` stream with what this client needs now:
-   * tool-list changes for `cacheToolsList`, the subscribed resources; every list change the
-   * server declares rides along. No stream when nothing needs one.
-   */
-  #listen(): void {
-    this.#listening?.abort(new Error('the subscriptions changed'))
-    this.#listening = undefined
-    const capabilities = this.#session.server?.capabilities
-    if (this.#closed || this.#session.era !== 'modern' || !capabilities) return
-    const uris = [...this.#subscriptions]
-    const tools = this.#options.cacheToolsList === true && capabilities.tools?.listChanged === true
-    if (!tools && uris.length === 0) return
-    this.#listening = listenForChanges(this.#session, {
-      filter: {
-        ...(capabilities.tools?.listChanged ? { toolsListChanged: true } : {}),
-        ...(capabilities.resources?.listChanged ? { resourcesListChanged: true } : {}),
-        ...(capabilities.prompts?.listChanged ? { promptsListChanged: true } : {}),
-        ...(uris.length > 0 ? { resourceSubscriptions: uris } : {}),
-      },
-      token: this.#tokens ? () => this.#tokens!.get() : undefined,
-      backoff: this.#o,
-      onNotification: (notification) => this.#notified(notification),
-      onReconnect: () => this.invalidateToolsCache(),
-    })
   }
 
   /** The policies around one request, outermost first: breaker → retry → auth → timeout → wire. */
@@ -310,7 +278,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     }
     if (this.#autoEra) rememberEra(this.url, this.#session.era)
     this.#ready = !this.#closed
-    if (!this.#listening && server) this.#listen()
+    if (server && !this.#closed) this.#changes.start()
     return this
   }
 
@@ -448,24 +416,12 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
    */
   async subscribeResource(uri: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     await this.#ensureConnected()
-    if (!this.server?.capabilities.resources?.subscribe && this.#session.era === 'legacy') {
-      throw new McpProtocolError(
-        'the server does not offer resource subscriptions (capability resources.subscribe)',
-        this.#site,
-      )
-    }
-    if (this.#session.era === 'legacy')
-      await this.#run('resources/subscribe', { uri }, { signal: options.signal, idempotent: true })
-    this.#subscriptions.add(uri)
-    if (this.#session.era === 'modern') this.#listen()
+    await this.#changes.subscribe(uri, options.signal)
   }
 
   /** Stops hearing about `uri`. */
-  async unsubscribeResource(uri: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    if (!this.#subscriptions.delete(uri)) return
-    if (this.#session.era === 'legacy')
-      await this.#run('resources/unsubscribe', { uri }, { signal: options.signal, idempotent: true })
-    else this.#listen()
+  unsubscribeResource(uri: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.#changes.unsubscribe(uri, options.signal)
   }
 
   /** Lists the prompts (following pagination). */
@@ -540,7 +496,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     if (this.#closed) return
     this.#closed = true
     this.#ready = false
-    this.#listening?.abort(new Error('the client was closed'))
+    this.#changes.stop()
     const connected = this.#connected
     this.#connected = undefined
     if (connected && this.#o.terminateOnClose)
