@@ -187,6 +187,7 @@ program
   .description('a web inspector for MCP servers on 127.0.0.1 (docs/inspector.md)')
   .argument('[target]', 'a server URL, or an mcp.json file of servers')
   .option('--port <port>', 'port on 127.0.0.1 (default: any free port)')
+  .option('--no-open', 'print the URL only (default: also open it when run in a terminal)')
   .option(
     '-H, --header <name:value>',
     'send a header to the server (repeatable)',
@@ -194,7 +195,7 @@ program
     [],
   )
   .action(
-    run(async (target: string | undefined, flags: { port?: string; header?: string[] }) =>
+    run(async (target: string | undefined, flags: { port?: string; header?: string[]; open?: boolean }) =>
       (await import('./inspect/inspect-command.js')).inspectCommand(target, flags),
     ),
   )

@@ -46,6 +46,16 @@ describe('MCPServerStdio → @modelcontextprotocol/server-everything (stdio)', (
     )
     expect(long.isError).not.toBe(true)
     expect(progress).toEqual([1, 2, 3])
+    // Resources, prompts and completion over the same process.
+    const resources = await everything.listResources()
+    expect(resources.length).toBeGreaterThan(0)
+    expect((await everything.readResource(resources[0]!.uri)).contents[0]).toMatchObject({
+      uri: resources[0]!.uri,
+    })
+    expect((await everything.listPrompts()).map((p) => p.name)).toContain('args-prompt')
+    expect(await everything.getPrompt('args-prompt', { city: 'Lyon' })).toMatchObject({
+      messages: [{ role: 'user', content: { type: 'text', text: expect.stringContaining('Lyon') } }],
+    })
     const pid = everything.pid!
     await everything.close()
     expect(() => process.kill(pid, 0)).toThrow()

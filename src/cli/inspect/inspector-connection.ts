@@ -7,8 +7,13 @@ import { loopbackAuthorization } from '../../client/auth/oauth/loopback.js'
 import { oauth } from '../../client/auth/oauth/oauth-provider.js'
 import {
   type AuthOption,
+  type GetPromptResult,
   isToolwireError,
   MCPServerStreamableHttp,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
   type Tool,
   type ToolCallResult,
 } from '../../client/index.js'
@@ -17,7 +22,6 @@ import { type LoadRunReport, loadRun } from './load-run.js'
 import type { PageEvents } from './page-events.js'
 import { PendingInputs } from './pending-inputs.js'
 import type { HistoryEntry, RequestHistory } from './request-history.js'
-import { featureMethod } from './server-features.js'
 
 /** What the page sends to connect. */
 export interface ConnectRequest {
@@ -157,36 +161,34 @@ export class InspectorConnection {
   }
 
   /** Resources and resource templates (empty lists when the server offers none). */
-  async resources(): Promise<{ resources: unknown[]; templates: unknown[] }> {
+  async resources(): Promise<{ resources: Resource[]; templates: ResourceTemplate[] }> {
     if (!this.client.server?.capabilities.resources) return { resources: [], templates: [] }
-    const [list, listTemplates] = [
-      featureMethod(this.client, 'listResources'),
-      featureMethod(this.client, 'listResourceTemplates'),
-    ]
     const target = this.request.url
-    const resources = await this.#record({ method: 'resources/list', target, params: {} }, list)
-    const templates = await this.#record(
-      { method: 'resources/templates/list', target, params: {} },
-      listTemplates,
+    const resources = await this.#record({ method: 'resources/list', target, params: {} }, () =>
+      this.client.listResources(),
+    )
+    const templates = await this.#record({ method: 'resources/templates/list', target, params: {} }, () =>
+      this.client.listResourceTemplates(),
     )
     return { resources, templates }
   }
 
-  readResource(uri: string): Promise<unknown> {
-    const read = featureMethod(this.client, 'readResource')
-    return this.#record({ method: 'resources/read', target: uri, params: { uri } }, () => read(uri))
+  readResource(uri: string): Promise<ReadResourceResult> {
+    return this.#record({ method: 'resources/read', target: uri, params: { uri } }, () =>
+      this.client.readResource(uri),
+    )
   }
 
-  async prompts(): Promise<unknown[]> {
+  async prompts(): Promise<Prompt[]> {
     if (!this.client.server?.capabilities.prompts) return []
-    const list = featureMethod(this.client, 'listPrompts')
-    return this.#record({ method: 'prompts/list', target: this.request.url, params: {} }, list)
+    return this.#record({ method: 'prompts/list', target: this.request.url, params: {} }, () =>
+      this.client.listPrompts(),
+    )
   }
 
-  getPrompt(name: string, args: Record<string, string>): Promise<unknown> {
-    const get = featureMethod(this.client, 'getPrompt')
+  getPrompt(name: string, args: Record<string, string>): Promise<GetPromptResult> {
     return this.#record({ method: 'prompts/get', target: name, params: { name, arguments: args } }, () =>
-      get(name, args),
+      this.client.getPrompt(name, args),
     )
   }
 

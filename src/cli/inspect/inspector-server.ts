@@ -8,8 +8,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import type { Model } from '../../agent/index.js'
 import { connectRequest, HttpProblem, promptArguments, readJson, toolArguments } from './api-input.js'
 import { frontEnd } from './front-end.js'
+import { InspectorChat } from './inspector-chat.js'
 import { errorBody, InspectorConnection } from './inspector-connection.js'
 import { loadRunProblem } from './load-run.js'
 import { PageEvents } from './page-events.js'
@@ -32,6 +34,11 @@ export interface InspectorOptions {
   token?: string
   /** Where OAuth tokens are kept. @default ~/.config/toolwire/oauth/inspect.json */
   oauthStorePath?: string
+  /**
+   * The model of the Chat view. @default with TOOLWIRE_MODEL set, the model `toolwire agent`
+   * uses (OPENAI_API_KEY, OPENAI_BASE_URL); else no chat
+   */
+  model?: Model
 }
 
 export interface RunningInspector extends AsyncDisposable {
@@ -73,6 +80,14 @@ export async function startInspector(options: InspectorOptions = {}): Promise<Ru
   const oauthStorePath =
     options.oauthStorePath ??
     join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'toolwire', 'oauth', 'inspect.json')
+  const chatModel = options.model ?? (process.env.TOOLWIRE_MODEL ? undefined : null)
+  const chat =
+    chatModel === null
+      ? undefined
+      : new InspectorChat(
+          async () => chatModel ?? (await import('../../agent/index.js')).resolveModel(undefined),
+          events,
+        )
   let connection: InspectorConnection | undefined
   let connecting: Promise<InspectorConnection> | undefined
   let port = 0
@@ -90,7 +105,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<Ru
           send(res, 429, { error: { code: 'TOO_MANY_PAGES', message: 'too many pages are open' } })
         return
       case 'GET /api/targets':
-        return send(res, 200, { targets: options.targets ?? [] })
+        return send(res, 200, { targets: options.targets ?? [], chat: chat !== undefined })
       case 'GET /api/connection':
         return send(res, 200, { connection: connection?.describe() ?? null })
       case 'POST /api/connect': {
@@ -99,6 +114,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<Ru
         const previous = connection
         connection = undefined
         await previous?.close()
+        chat?.reset()
         connecting = InspectorConnection.open(request, { events, history, oauthStorePath })
         try {
           connection = await connecting
@@ -159,6 +175,24 @@ export async function startInspector(options: InspectorOptions = {}): Promise<Ru
           result: await connected().getPrompt(body.name, promptArguments(body.arguments)),
         })
       }
+      case 'POST /api/chat': {
+        const body = await readJson(req)
+        if (!chat)
+          throw new HttpProblem(
+            409,
+            'no model: start toolwire inspect with TOOLWIRE_MODEL (and OPENAI_API_KEY) set',
+          )
+        if (typeof body.message !== 'string' || !body.message.trim())
+          throw new HttpProblem(400, '"message" must be the text to send')
+        if (chat.running) throw new HttpProblem(409, 'the agent is still answering: wait, or stop it')
+        return send(res, 200, await chat.send(body.message, connected().client))
+      }
+      case 'POST /api/chat/cancel':
+        chat?.cancel()
+        return send(res, 200, { cancelled: true })
+      case 'POST /api/chat/reset':
+        chat?.reset()
+        return send(res, 200, { reset: true })
       case 'GET /api/history':
         return send(res, 200, { history: history.list() })
     }

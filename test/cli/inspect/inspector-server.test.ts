@@ -3,16 +3,12 @@
  * requests answered through it (sampling), and the command lines it prints.
  */
 
-import { mkdtemp, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { callCommandLine } from '../../../src/cli/inspect/call-command-line.js'
 import { startInspector } from '../../../src/cli/inspect/inspector-server.js'
 import { loadRun } from '../../../src/cli/inspect/load-run.js'
-import { readMcpJson } from '../../../src/cli/inspect/mcp-json.js'
 import { serve } from '../../../src/server/index.js'
 import { echoServer } from '../../support/echo-server.js'
 
@@ -177,24 +173,6 @@ describe('toolwire inspect: parts', () => {
     ).toBe(
       `toolwire call https://crm.example/mcp search --token-env TOOLWIRE_TOKEN -H "X-API-Key: $TOOLWIRE_API_KEY" -H 'X-Tenant: acme corp' --era legacy --json '{"query":"O'\\''Brien & co"}'`,
     )
-  })
-
-  it('reads remote servers from an mcp.json and leaves stdio ones out', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'tw-inspect-'))
-    const file = join(dir, 'mcp.json')
-    await writeFile(
-      file,
-      JSON.stringify({
-        mcpServers: {
-          crm: { url: 'http://127.0.0.1:3001/mcp', headers: { 'X-API-Key': 'dev' } },
-          files: { command: 'npx', args: ['some-server'] },
-        },
-      }),
-    )
-    expect(await readMcpJson(file)).toEqual({
-      targets: [{ name: 'crm', url: 'http://127.0.0.1:3001/mcp', headers: { 'X-API-Key': 'dev' } }],
-      skipped: ['files: a stdio server (the inspector runs no command)'],
-    })
   })
 
   it('counts a load run’s errors and buckets its latencies', async () => {

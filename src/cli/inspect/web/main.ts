@@ -1,6 +1,7 @@
 /** toolwire inspect: the page. Plain TypeScript and the DOM, bundled by esbuild into one script. */
 import './style.css'
 import { type ApiError, api, hasToken, listen } from './api.js'
+import { chatView } from './chat-view.js'
 import { fill, h } from './dom.js'
 import { historyView } from './history-view.js'
 import { inputDialog } from './input-dialog.js'
@@ -192,8 +193,8 @@ async function start(): Promise<void> {
       notices.appendChild(h('p', { class: 'warning' }, String(event.message)))
     }
   })
-  const [{ targets }, { history }] = await Promise.all([
-    api<{ targets: Target[] }>('/api/targets'),
+  const [{ targets, chat }, { history }] = await Promise.all([
+    api<{ targets: Target[]; chat: boolean }>('/api/targets'),
     api<{ history: HistoryEntry[] }>('/api/history'),
   ])
   for (const entry of history.reverse()) publish({ type: 'history', entry })
@@ -207,6 +208,7 @@ async function start(): Promise<void> {
       ['Server', serverView()],
       ['History', historyView()],
       ['Load', loadView()],
+      ['Chat', chatView(chat)],
     ]),
     inputDialog(),
   )
