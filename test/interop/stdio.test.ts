@@ -120,3 +120,24 @@ describe('MCPServerStdio → toolwire serve --stdio', () => {
     expect(await echo.callTool('add', { a: 1, b: 2 })).toMatchObject({ structuredContent: { sum: 3 } })
   })
 })
+
+describe('MCPServerStdio → toolwire serve --stdio under load', () => {
+  it('calls past the server’s maxConcurrentRequests are refused with -31000 and retried', async () => {
+    const retries: number[] = []
+    await using echo = await new MCPServerStdio({
+      name: 'Echo',
+      params: SERVE_STDIO,
+      onStderr: () => {},
+      retryBackoffSecondsBase: 0.05,
+      maxRetryAttempts: 10,
+    }).connect()
+    echo.on('retry', ({ attempt }) => retries.push(attempt))
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => echo.callTool('add', { a: i, b: 1 })),
+    )
+    expect(results.map((r) => (r.structuredContent as { sum: number }).sum)).toEqual(
+      Array.from({ length: 300 }, (_, i) => i + 1),
+    )
+    expect(retries.length).toBeGreaterThan(0)
+  })
+})
