@@ -1,8 +1,8 @@
 /**
- * The node response the transport writes, turned into a web `Response`: a body written with
- * one `end()` (JSON answers, rejections) becomes a plain body; a response that writes before
- * it ends (SSE answers, notification streams) becomes a `ReadableStream` that stays open until
- * `end()`. The client going away (the stream cancelled, or the request's signal aborted)
+ * The node response the transport writes, turned into a web `Response`: a body that ends
+ * within the I/O turn its head was written in (JSON answers, rejections, quick SSE answers)
+ * becomes a plain body; one still going then (long calls' SSE answers, notification streams)
+ * becomes a `ReadableStream` that stays open until `end()`. The client going away (the stream cancelled, or the request's signal aborted)
  * reads as a destroyed node response: `close` fires, calls in flight see their signal abort.
  */
 import { EventEmitter } from 'node:events'
@@ -25,7 +25,7 @@ export class WebServerResponse extends EventEmitter {
   #headers: OutgoingHttpHeaders = {}
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined
   #committed = false
-  /** Chunks written before the body was decided (see `writeHead`). */
+  /** Chunks written before the body was decided (see `#decideLater`). */
   #held: Array<string | Uint8Array> = []
   #deciding = false
   readonly #headOnly: boolean
