@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
@@ -59,6 +60,27 @@ async function startServer(key: RowKey): Promise<{ url: string; child: ChildProc
   return { url, child }
 }
 
+/** CPU time (user + system, µs) of a process and its children (the workers), from /proc. */
+function cpuMicros(pid: number): number {
+  const own = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  let ticks = Number(own[11]) + Number(own[12])
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+  for (const child of children ? children.split(' ') : []) {
+    try {
+      const fields = readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return (ticks * 1_000_000) / 100
+}
+
+interface Measured extends LoadFigures {
+  /** Server CPU per call (all its processes): robust to a busy machine, unlike calls/s. */
+  cpuMicrosPerCall: number
+}
+
 async function sessionHeaders(url: string): Promise<Record<string, string>> {
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
   const init = await fetch(url, {
@@ -98,7 +120,7 @@ async function generate(plan: LoadPlan): Promise<LoadFigures> {
   return JSON.parse(out.trim().split('\n').pop()!) as LoadFigures
 }
 
-async function measure(key: RowKey): Promise<LoadFigures> {
+async function measure(key: RowKey): Promise<Measured> {
   const { url, child } = await startServer(key)
   try {
     const headers = await sessionHeaders(url)
@@ -106,10 +128,12 @@ async function measure(key: RowKey): Promise<LoadFigures> {
       '{"jsonrpc":"2.0","id":__ID__,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello"}}}'
     const plan = { url, headers, bodyTemplate, connections: CONNECTIONS }
     await generate({ ...plan, durationSeconds: WARMUP_SECONDS })
+    const cpuBefore = cpuMicros(child.pid!)
     const figures = await generate({ ...plan, durationSeconds: SECONDS })
+    const cpu = cpuMicros(child.pid!) - cpuBefore
     if (figures.non2xx > 0 || figures.errors > 0)
       process.stderr.write(`  ${key}: ${figures.non2xx} non-2xx answers, ${figures.errors} errors\n`)
-    return figures
+    return { ...figures, cpuMicrosPerCall: Math.round(cpu / Math.max(1, figures.total)) }
   } finally {
     child.kill('SIGTERM')
     await once(child, 'exit')
@@ -122,7 +146,7 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-const results = new Map<RowKey, LoadFigures[]>(rows.map((r) => [r.key, []]))
+const results = new Map<RowKey, Measured[]>(rows.map((r) => [r.key, []]))
 for (let round = 1; round <= ROUNDS; round++) {
   // Interleaved (and reversed every other round): drift on a noisy machine hits every row alike.
   const order = round % 2 ? rows : [...rows].reverse()
@@ -139,8 +163,15 @@ const summary = {
     label: r.label,
     requestsPerSecond: Math.round(median(rps(r.key))),
     p99Ms: median(results.get(r.key)!.map((f) => f.p99Ms)),
+    cpuMicrosPerCall: median(results.get(r.key)!.map((f) => f.cpuMicrosPerCall)),
   })),
   redisVsMemory: Number(ratio('redis', 'memory').toFixed(2)),
+  /** Calls per CPU second with the store vs in memory (median of per-round ratios). */
+  redisVsMemoryCpu: Number(
+    median(
+      results.get('memory')!.map((m, i) => m.cpuMicrosPerCall / results.get('redis')![i]!.cpuMicrosPerCall),
+    ).toFixed(2),
+  ),
   workers2VsWorkers1: Number(ratio('workers-2', 'workers-1').toFixed(2)),
 }
 const redis = new Redis(REDIS_URL)
@@ -155,9 +186,11 @@ else {
   )
   for (const row of summary.rows) {
     process.stdout.write(
-      `  ${row.label.padEnd(60)} ${String(row.requestsPerSecond).padStart(7)} calls/s  p99 ${row.p99Ms} ms\n`,
+      `  ${row.label.padEnd(60)} ${String(row.requestsPerSecond).padStart(7)} calls/s  p99 ${row.p99Ms} ms  ${row.cpuMicrosPerCall} µs CPU/call\n`,
     )
   }
-  process.stdout.write(`  Redis store vs memory: ${summary.redisVsMemory}× (goal ≥ 0.7×)\n`)
+  process.stdout.write(
+    `  Redis store vs memory: ${summary.redisVsMemory}× calls/s, ${summary.redisVsMemoryCpu}× calls per CPU second (goal ≥ 0.7×)\n`,
+  )
   process.stdout.write(`  --workers 2 vs --workers 1: ${summary.workers2VsWorkers1}× (goal ≥ 1.5×)\n`)
 }

@@ -317,6 +317,7 @@ async function run(): Promise<void> {
     rounds['web-2026-sse'] && rounds['plain-2026-sse']
       ? ratio('web-2026-sse', rounds['plain-2026-sse'])
       : Number.NaN
+  const cpuOf = (key: string) => table.find((r) => r.key === key)?.cpuUs ?? Number.NaN
   const idleBare = table.find((r) => r.key === 'bare')!.idleRssMb
   const idlePlain = table.find((r) => r.key === 'plain-2025')?.idleRssMb ?? Number.NaN
   const summary = {
@@ -324,6 +325,8 @@ async function run(): Promise<void> {
     production_vs_plain_2026: roundTo(production2026, 2),
     web_vs_node_2026: roundTo(webVsNode, 2),
     web_vs_node_2026_sse: roundTo(webVsNodeSse, 2),
+    web_cpu_vs_node_2026: roundTo(cpuOf('web-2026') / cpuOf('plain-2026'), 2),
+    web_cpu_vs_node_2026_sse: roundTo(cpuOf('web-2026-sse') / cpuOf('plain-2026-sse'), 2),
     idle_rss_plain_vs_bare: roundTo(idlePlain / idleBare, 2),
     rss_per_idle_session_kb: roundTo(memory.perSessionKb, 1),
     rss_per_open_stream_kb: roundTo(memory.perStreamKb, 1),
@@ -347,7 +350,7 @@ async function run(): Promise<void> {
     `\nproduction / plain (median of per-round ratios): 2025 ${summary.production_vs_plain_2025}×, 2026-07-28 ${summary.production_vs_plain_2026}×`,
   )
   console.log(
-    `web handler / node handler (median of per-round ratios, 2026-07-28): JSON ${summary.web_vs_node_2026}×, SSE ${summary.web_vs_node_2026_sse}×`,
+    `web handler / node handler, 2026-07-28: calls/s (median of per-round ratios) JSON ${summary.web_vs_node_2026}×, SSE ${summary.web_vs_node_2026_sse}×; server CPU per call JSON ${summary.web_cpu_vs_node_2026}×, SSE ${summary.web_cpu_vs_node_2026_sse}×`,
   )
   console.log(`idle RSS plain / bare: ${summary.idle_rss_plain_vs_bare}×`)
   console.log(

@@ -95,6 +95,7 @@ try {
   if (process.env.TOOLWIRE_MODEL && (process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL)) {
     await answerWithAgent(crm, analytics)
   } else await answerDirectly(crm, analytics)
+  await rescorePipeline(crm)
 } finally {
   await crmRunning.close()
   await analyticsRunning.close()
@@ -158,6 +159,46 @@ async function answerDirectly(
       `  #${deal.id} ${deal.name} — ${deal.company}, ${deal.stage}, ${usd(deal.amount)}: risk ${deal.risk} (${deal.days_in_stage} d in stage, ${deal.days_since_activity} d since activity, slipped ${deal.slipped_days} d)`,
     )
   }
+}
+
+interface Rescore {
+  openDeals: number
+  threshold: number
+  atRisk: { deals: number; value: number }
+  bands: Record<string, number>
+}
+
+/** A long tool as a task (MCP Tasks extension): callTool polls it, with status and progress. */
+async function rescorePipeline(crm: MCPServerStreamableHttp): Promise<void> {
+  console.log(
+    '\nRe-scoring all open deals as a task (rescore_pipeline; the client polls, no request held open):',
+  )
+  let status = ''
+  let reported = 0
+  const result = await crm.callTool(
+    'rescore_pipeline',
+    { threshold: 60, top: 3 },
+    {
+      onTaskStatus: (task) => {
+        if (task.status === status) return
+        status = task.status
+        console.log(`  task ${task.taskId}: ${task.status}`)
+      },
+      onProgress: ({ progress, total, message }) => {
+        // Every 5,000 deals, not every batch.
+        if (progress - reported < 5000 && progress !== total) return
+        reported = progress
+        console.log(`    ${message ?? progress}`)
+      },
+    },
+  )
+  const rescored = data<Rescore>(result, 'rescore_pipeline')
+  const bands = Object.entries(rescored.bands)
+    .map(([band, deals]) => `${band}: ${deals}`)
+    .join(', ')
+  console.log(
+    `  ${rescored.openDeals} open deals: ${rescored.atRisk.deals} at risk ${rescored.threshold}+ (${usd(rescored.atRisk.value)}); risk bands ${bands}.`,
+  )
 }
 
 // Closing flushed the request logs: show where each call's trace id landed.

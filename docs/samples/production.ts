@@ -18,6 +18,13 @@ export async function healthAndShutdown(server: ToolServer, pool: Pool) {
   // #endregion health
 }
 
+export function readiness(server: ToolServer, pool: Pool) {
+  // #region readiness-check
+  // The server's own dependency: checked by /ready wherever it is served, and by `toolwire serve`.
+  server.readinessCheck('database', () => pool.query('select 1'))
+  // #endregion readiness-check
+}
+
 export async function closeByHand(server: ToolServer) {
   // #region close
   const running = await serve(server, { port: 0, shutdownTimeoutSeconds: 20 })

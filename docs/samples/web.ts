@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import { Hono } from 'hono'
 import { fastifyMcp } from 'toolwire/fastify'
 import { ToolServer } from 'toolwire/server'
-import { createFetchHandler } from 'toolwire/web'
+import { createFetchHandler, type FetchHandler } from 'toolwire/web'
 import { z } from 'zod'
 
 /** The parts of the runtimes' APIs these samples use (their own type packages declare them). */
@@ -70,15 +70,18 @@ export function deno() {
 }
 
 // #region workers
-const mcp = createFetchHandler(server, {
-  path: '/mcp',
-  allowedHosts: ['mcp.example.com'],
-  legacySessions: false, // isolates share no memory: serve the stateless 2026-07-28 era only
-})
+// Built on the first request: Workers allow no timers at global scope (the handler keeps one).
+let mcp: FetchHandler | undefined
 
 export default {
-  fetch: (request: Request) =>
-    mcp(request, { clientAddress: request.headers.get('cf-connecting-ip') ?? undefined }),
+  fetch(request: Request): Promise<Response> {
+    mcp ??= createFetchHandler(server, {
+      path: '/mcp',
+      allowedHosts: ['mcp.example.com'],
+      legacySessions: false, // isolates share no memory: every request self-contained
+    })
+    return mcp(request, { clientAddress: request.headers.get('cf-connecting-ip') ?? undefined })
+  },
 }
 // #endregion workers
 

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { Database } from '../data/database.js'
 import { parseQuarter, quarterArg } from '../data/quarters.js'
 import { AS_OF, OPEN_STAGES, STAGES } from '../data/seed.js'
+import { withRescorePipeline } from './rescore.js'
 
 /** ILIKE pattern for a user's text: its own % and _ match literally. */
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
@@ -25,11 +26,15 @@ export const RISK_SQL = `
 const money = (value: number) => Math.round(value * 100) / 100
 
 export function crmServer(db: Database): ToolServer {
-  return new ToolServer({
+  const server = new ToolServer({
     name: 'crm',
     version: '1.0.0',
     instructions: 'CRM data: contacts, accounts, deals and the sales pipeline. Quarters look like 2026-Q2.',
+    // rescore_pipeline runs as a task: clients poll it 4 times a second.
+    tasks: { pollIntervalMs: 250 },
   })
+    // Not ready until the database answers: /ready says so, and `toolwire serve` refuses to start.
+    .readinessCheck('database', () => db.query('SELECT 1'))
     .tool(
       'search_contacts',
       {
@@ -205,4 +210,5 @@ export function crmServer(db: Database): ToolServer {
         return { deal_id, from: deal.stage, to: stage }
       },
     )
+  return withRescorePipeline(server, db)
 }

@@ -1,7 +1,8 @@
 /**
  * Runs an example tool server the way production would: database from DATABASE_URL (else
- * PGlite), seeded if empty, API-key auth, a rate limit, `/ready` pinging the database,
- * trace-id request logs, graceful shutdown; every option from TOOLWIRE_* variables.
+ * PGlite), seeded if empty, API-key auth, a rate limit, `/ready` pinging the database (each
+ * server's readinessCheck), trace-id request logs, graceful shutdown; every option from
+ * TOOLWIRE_* variables.
  */
 import { hashApiKey, type RunningServer, type ServeOptions, serve, type ToolServer } from 'toolwire/server'
 import { type Database, openDatabase } from './database.js'
@@ -29,7 +30,6 @@ export async function runExampleServer(
       ? undefined
       : { apiKeys: [{ id: 'dev', sha256: hashApiKey(options.devKey) }] },
     rateLimit: env.TOOLWIRE_RATE_LIMIT_POINTS ? undefined : { points: 600, durationSeconds: 60 },
-    health: { checks: { database: () => db.query('SELECT 1') } },
     ...options.serve,
   } as ServeOptions)
   const key = env.TOOLWIRE_AUTH_API_KEYS ? '(TOOLWIRE_AUTH_API_KEYS)' : options.devKey

@@ -24,7 +24,11 @@ export {
   OpenAIChatCompletionsModel,
   type OpenAIChatCompletionsModelOptions,
 } from './openai-chat-completions-model.js'
-export { OpenAIResponsesModel, type OpenAIResponsesModelOptions } from './openai-responses-model.js'
+export {
+  OpenAIResponsesModel,
+  type OpenAIResponsesModelOptions,
+  type ResponsesClient,
+} from './openai-responses-model.js'
 export {
   Runner,
   type RunOptions,

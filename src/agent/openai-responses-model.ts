@@ -4,7 +4,6 @@
  * (sent back with the conversation, so a reasoning model goes on from its reasoning after each
  * tool call). Through the official `openai` package, loaded on first use.
  */
-import type OpenAI from 'openai'
 import type {
   FunctionTool,
   Response,
@@ -12,12 +11,22 @@ import type {
   ResponseInputItem,
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses'
+import { MissingPackageError } from '../protocol/optional-package.js'
 import { ModelConfigError, ModelError } from './errors.js'
 import type { AgentInputItem, ModelOutputItem, Usage } from './items.js'
 import type { Model, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js'
+import { loadOpenAI, type OpenAIClient } from './openai-package.js'
 
-/** The `openai` package, loaded when the first request is made. */
-const loadOpenAI = async (): Promise<typeof OpenAI> => (await import('openai')).default
+/**
+ * What toolwire calls on your own `openai` client: an `OpenAI` instance fits. Structural, so the
+ * public types need no `openai` install (the package is an optional peer, loaded on first use).
+ */
+export interface ResponsesClient {
+  responses: {
+    // Method syntax: parameters compare bivariantly, so OpenAI's overloaded create() fits.
+    create(body: unknown, options?: unknown): PromiseLike<unknown>
+  }
+}
 
 export interface OpenAIResponsesModelOptions {
   /** Model name. @default process.env.TOOLWIRE_MODEL */
@@ -26,8 +35,8 @@ export interface OpenAIResponsesModelOptions {
   apiKey?: string
   /** The endpoint, e.g. a gateway speaking the Responses API. @default process.env.OPENAI_BASE_URL, else OpenAI */
   baseURL?: string
-  /** Your own `openai` client (then `apiKey` and `baseURL` are its). */
-  client?: OpenAI
+  /** Your own `openai` client, e.g. `new OpenAI({ … })` (then `apiKey` and `baseURL` are its). */
+  client?: ResponsesClient
   /** Seconds per model request. @default 120 */
   timeoutSeconds?: number
   /**
@@ -52,7 +61,7 @@ export interface OpenAIResponsesModelOptions {
 export class OpenAIResponsesModel implements Model {
   readonly name: string
   readonly #options: OpenAIResponsesModelOptions
-  #client: Promise<OpenAI> | undefined
+  #client: Promise<OpenAIClient> | undefined
 
   constructor(options: OpenAIResponsesModelOptions = {}) {
     // Empty variables count as unset.
@@ -64,7 +73,7 @@ export class OpenAIResponsesModel implements Model {
     }
     this.name = name
     this.#options = options
-    if (options.client) this.#client = Promise.resolve(options.client)
+    if (options.client) this.#client = Promise.resolve(options.client as OpenAIClient)
     else if (
       !(options.apiKey || process.env.OPENAI_API_KEY) &&
       !(options.baseURL || process.env.OPENAI_BASE_URL)
@@ -75,7 +84,7 @@ export class OpenAIResponsesModel implements Model {
     }
   }
 
-  #openai(): Promise<OpenAI> {
+  #openai(): Promise<OpenAIClient> {
     this.#client ??= loadOpenAI().then((OpenAIClient) => {
       const baseURL = this.#options.baseURL || process.env.OPENAI_BASE_URL || undefined
       const apiKey = this.#options.apiKey || process.env.OPENAI_API_KEY || undefined
@@ -211,6 +220,8 @@ export class OpenAIResponsesModel implements Model {
   }
 
   async #failure(error: unknown): Promise<Error> {
+    // openai not installed: say what to install, not "the model failed".
+    if (error instanceof MissingPackageError) return error
     const OpenAIClient = await loadOpenAI().catch(() => undefined)
     if (OpenAIClient && error instanceof OpenAIClient.APIError) {
       return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {

@@ -7,8 +7,16 @@ import { loopbackAuthorization } from '../client/auth/oauth/loopback.js'
 import type { OAuthOptions } from '../client/auth/oauth/oauth-options.js'
 import { oauth } from '../client/auth/oauth/oauth-provider.js'
 import type { AuthOption } from '../client/auth/token-source.js'
+import type { MCPServerStdio } from '../client/mcp-server-stdio.js'
 import { MCPServerStreamableHttp } from '../client/mcp-server-streamable-http.js'
-import { type ConfiguredServer, type McpConfig, readMcpConfig, substituteVariables } from './mcp-config.js'
+import { TOOLWIRE_VERSION } from '../client/user-agent.js'
+import {
+  type ConfiguredProcess,
+  type ConfiguredServer,
+  type McpConfig,
+  readMcpConfig,
+  substituteVariables,
+} from './mcp-config.js'
 import { UsageError } from './output.js'
 
 export interface ClientFlags {
@@ -116,31 +124,40 @@ function configOf(flags: ClientFlags): McpConfig | undefined {
 
 /** A server to talk to: its name (for messages the model and the user read), URL and headers. */
 export interface ServerTarget {
+  kind: 'http'
   name?: string
   url: string
   headers: Record<string, string>
+}
+
+/** A stdio server of `--config`: a local process, its variables substituted. */
+export interface ProcessTarget extends ConfiguredProcess {
+  kind: 'stdio'
 }
 
 /**
  * A command's server: a name in `--config`, `name=url` (a URL with a name), or a URL.
  * @throws UsageError for a name the configuration does not hold or cannot use
  */
-export function resolveTarget(target: string, flags: ClientFlags): ServerTarget {
+export function resolveTarget(target: string, flags: ClientFlags): ServerTarget | ProcessTarget {
   const config = configOf(flags)
   const configured = config?.servers.find((s) => s.name === target)
   if (config && configured) return substituted(configured, config.file)
+  const local = config?.processes.find((p) => p.name === target)
+  if (config && local) return substitutedProcess(local, config.file)
   const unusable = config?.unusable.find((u) => u.name === target)
   if (config && unusable)
     throw new UsageError(`--config ${config.file}: server "${target}" ${unusable.reason}`)
   const eq = target.indexOf('=')
   if (eq > 0 && !target.slice(0, eq).includes('://')) {
-    return { name: target.slice(0, eq), url: target.slice(eq + 1), headers: {} }
+    return { kind: 'http', name: target.slice(0, eq), url: target.slice(eq + 1), headers: {} }
   }
   if (config && !/^https?:\/\//i.test(target)) {
-    const names = config.servers.map((s) => `"${s.name}"`).join(', ') || 'no Streamable HTTP servers'
+    const names =
+      [...config.servers, ...config.processes].map((s) => `"${s.name}"`).join(', ') || 'no servers'
     throw new UsageError(`--config ${config.file} has no server "${target}"; it has ${names}`)
   }
-  return { url: target, headers: {} }
+  return { kind: 'http', url: target, headers: {} }
 }
 
 function substituted(server: ConfiguredServer, file: string): ServerTarget {
@@ -149,7 +166,24 @@ function substituted(server: ConfiguredServer, file: string): ServerTarget {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(server.headers))
     headers[name] = substituteVariables(value, { where: `${where}, header "${name}"`, env })
-  return { name: server.name, url: substituteVariables(server.url, { where: `${where}, url`, env }), headers }
+  const url = substituteVariables(server.url, { where: `${where}, url`, env })
+  return { kind: 'http', name: server.name, url, headers }
+}
+
+function substitutedProcess(entry: ConfiguredProcess, file: string): ProcessTarget {
+  const where = `--config ${file}: server "${entry.name}"`
+  const at = (what: string, value: string) =>
+    substituteVariables(value, { where: `${where}, ${what}`, env: process.env })
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(entry.env)) env[name] = at(`env "${name}"`, value)
+  return {
+    kind: 'stdio',
+    name: entry.name,
+    command: at('command', entry.command),
+    args: entry.args.map((arg) => at('args', arg)),
+    env,
+    cwd: entry.cwd === undefined ? undefined : at('cwd', entry.cwd),
+  }
 }
 
 /** The servers of `agent`: its `--server`s, or every usable server of `--config` (the others named on stderr). */
@@ -159,9 +193,47 @@ export function agentTargets(servers: readonly string[], flags: ClientFlags): st
   if (!config) throw new UsageError('give at least one --server <url>, or --config <mcp.json>')
   for (const { name, reason } of config.unusable)
     process.stderr.write(`warning: server "${name}" of ${config.file} is left out: it ${reason}\n`)
-  if (config.servers.length === 0)
-    throw new UsageError(`--config ${config.file} has no Streamable HTTP server this command can use`)
-  return config.servers.map((s) => s.name)
+  const names = [...config.servers, ...config.processes].map((s) => s.name)
+  if (names.length === 0) throw new UsageError(`--config ${config.file} has no server this command can use`)
+  return names
+}
+
+/**
+ * The client of `tools`, `call` and `agent`: Streamable HTTP, or a stdio server of `--config`
+ * run as a local process.
+ */
+export async function anyClientFor(
+  target: string,
+  flags: ClientFlags,
+): Promise<MCPServerStreamableHttp | MCPServerStdio> {
+  const resolved = resolveTarget(target, flags)
+  if (resolved.kind === 'http') return clientFor(target, flags)
+  const { MCPServerStdio } = await import('../client/mcp-server-stdio.js')
+  return new MCPServerStdio({
+    name: resolved.name,
+    params: {
+      command: resolved.command,
+      args: resolved.args,
+      env: resolved.env,
+      ...(resolved.cwd === undefined ? {} : { cwd: resolved.cwd }),
+    },
+    clientSessionTimeoutSeconds: timeoutOf(flags),
+    clientInfo: { name: 'toolwire-cli', version: TOOLWIRE_VERSION },
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+  })
+}
+
+function timeoutOf(flags: ClientFlags): number {
+  const timeout = Number(flags.timeout ?? 30)
+  if (!(timeout > 0))
+    throw new UsageError(`--timeout must be a positive number of seconds, got "${flags.timeout}"`)
+  // A value in milliseconds by habit: 5000 would wait 1.4 hours.
+  if (timeout > 3600) {
+    throw new UsageError(
+      `--timeout is in seconds: ${timeout} is more than an hour; it looks like milliseconds: for ${timeout / 1000} s write --timeout ${timeout / 1000}`,
+    )
+  }
+  return timeout
 }
 
 export async function clientFor(
@@ -170,6 +242,11 @@ export async function clientFor(
   extra: { retries?: number } = {},
 ): Promise<MCPServerStreamableHttp> {
   const server = resolveTarget(target, flags)
+  if (server.kind === 'stdio') {
+    throw new UsageError(
+      `server "${server.name}" runs a local command (stdio): this command speaks Streamable HTTP only (tools, call and agent run stdio servers)`,
+    )
+  }
   const url = server.url
   // The command line's -H and --token-env apply to every server, over the file's headers.
   const headers: Record<string, string> = { ...server.headers }
@@ -184,9 +261,7 @@ export async function clientFor(
       throw new UsageError(`--token-env ${flags.tokenEnv}: that environment variable is empty or unset`)
     headers.Authorization = `Bearer ${token}`
   }
-  const timeout = Number(flags.timeout ?? 30)
-  if (!(timeout > 0))
-    throw new UsageError(`--timeout must be a positive number of seconds, got "${flags.timeout}"`)
+  const timeout = timeoutOf(flags)
   const era = flags.era ?? 'auto'
   if (!['auto', 'modern', 'legacy'].includes(era)) {
     throw new UsageError(`--era must be auto, modern or legacy, got "${era}"`)
@@ -205,7 +280,7 @@ export async function clientFor(
     clientSessionTimeoutSeconds: timeout,
     maxRetryAttempts: extra.retries ?? 2,
     protocolEra: era as 'auto' | 'modern' | 'legacy',
-    clientInfo: { name: 'toolwire-cli', version: '0.1.0' },
+    clientInfo: { name: 'toolwire-cli', version: TOOLWIRE_VERSION },
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
   })
 }

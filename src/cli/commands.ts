@@ -3,7 +3,7 @@ import { isObject } from '../protocol/jsonrpc.js'
 import { printable } from '../protocol/printable.js'
 import type { Tool } from '../protocol/types.js'
 import { EXIT } from './cli-errors.js'
-import { agentTargets, type ClientFlags, clientFor } from './client-flags.js'
+import { agentTargets, anyClientFor, type ClientFlags, clientFor } from './client-flags.js'
 import { percentile, progressBar, table, UsageError } from './output.js'
 
 const print = (text: string) => process.stdout.write(`${text}\n`)
@@ -52,7 +52,7 @@ function hints(tool: Tool): string {
 }
 
 export async function toolsCommand(url: string, flags: ClientFlags): Promise<void> {
-  await using client = await (await clientFor(url, flags)).connect()
+  await using client = await (await anyClientFor(url, flags)).connect()
   const tools = await client.listTools()
   if (flags.json) {
     print(JSON.stringify(tools, null, 2))
@@ -116,7 +116,7 @@ export async function callCommand(
     args = jsonObject(flags.json, '--json must be a JSON object of arguments')
     if (pairs.length > 0) throw new UsageError('give arguments as key=value pairs or as --json, not both')
   }
-  await using client = await (await clientFor(url, flags)).connect()
+  await using client = await (await anyClientFor(url, flags)).connect()
   const tools = await client.listTools()
   const tool = tools.find((t) => t.name === name)
   if (!tool) {
@@ -326,7 +326,7 @@ export async function agentCommand(question: string, flags: AgentFlags): Promise
   if (!flags.model && !process.env.TOOLWIRE_MODEL)
     throw new UsageError('no model: give --model <name> or set TOOLWIRE_MODEL (e.g. gpt-4o-mini)')
   const model = resolveModel(flags.model)
-  const servers = await Promise.all(targets.map((target) => clientFor(target, flags)))
+  const servers = await Promise.all(targets.map((target) => anyClientFor(target, flags)))
   try {
     // Servers connect when the run lists their tools: one that is down is left out (the model
     // is told), unless --require-all-servers.

@@ -3,8 +3,9 @@
  * Claude Desktop, Claude Code and Cursor (`mcpServers`). Each server has a name, a `url` and
  * `headers`, whose values may name environment variables: `${env:VAR}` (VS Code, Cursor),
  * `${VAR}` and `${VAR:-default}` (Claude Code). Variables are read when a server is used, so an
- * unset variable of a server the command does not use is no error. Stdio entries (`command`)
- * and the old HTTP+SSE transport (`type: "sse"`) are listed as not usable, with the reason.
+ * unset variable of a server the command does not use is no error. Stdio entries (`command`,
+ * `args`, `env`, `cwd`) run as local processes; the old HTTP+SSE transport (`type: "sse"`) is
+ * listed as not usable, with the reason.
  */
 import { readFileSync } from 'node:fs'
 import { isObject } from '../protocol/jsonrpc.js'
@@ -17,9 +18,19 @@ export interface ConfiguredServer {
   headers: Record<string, string>
 }
 
+/** A stdio server of the file (a local process), its variables not yet substituted. */
+export interface ConfiguredProcess {
+  name: string
+  command: string
+  args: string[]
+  env: Record<string, string>
+  cwd: string | undefined
+}
+
 export interface McpConfig {
   file: string
   servers: ConfiguredServer[]
+  processes: ConfiguredProcess[]
   /** Entries this CLI cannot use, and why. */
   unusable: Array<{ name: string; reason: string }>
 }
@@ -48,16 +59,16 @@ export function readMcpConfig(file: string): McpConfig {
   if (!isObject(parsed.servers) && !isObject(parsed.mcpServers)) {
     throw new UsageError(`--config ${file}: no "mcpServers" (Claude, Cursor) or "servers" (VS Code) object`)
   }
-  const config: McpConfig = { file, servers: [], unusable: [] }
+  const config: McpConfig = { file, servers: [], processes: [], unusable: [] }
   for (const [name, entry] of Object.entries(entries)) {
     const where = `--config ${file}: server "${name}"`
     if (!isObject(entry)) throw new UsageError(`${where} is not an object`)
     const type = typeof entry.type === 'string' ? entry.type : undefined
-    if (type === 'stdio' || (entry.command !== undefined && entry.url === undefined)) {
-      config.unusable.push({
-        name,
-        reason: 'runs a local command (stdio); this command speaks Streamable HTTP only',
-      })
+    if (
+      type === 'stdio' ||
+      (entry.command !== undefined && entry.url === undefined && entry.serverUrl === undefined)
+    ) {
+      config.processes.push(processOf(name, entry, where))
       continue
     }
     if (type === 'sse') {
@@ -71,7 +82,9 @@ export function readMcpConfig(file: string): McpConfig {
       config.unusable.push({ name, reason: `has type "${type}", which this command does not speak` })
       continue
     }
-    if (typeof entry.url !== 'string') throw new UsageError(`${where} has no "url"`)
+    // Windsurf names it `serverUrl`.
+    const url = entry.url ?? entry.serverUrl
+    if (typeof url !== 'string') throw new UsageError(`${where} has no "url"`)
     const headers: Record<string, string> = {}
     if (entry.headers !== undefined && !isObject(entry.headers))
       throw new UsageError(`${where}: "headers" must be an object`)
@@ -79,9 +92,27 @@ export function readMcpConfig(file: string): McpConfig {
       if (typeof value !== 'string') throw new UsageError(`${where}: header "${header}" must be a string`)
       headers[header] = value
     }
-    config.servers.push({ name, url: entry.url, headers })
+    config.servers.push({ name, url, headers })
   }
   return config
+}
+
+function processOf(name: string, entry: Record<string, unknown>, where: string): ConfiguredProcess {
+  if (typeof entry.command !== 'string' || entry.command === '')
+    throw new UsageError(`${where} has no "command"`)
+  const args = entry.args ?? []
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string'))
+    throw new UsageError(`${where}: "args" must be an array of strings`)
+  const env: Record<string, string> = {}
+  if (entry.env !== undefined && !isObject(entry.env))
+    throw new UsageError(`${where}: "env" must be an object`)
+  for (const [key, value] of Object.entries(entry.env ?? {})) {
+    if (typeof value !== 'string') throw new UsageError(`${where}: env "${key}" must be a string`)
+    env[key] = value
+  }
+  if (entry.cwd !== undefined && typeof entry.cwd !== 'string')
+    throw new UsageError(`${where}: "cwd" must be a string`)
+  return { name, command: entry.command, args: args as string[], env, cwd: entry.cwd }
 }
 
 /** `${env:VAR}`, `${VAR}` and `${VAR:-default}`, from `env`. */

@@ -5,10 +5,12 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseApiKeyEntry } from '../server/auth/authenticators.js'
 import { serveOptionsFromEnv } from '../server/env.js'
+import { runReadinessChecks } from '../server/health.js'
 import { LOG_LEVEL_NAMES, type ServerLogLevel } from '../server/observability/logging.js'
 import type { ServeOptions } from '../server/serve.js'
 import { serve } from '../server/serve.js'
 import { ToolServer } from '../server/tool-server.js'
+import { EXIT } from './cli-errors.js'
 import { UsageError } from './output.js'
 import { superviseWorkers, workerCount } from './serve-workers.js'
 
@@ -29,6 +31,21 @@ export interface ServeFlags {
   redisUrl?: string
 }
 
+/**
+ * A ToolServer, also one from another copy of toolwire (a module importing its own install
+ * while the CLI runs from another): recognised by what serve() uses.
+ */
+function isToolServer(value: unknown): value is ToolServer {
+  if (value instanceof ToolServer) return true
+  const candidate = value as Partial<Record<keyof ToolServer, unknown>> | null
+  return (
+    typeof value === 'object' &&
+    candidate !== null &&
+    typeof candidate.handler === 'function' &&
+    typeof candidate.info === 'object' &&
+    typeof candidate.tool === 'function'
+  )
+}
 /** Flags that only mean something for an HTTP endpoint. */
 const HTTP_ONLY_FLAGS = [
   'host',
@@ -57,32 +74,57 @@ async function loadServer(module: string, name: string | undefined): Promise<Too
   const candidates = name ? [name] : ['default', 'server']
   for (const key of candidates) {
     let value = loaded[key]
-    if (typeof value === 'function' && !(value instanceof ToolServer))
+    if (typeof value === 'function' && !(value instanceof ToolServer)) {
+      // A factory that needs arguments (a database, a client) would build a server without them.
+      if (value.length > 0) {
+        throw new UsageError(
+          `${module}: "${key}" is a function of ${value.length} argument(s) (${parameterNames(value)}), which serve cannot provide: export a ToolServer, or a factory of no arguments that builds its dependencies`,
+        )
+      }
       value = await (value as () => unknown)()
-    if (value instanceof ToolServer) return value
+    }
+    if (isToolServer(value)) return value
   }
   throw new UsageError(
     `${module} exports no ToolServer as ${candidates.map((c) => `"${c}"`).join(' or ')} (use --export <name>)`,
   )
 }
 
-export async function serveCommand(module: string, flags: ServeFlags): Promise<void> {
+/** The parameter list of a function, as written (for messages). */
+function parameterNames(fn: { toString(): string }): string {
+  const match = /^[^(]*\(([^)]*)\)/.exec(fn.toString())
+  return (match?.[1] ?? '').replace(/\s+/g, ' ').trim() || '…'
+}
+
+export async function serveCommand(module: string, flags: ServeFlags): Promise<number | undefined> {
   const workers = workerCount(flags.workers)
   if (workers > 1 && cluster.isPrimary) {
     // The primary only forks and supervises: the workers run this command again and serve.
     const env = serveOptionsFromEnv(process.env)
-    return superviseWorkers({
+    await superviseWorkers({
       count: workers,
       store: flags.redisUrl !== undefined || env.store !== undefined,
       legacySessions: env.legacySessions ?? true,
     })
+    return undefined
   }
   const server = await loadServer(module, flags.export)
+  // Never report a server up that cannot answer: its readiness checks run first.
+  const checks = await runReadinessChecks(server.readinessChecks)
+  const failing = Object.entries(checks).filter(([, outcome]) => outcome !== 'ok')
+  if (failing.length > 0) {
+    for (const [name, why] of failing)
+      process.stderr.write(`error: ${server.info.name} is not ready: ${name}: ${why}\n`)
+    return EXIT.failure
+  }
   const level = flags.logLevel ?? 'info'
   if (!LOG_LEVEL_NAMES.includes(level as ServerLogLevel)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVEL_NAMES.join(', ')}, got "${level}"`)
   }
-  if (flags.stdio) return serveOnStdio(server, flags, level as ServerLogLevel)
+  if (flags.stdio) {
+    await serveOnStdio(server, flags, level as ServerLogLevel)
+    return undefined
+  }
   const options: ServeOptions = { shutdownOnSignals: true, logLevel: level as ServerLogLevel }
   if (flags.host) options.host = flags.host
   if (flags.port !== undefined) {
@@ -130,6 +172,7 @@ export async function serveCommand(module: string, flags: ServeFlags): Promise<v
   const index = process.env.TOOLWIRE_WORKER_INDEX
   if (index === undefined || index === '1')
     process.stdout.write(`${server.info.name} ${server.info.version}: MCP endpoint ${running.url}\n`)
+  return undefined
 }
 
 /** `--stdio`: the client runs this process; stdout carries protocol messages only, logs go to stderr. */

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici'
 import {
   type ErrorSite,
   McpClosedError,
+  McpHttpError,
   McpProtocolError,
   McpToolError,
   ToolwireConfigError,
@@ -22,6 +23,7 @@ import type {
   ServerDescription,
   Tool,
 } from '../protocol/types.js'
+import type { ProtocolEra } from '../protocol/versions.js'
 import type { CallSignal } from '../transport/client/call-signal.js'
 import { ClientSession } from '../transport/client/client-session.js'
 import { HttpWire } from '../transport/client/http-wire.js'
@@ -36,6 +38,7 @@ import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
 import { listenForChanges } from './change-listener.js'
 import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
 import { acquireDispatcher } from './connection-pools.js'
+import { rememberEra, startingEra } from './era-memory.js'
 import {
   type MCPServerStreamableHttpOptions,
   type ResolvedOptions,
@@ -50,6 +53,7 @@ import { sharedToolListCache } from './tool-cache.js'
 import { callToolInRounds, sendToolCall, type ToolCallRounds } from './tool-call-rounds.js'
 import { annotatedIdempotent, ToolListing } from './tool-listing.js'
 import { newTraceContext } from './trace-propagation.js'
+import { TOOLWIRE_VERSION } from './user-agent.js'
 
 /** Events of a client. No event carries credentials. */
 export interface ClientEvents {
@@ -70,7 +74,7 @@ const LIST_CHANGED: Record<string, 'tools' | 'resources' | 'prompts'> = {
   'notifications/prompts/list_changed': 'prompts',
 }
 
-const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
+const CLIENT_INFO: Implementation = { name: 'toolwire', version: TOOLWIRE_VERSION }
 
 /** Options of one logical request through the policies. */
 type RunOptions = Partial<
@@ -115,6 +119,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   /** Connected and not closed: calls skip waiting for the connection. */
   #ready = false
   #listening: CallSignal | undefined
+  /** `protocolEra: 'auto'`: the era is negotiated, and what is learned is remembered (`era-memory.ts`). */
+  readonly #autoEra: boolean
   readonly #features: features.FeatureContext
   /** Resources subscribed to, by URI. */
   readonly #subscriptions = new Set<string>()
@@ -123,6 +129,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     super()
     this.#o = resolveOptions(options)
     this.#options = options
+    this.#autoEra = (options.protocolEra ?? 'auto') === 'auto'
     this.name = this.#o.name
     this.url = this.#o.url
     this.#site = { serverName: this.name, url: `${this.url.origin}${this.url.pathname}` }
@@ -162,7 +169,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       headers: this.#o.headers,
       clientInfo: options.clientInfo ?? CLIENT_INFO,
       capabilities: capabilitiesOf(handlers, { tasks: options.tasks ?? true }),
-      era: options.protocolEra ?? 'auto',
+      era: this.#autoEra ? startingEra(this.url) : (options.protocolEra as ProtocolEra),
       onWarning,
       onServerRequest: (request) => answerServerRequest(handlers, request),
       onNotification: (notification) => this.#notified(notification),
@@ -294,8 +301,14 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       server = await this.#connected
     } catch (error) {
       this.#connected = undefined
+      // A remembered 2025-only endpoint that now refuses the handshake: probe again next time.
+      const refused =
+        error instanceof McpProtocolError ||
+        (error instanceof McpHttpError && [400, 404, 405].includes(error.status))
+      if (this.#autoEra && refused) rememberEra(this.url, undefined)
       throw error
     }
+    if (this.#autoEra) rememberEra(this.url, this.#session.era)
     this.#ready = !this.#closed
     if (!this.#listening && server) this.#listen()
     return this

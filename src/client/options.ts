@@ -7,17 +7,22 @@ import type { AuthOption } from './auth/token-source.js'
 import type { CircuitBreakerOptions } from './breaker.js'
 import type { ClientRequestHandlers } from './client-requests.js'
 import type { TlsOptions } from './connection-pools.js'
+import { CLIENT_TIME_RULES, checkTime, type TimeRule } from './time-units.js'
 import type { ToolListCache } from './tool-cache.js'
 import {
   DEFAULT_TOOL_LIST_LIMITS,
   type ResolvedToolListLimits,
   type ToolListLimits,
 } from './tool-definitions.js'
+import { USER_AGENT } from './user-agent.js'
 
 export interface StreamableHttpParams {
   /** The MCP endpoint, e.g. `https://crm.example.com/mcp`. */
   url: string | URL
-  /** Headers sent on every request, e.g. `{ Authorization: 'Bearer …', 'X-Team': 'sales' }`. */
+  /**
+   * Headers sent on every request, e.g. `{ Authorization: 'Bearer …', 'X-Team': 'sales' }`.
+   * `User-Agent` is `toolwire/<version> node/<version>` unless given here.
+   */
   headers?: Record<string, string>
   /** Seconds to connect and to receive response headers. @default 5 */
   timeout?: number
@@ -78,7 +83,7 @@ export interface MCPServerStreamableHttpOptions {
   toolErrors?: 'result' | 'throw'
   /** `auto` prefers 2026-07-28 and falls back to the 2025 handshake. @default 'auto' */
   protocolEra?: ProtocolEra | 'auto'
-  /** How this client introduces itself. @default { name: 'toolwire', version: '0.1.0' } */
+  /** How this client introduces itself. @default { name: 'toolwire', version: <this package's version> } */
   clientInfo?: Implementation
   /** Cap on one response body, in bytes. @default 16777216 (16 MiB) */
   maxResponseBytes?: number
@@ -117,6 +122,8 @@ export interface ResolvedOptions {
 }
 
 function seconds(value: number | undefined, fallback: number, option: string): number {
+  const rule = (CLIENT_TIME_RULES as Record<string, TimeRule>)[option]
+  if (rule && typeof value === 'number' && value > 0) checkTime(value, rule, 'MCPServerStreamableHttp')
   const v = value ?? fallback
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
     throw new ToolwireConfigError(
@@ -163,7 +170,7 @@ export function resolveOptions(options: MCPServerStreamableHttpOptions): Resolve
   const params = options?.params
   if (!params) throw new ToolwireConfigError('MCPServerStreamableHttp: option "params" is required')
   const url = parseUrl(params.url)
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT }
   for (const [name, value] of Object.entries(params.headers ?? {})) {
     if (typeof value !== 'string') {
       throw new ToolwireConfigError(

@@ -33,6 +33,19 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   sendJson(res, { status, body, headers: { 'cache-control': 'no-store' } })
 }
 
+/**
+ * Runs named checks at once; each answers `ok` or why it failed (its error, or a timeout).
+ * `toolwire serve` runs them before it reports a server up.
+ */
+export async function runReadinessChecks(
+  checks: Record<string, ReadinessCheck>,
+  timeoutSeconds = 2,
+): Promise<Record<string, string>> {
+  const entries = Object.entries(checks)
+  const outcomes = await Promise.all(entries.map(([, check]) => runCheck(check, timeoutSeconds)))
+  return Object.fromEntries(entries.map(([name], i) => [name, outcomes[i]!]))
+}
+
 async function runCheck(check: ReadinessCheck, timeoutSeconds: number): Promise<string> {
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
@@ -74,10 +87,8 @@ export function healthEndpoints(
 
   const ready = async (res: ServerResponse): Promise<void> => {
     if (draining) return send(res, 503, { status: 'draining' })
-    const entries = Object.entries(options.checks ?? {})
-    const outcomes = await Promise.all(entries.map(([, check]) => runCheck(check, timeoutSeconds)))
-    const checks = Object.fromEntries(entries.map(([name], i) => [name, outcomes[i]!]))
-    const failing = entries.map(([name]) => name).filter((name) => checks[name] !== 'ok')
+    const checks = await runReadinessChecks(options.checks ?? {}, timeoutSeconds)
+    const failing = Object.keys(checks).filter((name) => checks[name] !== 'ok')
     if (draining) return send(res, 503, { status: 'draining', checks })
     if (failing.length > 0) return send(res, 503, { status: 'not ready', failing, checks })
     send(res, 200, { status: 'ready', checks })

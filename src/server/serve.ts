@@ -123,15 +123,20 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       : options.metrics
         ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
         : undefined
-  // A replica that cannot reach its fleet store is not ready (its session requests get 503).
+  // The server's own readiness checks (its dependencies), those given here, and the fleet store.
   let fleet: McpHttpHandler['fleet']
   const health =
     options.health === false
       ? undefined
       : healthEndpoints(
-          options.store
-            ? { ...options.health, checks: { ...options.health?.checks, store: () => storeCheck(fleet) } }
-            : (options.health ?? {}),
+          {
+            ...options.health,
+            checks: {
+              ...server.readinessChecks,
+              ...options.health?.checks,
+              ...(options.store ? { store: () => storeCheck(fleet) } : {}),
+            },
+          },
           server.info,
         )
   const tls = options.tls

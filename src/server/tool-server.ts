@@ -7,16 +7,17 @@ import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../protocol/
 import type { Implementation, ServerCapabilities } from '../protocol/types.js'
 import { META_SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js'
 import type { ToolSchema } from '../schema/standard-schema.js'
-import { describeIssues } from '../schema/validation.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import type { ListenFilterKey } from '../transport/server/listen-streams.js'
 import {
   type Exchange,
   type FallbackProblem,
+  type Identity,
   type RequestDispatcher,
   RunTimeExceeded,
 } from '../transport/server/request-dispatcher.js'
 import { complete, parseCompletionRequest } from './completions.js'
+import type { ReadinessCheck } from './health.js'
 import { InputRounds } from './input-rounds.js'
 import { createMcpHandler, type ToolServerHandlerOptions } from './mcp-handler.js'
 import { decodeCursor, encodeCursor } from './pagination.js'
@@ -82,6 +83,7 @@ export class ToolServer implements RequestDispatcher {
   readonly #methods: Map<string, MethodHandler>
   readonly #serverInfoMeta: Record<string, unknown>
   readonly #rounds: InputRounds
+  readonly #readiness = new Map<string, ReadinessCheck>()
   readonly #ownSecret: boolean
   readonly #tasks: TaskEngine
 
@@ -154,6 +156,26 @@ export class ToolServer implements RequestDispatcher {
       ...(this.#prompts.size > 0 ? { prompts: { listChanged: true } } : {}),
       ...(this.#resources.size > 0 || this.#prompts.size > 0 ? { completions: {} } : {}),
     }
+  }
+
+  /**
+   * Adds a readiness check: what the tools need before they can answer (a database, an upstream
+   * API). `serve()` runs it on `GET /ready` (503 naming it while it fails) and `toolwire serve`
+   * before it reports the server up; it resolves when ready and throws (saying why) when not.
+   *
+   * @example
+   * ```ts
+   * server.readinessCheck('database', () => db.query('SELECT 1'))
+   * ```
+   */
+  readinessCheck(name: string, check: ReadinessCheck): this {
+    this.#readiness.set(name, check)
+    return this
+  }
+
+  /** The readiness checks added with `readinessCheck`, by name. */
+  get readinessChecks(): Record<string, ReadinessCheck> {
+    return Object.fromEntries(this.#readiness)
   }
 
   /**
@@ -429,5 +451,10 @@ export class ToolServer implements RequestDispatcher {
    */
   cancelTask(taskId: string, statusMessage = 'Cancelled by the server'): Promise<boolean> {
     return this.#tasks.cancelTask(taskId, statusMessage)
+  }
+
+  /** `notifications/tasks` on `subscriptions/listen` (the transport calls it). */
+  watchTask(taskId: string, identity: Identity | undefined, send: (task: Record<string, unknown>) => void) {
+    return this.#tasks.watch(taskId, identity, send)
   }
 }

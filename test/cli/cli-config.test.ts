@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { hashApiKey, type RunningServer, serve, ToolServer } from '../../src/server/index.js'
 import { chatServer, streamed } from '../support/chat-endpoint.js'
-import { buildCli, runCli } from '../support/cli.js'
+import { buildCli, CLI_ENTRY, runCli } from '../support/cli.js'
 import { echoServer } from '../support/echo-server.js'
 import { listen, type TestHttpServer } from '../support/sdk-servers.js'
 
@@ -51,7 +51,8 @@ beforeAll(async () => {
         'CRM Tools': { type: 'http', url: crm.url, headers: { Authorization: 'Bearer ${env:CRM_KEY}' } },
         Analytics: { url: analytics.url, headers: { Authorization: 'Bearer ${ANALYTICS_KEY}' } },
         Billing: { type: 'streamable-http', url: dead.url },
-        files: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '.'] },
+        // A stdio server: run as a local process (here toolwire's own, serving the echo tools).
+        files: { command: process.execPath, args: [CLI_ENTRY, 'serve', 'examples/echo-tools.ts', '--stdio'] },
         legacy: { type: 'sse', url: 'http://127.0.0.1:1/sse' },
       },
     }),
@@ -77,7 +78,7 @@ const toolwire = (args: string[], extra: Record<string, string> = {}) =>
   runCli(args, { ...env, ...extra }, 30_000)
 
 describe('toolwire --config', () => {
-  it('tools and call reach servers by name, each with its own key', async () => {
+  it('tools and call reach servers by name, each with its own key; stdio servers run as processes', async () => {
     const [crmTools, sum, vscode, input, unset, unknown, stdio] = await Promise.all([
       toolwire(['tools', 'CRM Tools', '--config', claudeConfig]),
       toolwire(['call', 'Analytics', 'sum', 'a=2', 'b=40', '--config', claudeConfig]),
@@ -98,12 +99,25 @@ describe('toolwire --config', () => {
       'server "CRM Tools", header "Authorization" uses ${env:CRM_KEY}, but CRM_KEY is unset or empty',
     )
     expect(unknown.code).toBe(2)
-    expect(unknown.stderr).toContain('has no server "Nope"; it has "CRM Tools", "Analytics", "Billing"')
-    expect(stdio.code).toBe(2)
-    expect(stdio.stderr).toContain('server "files" runs a local command (stdio)')
+    expect(unknown.stderr).toContain(
+      'has no server "Nope"; it has "CRM Tools", "Analytics", "Billing", "files"',
+    )
+    expect(stdio.code, stdio.stderr).toBe(0)
+    expect(stdio.stdout).toMatch(/^echo 1\.0\.0 · protocol 2026-07-28 · 3 tools/)
+    expect(stdio.stdout).toMatch(/^add \(read-only\)\s+a: number, b: number/m)
+    const [ping, http] = await Promise.all([
+      toolwire(['ping', 'files', '--config', claudeConfig]),
+      toolwire(['tools', 'legacy', '--config', claudeConfig]),
+    ])
+    expect(ping.code).toBe(2)
+    expect(ping.stderr).toContain(
+      'server "files" runs a local command (stdio): this command speaks Streamable HTTP only',
+    )
+    expect(http.code).toBe(2)
+    expect(http.stderr).toContain('server "legacy" uses the old HTTP+SSE transport')
   })
 
-  it('agent uses every server of the file, by name: the model reads "Billing", not host:port', async () => {
+  it('agent uses every server of the file, by name, stdio ones too: the model reads "Billing", not host:port', async () => {
     chat.requests.length = 0
     chat.set([
       streamed([
@@ -144,12 +158,14 @@ describe('toolwire --config', () => {
     })
     expect(outcome.code, outcome.stderr).toBe(0)
     expect(outcome.stdout.trim()).toBe('Dana, 3.')
-    expect(outcome.stderr).toContain('warning: server "files" of')
     expect(outcome.stderr).toContain('warning: server "legacy" of')
     expect(outcome.stderr).toMatch(/→ CRM Tools: find_account/)
     expect(outcome.stderr).toMatch(/→ Analytics: sum/)
     const system = chat.requests[0]!.body.messages.find((m) => m.role === 'system')
     expect(String(system?.content)).toMatch(/unavailable in this run.*: Billing \(nothing is listening at/)
+    expect(chat.requests[0]!.body.tools?.map((t) => t.function.name)).toEqual(
+      expect.arrayContaining(['find_account', 'sum', 'count_to']),
+    )
     const results = chat.requests[1]!.body.messages.filter((m) => m.role === 'tool').map((m) => m.content)
     expect(results).toEqual(['{"account":"Acme","owner":"Dana"}', '{"sum":3}'])
   })

@@ -93,4 +93,14 @@ describe('toolwire CLI errors', () => {
     expect(outcome.code).toBe(2)
     expect(outcome.stderr).toMatch(/^error: no model: give --model <name> or set TOOLWIRE_MODEL/)
   })
+
+  it('agent: a model endpoint that does not answer is named in the error', async () => {
+    const endpoint = deadUrl.replace(/\/mcp$/, '/v1')
+    const outcome = await toolwire(['agent', '--server', running.url, ...auth, '--model', 'm', 'hi'], {
+      OPENAI_BASE_URL: endpoint,
+      OPENAI_API_KEY: '',
+    })
+    expect(outcome.code).toBe(1)
+    expect(outcome.stderr).toContain(`error: model m failed: no answer from the model endpoint ${endpoint}`)
+  })
 })

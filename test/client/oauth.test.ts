@@ -478,7 +478,7 @@ describe("oauth() helpers for programs on a user's machine", () => {
     const bare = await runCli(['tools', running.url])
     expect(bare.code).toBe(1)
     expect(bare.stderr).toMatch(
-      /error: HTTP 401 .*\nhint: the server asks for a bearer token: --oauth \(authorize in a browser\)/,
+      /error: HTTP 401 .*\nhint: the server asks for a bearer token: --token-env VAR, --oauth \(authorize in a browser\)/,
     )
     const misuse = await runCli(['tools', running.url, '--oauth-client-secret-env', 'UNSET_VAR'])
     expect(misuse.code).toBe(2)

@@ -8,6 +8,7 @@ import { buildCli } from '../support/cli.js'
 
 const RUNTIME_EXPORTS = [
   'CircuitOpenError',
+  'MCPServerStdio',
   'MCPServerStreamableHttp',
   'McpAuthError',
   'McpClosedError',

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { scripted } from '../../docs/samples/agent.js'
 import { toolwireClient } from '../../docs/samples/mcp-sdk.js'
+import { server as schemasSample } from '../../docs/samples/schemas.js'
 import { server as echoSample, headerParameter, mount } from '../../docs/samples/server.js'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
 import { serve, ToolServer } from '../../src/server/index.js'
@@ -31,6 +32,26 @@ async function listening(server: Server): Promise<string> {
 }
 
 const client = (url: string) => new MCPServerStreamableHttp({ name: 'Sample', params: { url } })
+
+describe('docs/samples/schemas.ts', () => {
+  it('zod, valibot and plain JSON Schema tools answer and refuse invalid arguments', async () => {
+    await using running = await serve(schemasSample, { port: 0, env: false })
+    await using weather = await client(running.url).connect()
+    const text = async (name: string, args: Record<string, unknown>) =>
+      (await weather.callTool(name, args)).content[0]
+    expect(await text('forecast', { city: 'Oslo' })).toEqual({
+      type: 'text',
+      text: 'Oslo: sunny for 1 day(s)',
+    })
+    expect(await text('forecast_v', { city: 'Oslo', days: 2 })).toEqual({ type: 'text', text: 'Oslo: 2' })
+    expect(await text('forecast_json', { city: 'Oslo' })).toEqual({ type: 'text', text: 'Oslo: sunny' })
+    for (const name of ['forecast', 'forecast_v', 'forecast_json']) {
+      const refused = await weather.callTool(name, { days: 'two' })
+      expect(refused.isError).toBe(true)
+      expect(JSON.stringify(refused.content)).toContain(`Invalid arguments for tool '${name}': `)
+    }
+  })
+})
 
 describe('docs/samples/server.ts', () => {
   it('#tools: add answers structured content, count_to streams progress', async () => {

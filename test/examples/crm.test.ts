@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { analyticsServer } from '../../examples/analytics/tools.js'
-import { crmServer } from '../../examples/crm/tools.js'
+import { crmServer, RISK_SQL } from '../../examples/crm/tools.js'
 import { type Database, openDatabase } from '../../examples/data/database.js'
-import { seed } from '../../examples/data/seed.js'
+import { AS_OF, seed } from '../../examples/data/seed.js'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
 import { type RunningServer, serve } from '../../src/server/index.js'
 
@@ -147,6 +147,32 @@ describe('CRM and analytics tools on PostgreSQL and PGlite', () => {
       expect(result.isError, `${tool} ${JSON.stringify(args)}`).toBe(true)
       expect((result.content[0] as { text: string }).text).toMatch(message)
     }
+  })
+
+  it('rescore_pipeline runs as a task (working → completed) and scores every open deal', async () => {
+    const lite = backends.pglite
+    const expected = await lite.db.query<{ open: number; risky: number }>(
+      `SELECT count(*)::int AS open, count(*) FILTER (WHERE ${RISK_SQL} >= 40)::int AS risky
+         FROM deals d WHERE d.stage NOT IN ('closed_won', 'closed_lost')`,
+      [AS_OF],
+    )
+    await using client = await new MCPServerStreamableHttp({ params: { url: lite.crm.url } }).connect()
+    const statuses: string[] = []
+    const result = await client.callTool(
+      'rescore_pipeline',
+      { threshold: 40, top: 3 },
+      { onTaskStatus: (task) => statuses.push(task.status) },
+    )
+    expect(statuses).toEqual(['working', 'completed'])
+    const report = result.structuredContent as {
+      openDeals: number
+      atRisk: { deals: number }
+      riskiest: Array<{ risk: number }>
+    }
+    expect(report.openDeals).toBe(expected.rows[0]?.open)
+    expect(report.atRisk.deals).toBe(expected.rows[0]?.risky)
+    expect(report.riskiest).toHaveLength(3)
+    expect(report.riskiest[0]!.risk).toBeGreaterThanOrEqual(report.riskiest[2]!.risk)
   })
 
   it('update_deal_stage moves an open deal once, records it, and is not retried', async () => {

@@ -142,6 +142,7 @@ describe('three replicas behind nginx, no affinity', () => {
       }
       // In the middle of a batch: calls are running on every replica.
       if (i === 14) {
+        await new Promise((resolve) => setTimeout(resolve, 10)) // the last calls reached the replicas
         victim.process.kill('SIGKILL')
         killed = true
       }

@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { MCPServerStreamableHttp, McpTaskError } from '../../src/client/index.js'
+import { serve, ToolServer } from '../../src/server/index.js'
 
 const REDIS_URL = 'redis://127.0.0.1:6379'
 
@@ -110,4 +112,53 @@ describe.sequential('tasks on a fleet (2 replicas, shared Redis, SIGKILL)', () =
     },
     60_000,
   )
+})
+
+describe('tasks across replicas (in process, shared Redis)', () => {
+  it('a question asked by a task is answered through another replica; a cancel through one is seen through the other', async () => {
+    const prefix = `tw-test-${randomUUID().slice(0, 8)}:`
+    const replica = () =>
+      new ToolServer({ name: 'fleet', version: '1.0.0', tasks: { pollIntervalMs: 50, leaseSeconds: 2 } })
+        .tool('confirm', { input: z.object({}), taskSupport: 'required' }, async (_a, ctx) => {
+          const answer = await ctx.elicit('Proceed?', { type: 'object', properties: {} })
+          return `answered ${answer.action}`
+        })
+        .tool('endless', { input: z.object({}), taskSupport: 'required' }, async (_a, ctx) => {
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve))
+          return 'stopped'
+        })
+    try {
+      const store = { redisUrl: REDIS_URL, keyPrefix: prefix }
+      await using a = await serve(replica(), { port: 0, env: false, store })
+      await using b = await serve(replica(), { port: 0, env: false, store })
+      // The task asks with the capabilities of the request that created it: both views declare elicitation.
+      const handlers = { elicitation: () => ({ action: 'accept' as const, content: {} }) }
+      await using viaA = await new MCPServerStreamableHttp({
+        name: 'a',
+        params: { url: a.url },
+        handlers,
+      }).connect()
+      await using viaB = await new MCPServerStreamableHttp({
+        name: 'b',
+        params: { url: b.url },
+        handlers,
+      }).connect()
+      const started = await viaA.startTask('confirm', {})
+      const seen: string[] = []
+      const result = await viaB
+        .resumeTask(started.taskId!, 'confirm')
+        .result({ onTaskStatus: (task) => seen.push(task.status) })
+      expect(result.content).toEqual([{ type: 'text', text: 'answered accept' }])
+      expect(seen).toContain('input_required')
+      const endless = await viaA.startTask('endless', {})
+      await viaB.resumeTask(endless.taskId!, 'endless').cancel()
+      const ended = await viaA
+        .resumeTask(endless.taskId!, 'endless')
+        .result()
+        .catch((e: unknown) => e)
+      expect((ended as McpTaskError).status).toBe('cancelled')
+    } finally {
+      await removeKeys(prefix)
+    }
+  }, 30_000)
 })

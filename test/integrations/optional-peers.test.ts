@@ -76,3 +76,42 @@ describe('optional peer dependencies', () => {
     }
   })
 })
+
+/** Our own modules reachable from `entry` (type imports included). */
+function ownModulesOf(entry: string): string[] {
+  const seen = new Set<string>()
+  const queue = [`${root}${entry}`]
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (seen.has(file)) continue
+    seen.add(file)
+    for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+      if (fileName.startsWith('.')) queue.push(join(dirname(file), fileName.replace(/\.js$/, '.ts')))
+    }
+  }
+  return [...seen]
+}
+
+/** Optional peers of the core subpaths: imported with `import()` when a feature needs them, never at load. */
+const LAZY_PEER =
+  /^\s*(?:import|export)\b[^;]*?\bfrom\s*'(zod|openai|ioredis|rate-limiter-flexible|bullmq)(?:\/[^']*)?'/m
+
+describe('optional peers loaded lazily (issue 14: a server + client app installs none of them)', () => {
+  it.each(['src/index.ts', 'src/client/index.ts', 'src/server/index.ts', 'src/agent/index.ts'])(
+    '%s imports zod, openai, ioredis, rate-limiter-flexible and bullmq only with import()',
+    (entry) => {
+      const modules = ownModulesOf(entry)
+      expect(modules.length).toBeGreaterThan(3)
+      for (const file of modules) {
+        const emitted = ts.transpileModule(readFileSync(file, 'utf8'), {
+          compilerOptions: {
+            module: ts.ModuleKind.ESNext,
+            target: ts.ScriptTarget.ES2023,
+            verbatimModuleSyntax: true,
+            removeComments: true,
+          },
+        }).outputText
+        expect(LAZY_PEER.exec(emitted)?.[0], file).toBeUndefined()
+      }
+    },
+  )
+})

@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningServer, serve } from '../../src/server/index.js'
+import { hashApiKey, type RunningServer, serve } from '../../src/server/index.js'
 import { fleetServer, REDIS_URL, testKeyPrefix } from '../support/fleet-server.js'
 import { JSON_HEADERS, send } from '../support/raw.js'
 import { openSession, rpc, toolCall } from '../support/sessions.js'
@@ -152,6 +152,74 @@ describe('a fleet of two replicas sharing Redis', () => {
       })
     } finally {
       await c.close()
+    }
+  })
+
+  it('a GET stream reopened on another replica with Last-Event-ID receives the notifications it missed', async () => {
+    const session = await openSession(a.url)
+    await send(a.url, {
+      headers: session.headers,
+      body: rpc(2, 'resources/subscribe', { uri: 'fleet://status' }),
+    })
+    const getHeaders = { ...session.headers, accept: 'text/event-stream' }
+    const first = await openSse(b.url, { method: 'GET', headers: getHeaders })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    a.handler.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
+    const seen = await first.next()
+    expect(seen?.id).toMatch(/^n:\d+-\d+$/)
+    first.abort()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    // While no stream is open: one for everyone, one for a URI it watches, one it does not.
+    a.handler.broadcast({ jsonrpc: '2.0', method: 'notifications/prompts/list_changed' })
+    b.handler.resourceUpdated('fleet://other')
+    b.handler.resourceUpdated('fleet://status')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await using again = await openSse(a.url, {
+      method: 'GET',
+      headers: { ...getHeaders, 'last-event-id': String(seen?.id) },
+    })
+    expect(again.status).toBe(200)
+    expect((await again.next())?.data).toMatchObject({ method: 'notifications/prompts/list_changed' })
+    expect((await again.next())?.data).toMatchObject({
+      method: 'notifications/resources/updated',
+      params: { uri: 'fleet://status' },
+    })
+    a.handler.broadcast({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' })
+    expect((await again.next())?.data).toMatchObject({ method: 'notifications/tools/list_changed' })
+  })
+
+  it("a session belongs to its creator on every replica: another caller's key gets 404", async () => {
+    const auth = {
+      apiKeys: [
+        { id: 'alice', sha256: hashApiKey('alice-key') },
+        { id: 'bob', sha256: hashApiKey('bob-key') },
+      ],
+    }
+    const x = await serve(fleetServer({ keyPrefix, replica: 'x', redis }), {
+      port: 0,
+      store,
+      env: false,
+      auth,
+    })
+    const y = await serve(fleetServer({ keyPrefix, replica: 'y', redis }), {
+      port: 0,
+      store,
+      env: false,
+      auth,
+    })
+    try {
+      const alice = await openSession(x.url, { headers: { authorization: 'Bearer alice-key' } })
+      const asBob = { ...alice.headers, authorization: 'Bearer bob-key' }
+      expect((await send(y.url, { headers: asBob, body: toolCall(1, 'whoami') })).status).toBe(404)
+      expect(
+        (await send(y.url, { headers: alice.headers, body: toolCall(2, 'whoami') })).json.result,
+      ).toMatchObject({
+        content: [{ text: 'y' }],
+      })
+      expect((await send(x.url, { method: 'DELETE', headers: asBob })).status).toBe(404)
+    } finally {
+      await x.close()
+      await y.close()
     }
   })
 

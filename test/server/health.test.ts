@@ -54,6 +54,25 @@ describe('health and readiness', () => {
     expect((await get(ready)).body.failing).toEqual(['slow'])
   })
 
+  it("/ready runs the server's own readinessCheck too: a server without its dependency is not ready", async () => {
+    let connected = false
+    const server = echoServer().readinessCheck('database', () => {
+      if (!connected) throw new Error('the CRM database is not connected')
+    })
+    await using running = await serve(server, { port: 0, env: false })
+    const ready = running.url.replace('/mcp', '/ready')
+    expect(await get(ready)).toMatchObject({
+      status: 503,
+      body: {
+        status: 'not ready',
+        failing: ['database'],
+        checks: { database: 'the CRM database is not connected' },
+      },
+    })
+    connected = true
+    expect(await get(ready)).toMatchObject({ status: 200, body: { status: 'ready' } })
+  })
+
   it('turns /ready to 503 "draining" for drainDelaySeconds before the listener stops', async () => {
     const running = await serve(echoServer(), { port: 0, drainDelaySeconds: 0.3 })
     const ready = running.url.replace('/mcp', '/ready')

@@ -6,15 +6,27 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
-  createTaskResultSchema,
-  getTaskResultSchema,
   META_TASK_PROGRESS,
+  type Parsed,
+  parseCreateTaskResult,
+  parseGetTaskResult,
+  parseTaskAck,
   TASKS_EXTENSION,
-  taskAckSchema,
 } from '../../src/protocol/tasks.js'
+
+/** Every message is checked against the types derived from the extension's schema. */
+function valid<T>(outcome: Parsed<T>): T {
+  if (!outcome.ok) throw new Error(`invalid message: ${outcome.error}`)
+  return outcome.value
+}
+const createTaskResultSchema = { parse: (value: unknown) => valid(parseCreateTaskResult(value)) }
+const getTaskResultSchema = { parse: (value: unknown) => valid(parseGetTaskResult(value)) }
+const taskAckSchema = { parse: (value: unknown) => valid(parseTaskAck(value)) }
+
+import { request } from 'undici'
 import { MODERN_PROTOCOL_VERSION } from '../../src/protocol/versions.js'
 import { hashApiKey, serve, ToolServer } from '../../src/server/index.js'
-import { JSON_HEADERS, MODERN_META, send } from '../support/raw.js'
+import { JSON_HEADERS, MODERN_META, send, sseMessages } from '../support/raw.js'
 
 const WITH_TASKS = { elicitation: { form: {} }, extensions: { [TASKS_EXTENSION]: {} } }
 
@@ -58,7 +70,7 @@ async function getTask(url: string, taskId: string, key?: string) {
 async function pollUntil(
   url: string,
   taskId: string,
-  until: (status: string, task: z.infer<typeof getTaskResultSchema>) => boolean,
+  until: (status: string, task: ReturnType<typeof getTaskResultSchema.parse>) => boolean,
   key?: string,
 ) {
   for (let i = 0; i < 200; i++) {
@@ -69,7 +81,9 @@ async function pollUntil(
   throw new Error(`task ${taskId} never reached the expected status`)
 }
 
-const released: { resolve?: () => void } = {}
+const released: { resolve: (() => void) | undefined } = { resolve: undefined }
+/** Lets the running `report` handler finish. */
+const release = () => released.resolve?.()
 const seen: { aborted: string | undefined } = { aborted: undefined }
 
 function tasksServer(options: { ttlSeconds?: number } = {}) {
@@ -312,5 +326,67 @@ describe('tasks: cancellation, expiry, binding, routing', () => {
     expect(mismatch.json.error?.code).toBe(-32020)
     const empty = await rpc(running.url, 'tasks/get', { taskId: '' }, { mcpName: '' })
     expect(empty.json.error?.message ?? '').toMatch(/taskId|Mcp-Name/)
+  })
+})
+
+describe('tasks: notifications/tasks on subscriptions/listen', () => {
+  function listen(url: string, taskIds: string[], capabilities: Record<string, unknown> = WITH_TASKS) {
+    return request(url, {
+      method: 'POST',
+      headers: {
+        ...JSON_HEADERS,
+        'mcp-protocol-version': MODERN_PROTOCOL_VERSION,
+        'mcp-method': 'subscriptions/listen',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'subscriptions/listen',
+        params: {
+          notifications: { taskIds },
+          _meta: { ...MODERN_META, 'io.modelcontextprotocol/clientCapabilities': capabilities },
+        },
+      }),
+    })
+  }
+
+  it('acknowledges the task ids and streams the full task at each change, to the end', async () => {
+    await using running = await serve(tasksServer(), { port: 0 })
+    released.resolve = undefined
+    const handle = createTaskResultSchema.parse(
+      (await rpc(running.url, 'tools/call', { name: 'report', arguments: { deals: 7 } })).json.result,
+    )
+    const res = await listen(running.url, [handle.taskId])
+    expect(res.statusCode).toBe(200)
+    const messages: Array<Record<string, unknown>> = []
+    let completed: Record<string, unknown> | undefined
+    await expect.poll(() => released.resolve).toBeDefined()
+    release()
+    for await (const chunk of res.body) {
+      messages.push(...sseMessages(String(chunk)))
+      completed = messages.find(
+        (m) => m.method === 'notifications/tasks' && (m.params as { status?: string }).status === 'completed',
+      )
+      if (completed) break
+    }
+    res.body.destroy()
+    expect(messages[0]).toMatchObject({
+      method: 'notifications/subscriptions/acknowledged',
+      params: { notifications: { taskIds: [handle.taskId] } },
+    })
+    const params = completed?.params as Record<string, unknown>
+    const { _meta, ...task } = params
+    const detailed = parseGetTaskResult({ ...task, resultType: 'complete' })
+    expect(detailed.ok).toBe(true)
+    expect(params).toMatchObject({ taskId: handle.taskId, result: { content: [{ type: 'text' }] } })
+  })
+
+  it('refuses task ids from a client without the extension: -32021', async () => {
+    await using running = await serve(tasksServer(), { port: 0 })
+    const res = await listen(running.url, ['x'], {})
+    expect(res.statusCode).toBe(400)
+    const body = (await res.body.json()) as { error: { code: number; data: unknown } }
+    expect(body.error.code).toBe(-32021)
+    expect(body.error.data).toEqual({ requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } })
   })
 })

@@ -8,10 +8,10 @@
 import { type ErrorSite, McpProtocolError, McpTaskError } from '../../protocol/errors.js'
 import { ErrorCode } from '../../protocol/jsonrpc.js'
 import {
-  createTaskResultSchema,
   type DetailedTask,
-  getTaskResultSchema,
   META_TASK_PROGRESS,
+  parseCreateTaskResult,
+  parseGetTaskResult,
   type Task,
   type TaskProgress,
 } from '../../protocol/tasks.js'
@@ -47,14 +47,14 @@ export function parseCreatedTask(
   result: Record<string, unknown>,
   context: { tool: string; site: ErrorSite },
 ): Task {
-  const parsed = createTaskResultSchema.safeParse(result)
-  if (!parsed.success) {
+  const parsed = parseCreateTaskResult(result)
+  if (!parsed.ok) {
     throw new McpProtocolError(
-      `tools/call ${context.tool} answered with a task handle that is not a valid CreateTaskResult: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      `tools/call ${context.tool} answered with a task handle that is not a valid CreateTaskResult: ${parsed.error}`,
       context.site,
     )
   }
-  return parsed.data as Task
+  return parsed.value
 }
 
 /** One `tasks/get`, validated; a task the server no longer knows is `McpTaskError` (`gone`). */
@@ -73,14 +73,14 @@ export async function getTask(polling: TaskPolling, taskId: string): Promise<Det
     }
     throw error
   }
-  const parsed = getTaskResultSchema.safeParse(answer)
-  if (!parsed.success) {
+  const parsed = parseGetTaskResult(answer)
+  if (!parsed.ok) {
     throw new McpProtocolError(
-      `tasks/get ${taskId} answered with a task that is not valid: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      `tasks/get ${taskId} answered with a task that is not valid: ${parsed.error}`,
       polling.site,
     )
   }
-  return parsed.data as DetailedTask
+  return parsed.value
 }
 
 /** Polls `task` until it ends; resolves with the tool's result (`completed`), throws otherwise. */

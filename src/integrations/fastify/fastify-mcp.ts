@@ -45,12 +45,12 @@ export const fastifyMcp: FastifyPluginAsync<FastifyMcpOptions> = async (
   options,
 ) => {
   const { path = '/mcp', shutdownTimeoutSeconds = 10 } = options
-  const handler = handlerOf(options)
   if (!(shutdownTimeoutSeconds >= 0)) {
     throw new ToolwireConfigError(
       `fastifyMcp: option "shutdownTimeoutSeconds" must be a number of seconds ≥ 0, got ${shutdownTimeoutSeconds}`,
     )
   }
+  const handler = handlerOf(options)
   // This plugin's context only (no fastify-plugin wrapper): other routes keep their parsers.
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null))

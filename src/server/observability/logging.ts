@@ -121,6 +121,7 @@ class LineBuffer {
   }
 
   write(line: string): boolean {
+    if (this.#pending === '') unwritten.add(this)
     this.#pending += line
     if (this.#pending.length >= this.#limit) this.drain()
     return true
@@ -131,6 +132,7 @@ class LineBuffer {
     if (this.#pending === '') return
     const text = this.#pending
     this.#pending = ''
+    unwritten.delete(this)
     this.#sink.write(text)
   }
 
@@ -151,6 +153,11 @@ class LineBuffer {
   }
 }
 
+/**
+ * Buffers holding lines not yet written: held strongly until drained, so lines of a logger the
+ * program no longer references are still written (by the interval or at exit), never collected.
+ */
+const unwritten = new Set<LineBuffer>()
 /** Buffers still open, drained at process exit (weakly held: a dropped logger is collected). */
 const openBuffers = new Set<WeakRef<LineBuffer>>()
 let exitHookInstalled = false
@@ -174,6 +181,7 @@ function lineBuffer(
     exitHookInstalled = true
     process.once('exit', () => {
       for (const open of openBuffers) open.deref()?.drain()
+      for (const buffer of unwritten) buffer.drain()
     })
   }
   return buffer

@@ -17,6 +17,7 @@ import type {
   EventStreamKey,
   FleetMessage,
   FleetStore,
+  LoggedNotification,
   SessionRecord,
   StoredEvents,
 } from '../../transport/server/fleet-store.js'
@@ -28,6 +29,9 @@ const HEARTBEAT_EVERY_MS = 1000
 const HEARTBEAT_TTL_MS = 3000
 /** Events kept per resumable answer (the oldest are trimmed past it). */
 const MAX_EVENTS_PER_STREAM = 1000
+/** Notifications kept for GET streams that reconnect, and how long after the last one. */
+const MAX_LOGGED_NOTIFICATIONS = 1000
+const NOTIFICATIONS_TTL_MS = 60 * 60_000
 
 export interface RedisFleetStoreInit {
   /** Told of failures of fire-and-forget writes (they never fail a request). */
@@ -109,7 +113,7 @@ export class RedisFleetStore implements FleetStore {
   }
 
   #key(kind: string, ...parts: string[]): string {
-    return `${this.#prefix}${kind}:${parts.join(':')}`
+    return parts.length === 0 ? `${this.#prefix}${kind}` : `${this.#prefix}${kind}:${parts.join(':')}`
   }
 
   #redis(): Redis {
@@ -189,6 +193,31 @@ export class RedisFleetStore implements FleetStore {
     }
     const exists = events.length > 0 || (await this.#redis().exists(stream)) > 0
     return { events, done, exists }
+  }
+
+  async logNotification(json: string, uri: string | undefined): Promise<string> {
+    const key = this.#key('notifications')
+    const fields = uri === undefined ? ['json', json] : ['json', json, 'uri', uri]
+    const results = await this.#redis()
+      .pipeline()
+      .xadd(key, 'MAXLEN', '~', MAX_LOGGED_NOTIFICATIONS, '*', ...fields)
+      .pexpire(key, NOTIFICATIONS_TTL_MS)
+      .exec()
+    const [error, id] = results?.[0] ?? [new Error('notification not logged')]
+    if (error || typeof id !== 'string') throw error ?? new Error('notification not logged')
+    return id
+  }
+
+  async readNotifications(afterId: string): Promise<LoggedNotification[]> {
+    const entries = await this.#redis().xrange(this.#key('notifications'), `(${afterId}`, '+', 'COUNT', 1000)
+    return entries.map(([id, fields]) => {
+      const at = fields.indexOf('uri')
+      return {
+        id,
+        json: fields[fields.indexOf('json') + 1] ?? '{}',
+        uri: at >= 0 ? fields[at + 1] : undefined,
+      }
+    })
   }
 
   async replicaAlive(replicaId: string): Promise<boolean> {

@@ -10,7 +10,8 @@
  */
 import type { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { ToolwireConfigError } from '../../protocol/errors.js'
+import { importOptional } from '../../protocol/optional-package.js'
+import { connectRedis } from '../store/redis-package.js'
 import type { StoreOptions } from '../store/store-options.js'
 import type { StoredTask } from './task-record.js'
 import type { TaskRunner, TaskStore } from './task-store.js'
@@ -55,16 +56,9 @@ export class RedisTaskStore implements TaskStore {
   }
 
   static async open(options: StoreOptions, settings: TasksSettings): Promise<RedisTaskStore> {
-    let bullmq: typeof import('bullmq')
-    try {
-      bullmq = await import('bullmq')
-    } catch (error) {
-      throw new ToolwireConfigError(
-        `tasks with option "store" need the optional peer dependency bullmq: npm install bullmq (${error instanceof Error ? error.message : String(error)})`,
-      )
-    }
-    const { Redis } = await import('ioredis')
-    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 })
+    const feature = 'tasks with option "store" (the fleet store)'
+    const bullmq = await importOptional('bullmq', feature, () => import('bullmq'))
+    const redis = await connectRedis(options.redisUrl, feature, { maxRetriesPerRequest: 3 })
     return new RedisTaskStore({ redis, bullmq, options, settings })
   }
 

@@ -8,12 +8,12 @@ import { ToolwireConfigError } from '../../protocol/errors.js'
 import { ErrorCode, isObject, type JsonRpcRequest, RpcError } from '../../protocol/jsonrpc.js'
 import {
   type CreateTaskResult,
+  parseTaskIdParams,
+  parseUpdateTaskParams,
   TASKS_REQUIRED_CAPABILITIES,
-  taskIdParamsSchema,
-  updateTaskParamsSchema,
 } from '../../protocol/tasks.js'
 import { META_CLIENT_CAPABILITIES, META_CLIENT_INFO } from '../../protocol/versions.js'
-import type { Exchange } from '../../transport/server/request-dispatcher.js'
+import type { Exchange, Identity } from '../../transport/server/request-dispatcher.js'
 import type { StoreOptions } from '../store/store-options.js'
 import type { RegisteredTool } from '../tool-call.js'
 import { clientDeclaresTasks } from './become-task.js'
@@ -167,14 +167,9 @@ export class TaskEngine {
 
   async #update(params: Params, exchange: Exchange): Promise<Params> {
     this.#checked('tasks/update', params, exchange)
-    const parsed = updateTaskParamsSchema.safeParse(params)
-    if (!parsed.success) {
-      throw new RpcError(
-        ErrorCode.InvalidParams,
-        'params.inputResponses must be an object mapping each input request key to its result object',
-      )
-    }
-    const { taskId, inputResponses } = parsed.data
+    const parsed = parseUpdateTaskParams(params)
+    if (!parsed.ok) throw new RpcError(ErrorCode.InvalidParams, parsed.error)
+    const { taskId, inputResponses } = parsed.value
     const principal = principalOf(exchange)
     const task = await (await this.store()).mutate(taskId, (current) => {
       if (current.principal !== principal || isTerminal(current)) return undefined
@@ -206,6 +201,31 @@ export class TaskEngine {
     return {}
   }
 
+  /**
+   * Sends `taskId`'s full state now and at each change, when `identity` created it (another
+   * caller gets nothing, as if the task did not exist). Returns the function that stops.
+   */
+  watch(taskId: string, identity: Identity | undefined, send: (task: Params) => void): () => void {
+    const principal = principalOf({ identity })
+    let stopped = false
+    let unwatch: (() => void) | undefined
+    const deliver = (task: StoredTask | undefined) => {
+      if (!stopped && task && task.principal === principal) send(detailedTask(task) as unknown as Params)
+    }
+    void this.store().then(
+      async (store) => {
+        if (stopped) return
+        unwatch = store.watch(taskId, deliver)
+        deliver(await store.get(taskId))
+      },
+      () => {},
+    )
+    return () => {
+      stopped = true
+      unwatch?.()
+    }
+  }
+
   /** Cancels `taskId` whoever created it (the server's own decision). */
   async cancelTask(taskId: string, statusMessage: string): Promise<boolean> {
     const task = await (await this.store()).mutate(taskId, (current) =>
@@ -223,10 +243,9 @@ export class TaskEngine {
         { requiredCapabilities: TASKS_REQUIRED_CAPABILITIES },
       )
     }
-    const parsed = taskIdParamsSchema.safeParse(params)
-    if (!parsed.success)
-      throw new RpcError(ErrorCode.InvalidParams, 'params.taskId must be a non-empty string')
-    return parsed.data.taskId
+    const parsed = parseTaskIdParams(params)
+    if (!parsed.ok) throw new RpcError(ErrorCode.InvalidParams, parsed.error)
+    return parsed.value
   }
 
   /** The task when `exchange`'s caller created it; otherwise -32602 "not found" (spec), whoever asks. */
@@ -249,7 +268,7 @@ function cancelled(task: StoredTask, statusMessage: string): StoredTask {
 }
 
 /** The caller a task is bound to: the authenticated subject and client id ('' without auth). */
-function principalOf(exchange: Exchange): string {
+function principalOf(exchange: Pick<Exchange, 'identity'>): string {
   const identity = exchange.identity
   return identity ? `${identity.subject}\u0000${identity.clientId ?? ''}` : ''
 }

@@ -85,7 +85,7 @@ async function run(store: TaskStore, tool: RegisteredTool, task: StoredTask): Pr
         controller.signal.addEventListener('abort', stop, { once: true })
       }),
     ])
-    const result = toCallToolResult(value, tool.output, name) as Record<string, unknown>
+    const result = (await toCallToolResult(value, tool.output, name)) as Record<string, unknown>
     settle = (current) => completed(current, result)
   } catch (error) {
     if (error instanceof RpcError) {

@@ -98,7 +98,14 @@ export function createFetchHandler(server: ToolServer, options: FetchHandlerOpti
       : metricsOption
         ? new ServerMetrics(metricsOption === true ? {} : metricsOption)
         : undefined
-  const health = healthOptions === false ? undefined : healthEndpoints(healthOptions ?? {}, server.info)
+  // The server's own readiness checks (its dependencies), and those given here.
+  const health =
+    healthOptions === false
+      ? undefined
+      : healthEndpoints(
+          { ...healthOptions, checks: { ...server.readinessChecks, ...healthOptions?.checks } },
+          server.info,
+        )
   const auth = handlerOptions.auth
   const issuer =
     auth && 'jwt' in auth

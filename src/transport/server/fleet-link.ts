@@ -22,7 +22,7 @@ import type { LegacySession, SessionStore } from './legacy-sessions.js'
 import type { ListenStreams } from './listen-streams.js'
 import { type HttpRejection, tryLater } from './request-checks.js'
 import type { TransportLogger } from './server-policies.js'
-import { SSE_HEADERS } from './sse-framing.js'
+import { SSE_HEADERS, sseFrame } from './sse-framing.js'
 
 /** Methods whose handler changes the session record (the other replicas must see it). */
 const RECORD_CHANGES = new Set(['logging/setLevel', 'resources/subscribe', 'resources/unsubscribe'])
@@ -114,7 +114,7 @@ export class FleetLink {
   /** Restarts the session's idle expiry in the store, at most every `#touchEveryMs`. */
   touch(session: LegacySession): void {
     const now = Date.now()
-    if (now - session.touchedMs < this.#touchEveryMs) return
+    if (now - (session.touchedMs ?? 0) < this.#touchEveryMs) return
     session.touchedMs = now
     this.store.touchSession(session.id, this.#idleSeconds)
   }
@@ -168,12 +168,63 @@ export class FleetLink {
     this.store.publish({ kind: 'cancel', sessionId: session.id, requestId, reason })
   }
 
-  broadcast(notification: JsonRpcNotification): void {
-    this.store.publish({ kind: 'broadcast', notification })
+  /**
+   * Logs the notification (so GET streams that reconnect anywhere receive it), then delivers it
+   * on every replica. Returns this replica's open notification streams.
+   */
+  broadcast(notification: JsonRpcNotification): number {
+    void this.#log(notification, undefined).then((eventId) => {
+      this.store.publish({ kind: 'broadcast', notification, eventId })
+      this.#sessions.broadcast(notification, undefined, streamEventId(eventId))
+      this.#listens.broadcast(notification)
+    })
+    return this.#sessions.streamCount + this.#listens.size
   }
 
-  resourceUpdated(uri: string): void {
-    this.store.publish({ kind: 'resourceUpdated', uri })
+  /** `notifications/resources/updated`, logged and delivered like `broadcast`. */
+  resourceUpdated(uri: string): number {
+    void this.#log(resourceUpdatedNotification(uri), uri).then((eventId) => {
+      this.store.publish({ kind: 'resourceUpdated', uri, eventId })
+      localResourceUpdated(this.#sessions, this.#listens, { uri, eventId })
+    })
+    return this.#sessions.streamCount + this.#listens.size
+  }
+
+  /**
+   * A GET stream reopened with `Last-Event-ID: n:<id>` (on any replica): the notifications the
+   * session missed since, after the stream is attached. A notification that arrives meanwhile
+   * may come twice (they say "something changed": receiving one twice is harmless; missing one
+   * is not).
+   */
+  async replayNotifications(session: LegacySession, res: ServerResponse, lastEventId: string): Promise<void> {
+    if (!/^n:\d+-\d+$/.test(lastEventId)) return
+    let missed: Awaited<ReturnType<FleetStore['readNotifications']>>
+    try {
+      missed = await this.store.readNotifications(lastEventId.slice(2))
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, sessionId: session.id },
+        'fleet store failed: missed notifications not replayed',
+      )
+      return
+    }
+    for (const entry of missed) {
+      if (res.writableEnded || res.destroyed) return
+      if (entry.uri !== undefined && !session.subscriptions.has(entry.uri)) continue
+      res.write(sseFrame(entry.json, `n:${entry.id}`))
+    }
+  }
+
+  async #log(notification: JsonRpcNotification, uri: string | undefined): Promise<string | undefined> {
+    try {
+      return await this.store.logNotification(JSON.stringify(notification), uri)
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, method: notification.method },
+        'fleet store failed: notification not logged',
+      )
+      return undefined
+    }
   }
 
   /** Where the events of a resumable answer are mirrored: `<replica>.` opens its stream id. */
@@ -230,11 +281,11 @@ export class FleetLink {
   #receive(message: FleetMessage): void {
     switch (message.kind) {
       case 'broadcast':
-        this.#sessions.broadcast(message.notification)
+        this.#sessions.broadcast(message.notification, undefined, streamEventId(message.eventId))
         this.#listens.broadcast(message.notification)
         return
       case 'resourceUpdated':
-        localResourceUpdated(this.#sessions, this.#listens, message.uri)
+        localResourceUpdated(this.#sessions, this.#listens, message)
         return
       case 'sessionEnded':
         this.#sessions.delete(message.sessionId)
@@ -270,13 +321,27 @@ export class FleetLink {
 }
 
 /** `notifications/resources/updated` to this replica's subscribed sessions and listen streams. */
-export function localResourceUpdated(sessions: SessionStore, listens: ListenStreams, uri: string): number {
+export function localResourceUpdated(
+  sessions: SessionStore,
+  listens: ListenStreams,
+  { uri, eventId }: { uri: string; eventId?: string | undefined },
+): number {
   return (
     sessions.broadcast(
-      { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } },
+      resourceUpdatedNotification(uri),
       (session) => session.subscriptions.has(uri),
+      streamEventId(eventId),
     ) + listens.resourceUpdated(uri)
   )
+}
+
+function resourceUpdatedNotification(uri: string): JsonRpcNotification {
+  return { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } }
+}
+
+/** The SSE event id of a logged notification on GET streams. */
+function streamEventId(logId: string | undefined): string | undefined {
+  return logId === undefined ? undefined : `n:${logId}`
 }
 
 function recordOf(session: LegacySession): SessionRecord {

@@ -23,8 +23,9 @@ export interface SessionRecord {
 
 /** A message every replica receives (the sender applies it to itself first). */
 export type FleetMessage =
-  | { kind: 'broadcast'; notification: JsonRpcNotification }
-  | { kind: 'resourceUpdated'; uri: string }
+  /** `eventId`: its entry in the notification log (the GET streams' event id), when it was logged. */
+  | { kind: 'broadcast'; notification: JsonRpcNotification; eventId: string | undefined }
+  | { kind: 'resourceUpdated'; uri: string; eventId: string | undefined }
   /** The record changed (log level, subscriptions): cached copies reload it. */
   | { kind: 'sessionChanged'; sessionId: string }
   /** DELETE (or expiry noticed): cached copies end, their calls are cancelled. */
@@ -32,6 +33,14 @@ export type FleetMessage =
   | { kind: 'cancel'; sessionId: string; requestId: RequestId; reason: string }
   /** A client's answer to a request `replica` sent it, POSTed to another replica. */
   | { kind: 'answer'; replica: string; sessionId: string; response: JsonRpcResponse }
+
+/** An entry of the fleet's notification log: what 2025-era GET streams received. */
+export interface LoggedNotification {
+  id: string
+  json: string
+  /** For `resources/updated`: only sessions subscribed to it receive it. */
+  uri: string | undefined
+}
 
 /** Names one resumable answer's events: they belong to one session. */
 export interface EventStreamKey {
@@ -74,6 +83,10 @@ export interface FleetStore {
   /** Appends one event of a resumable answer (bounded and expiring in the store). */
   appendEvent(key: EventStreamKey, event: AnswerEvent): void
   readEvents(key: EventStreamKey, afterSeq: number): Promise<StoredEvents>
+  /** Logs a notification for 2025-era GET streams (bounded); resolves with its event id. */
+  logNotification(json: string, uri: string | undefined): Promise<string>
+  /** Logged notifications after `afterId` (a GET stream resuming with `Last-Event-ID`). */
+  readNotifications(afterId: string): Promise<LoggedNotification[]>
   /** Whether the replica is alive (it refreshes a heartbeat while it runs). */
   replicaAlive(replicaId: string): Promise<boolean>
   publish(message: FleetMessage): void

@@ -11,6 +11,7 @@ import {
   errorResponse,
   isObject,
   type JsonRpcNotification,
+  type JsonRpcRequest,
   type RequestId,
   RpcError,
 } from '../../protocol/jsonrpc.js'
@@ -22,7 +23,7 @@ import { hostCheck } from './host-check.js'
 import { InFlightRequests } from './in-flight.js'
 import { sendJson } from './json-answer.js'
 import { SessionStore } from './legacy-sessions.js'
-import { ListenStreams } from './listen-streams.js'
+import { ListenStreams, listenTaskIds } from './listen-streams.js'
 import { ReplayBudget } from './replay-budget.js'
 import { answer, answerAbandoned } from './request-answer.js'
 import {
@@ -288,7 +289,7 @@ export function createHttpHandler(
     if (decision.era === 'modern') {
       if (!request) return void res.writeHead(202).end()
       checkModernHeaders(req, request, dispatcher)
-      if (request.method === 'subscriptions/listen') return openListen(res, request.id, request.params)
+      if (request.method === 'subscriptions/listen') return openListen(req, res, request)
       admission.checkScopes(req, request)
       return answer(endpoint, {
         req,
@@ -344,11 +345,8 @@ export function createHttpHandler(
     })
   }
 
-  function openListen(
-    res: ServerResponse,
-    requestId: RequestId,
-    params: Record<string, unknown> | undefined,
-  ): void {
+  function openListen(req: IncomingMessage, res: ServerResponse, request: JsonRpcRequest): void {
+    const { id: requestId, params } = request
     // The schema requires the filter (SEP-2575): a listen without one has nothing to deliver.
     if (!isObject(params?.notifications)) {
       throw new HttpRejection(
@@ -360,24 +358,28 @@ export function createHttpHandler(
         requestId,
       )
     }
+    const taskIds = listenTaskIds(params.notifications, params._meta)
+    if (taskIds instanceof RpcError) throw new HttpRejection(400, taskIds, requestId)
+    const watchTask = dispatcher.watchTask
+    const identity = endpoint.admission.identityOf(req)
     endpoint.streams.admit(res)
     listens.open(res, {
       filter: params.notifications,
       deliverable: dispatcher.listenable ?? [],
       resources: dispatcher.hasResources?.() ?? false,
       requestId,
+      tasks:
+        taskIds && watchTask
+          ? { ids: taskIds, watch: (id, send) => watchTask.call(dispatcher, id, identity, send) }
+          : undefined,
     })
   }
 
   // In a fleet, the other replicas deliver to their own streams; the count is this replica's.
-  handler.broadcast = (notification) => {
-    fleet?.broadcast(notification)
-    return sessions.broadcast(notification) + listens.broadcast(notification)
-  }
-  handler.resourceUpdated = (uri) => {
-    fleet?.resourceUpdated(uri)
-    return localResourceUpdated(sessions, listens, uri)
-  }
+  handler.broadcast = (notification) =>
+    fleet ? fleet.broadcast(notification) : sessions.broadcast(notification) + listens.broadcast(notification)
+  handler.resourceUpdated = (uri) =>
+    fleet ? fleet.resourceUpdated(uri) : localResourceUpdated(sessions, listens, { uri })
   Object.defineProperty(handler, 'fleet', { get: () => options.fleet })
   Object.defineProperty(handler, 'sessionCount', { get: () => sessions.size })
   Object.defineProperty(handler, 'inFlightCount', { get: () => requests.count })

@@ -22,7 +22,7 @@ export interface LegacySession {
   logLevel: string | undefined
   lastSeenMs: number
   /** When the fleet store's idle expiry was last restarted (fleet only). */
-  touchedMs: number
+  touchedMs?: number
   stream: ServerResponse | undefined
   /** Open GET connections: the standalone stream and resumed answers. */
   openStreams: number
@@ -172,9 +172,13 @@ export class SessionStore {
    * Sends a notification on every open GET stream (e.g. `notifications/tools/list_changed`),
    * or only on those of sessions `to` accepts.
    */
-  broadcast(notification: JsonRpcNotification, to?: (session: LegacySession) => boolean): number {
+  broadcast(
+    notification: JsonRpcNotification,
+    to?: (session: LegacySession) => boolean,
+    eventId?: string,
+  ): number {
     let sent = 0
-    const frame = sseEvent(notification)
+    const frame = sseEvent(notification, eventId)
     for (const session of this.#sessions.values()) {
       if (session.stream && !session.stream.writableEnded && (!to || to(session))) {
         session.stream.write(frame)

@@ -5,7 +5,15 @@
  * ends when the client closes it (or the server shuts down).
  */
 import type { ServerResponse } from 'node:http'
-import { isObject, type JsonRpcNotification, type RequestId } from '../../protocol/jsonrpc.js'
+import {
+  ErrorCode,
+  isObject,
+  type JsonRpcNotification,
+  type RequestId,
+  RpcError,
+} from '../../protocol/jsonrpc.js'
+import { TASKS_EXTENSION, TASKS_REQUIRED_CAPABILITIES } from '../../protocol/tasks.js'
+import { META_CLIENT_CAPABILITIES } from '../../protocol/versions.js'
 import { SSE_HEADERS, SSE_KEEPALIVE, sseEvent } from './sse-framing.js'
 
 /** Filter keys of `subscriptions/listen` and the notification each one lets through. */
@@ -21,6 +29,44 @@ interface Listener {
   methods: Set<string>
   resources: Set<string>
   requestId: RequestId
+}
+
+/**
+ * Tasks extension: `notifications/tasks` for the task ids a listen names. `watch` calls `send`
+ * with the task's full state at each change, for tasks of the caller only, and returns the
+ * function that stops watching.
+ */
+export type TaskWatch = (taskId: string, send: (task: Record<string, unknown>) => void) => () => void
+
+/** Task ids one listen may name. */
+const MAX_TASK_IDS = 100
+
+/**
+ * The task ids of a listen filter, checked: the client must declare the extension on the
+ * request (spec: -32021 otherwise), at most `MAX_TASK_IDS` string ids.
+ */
+export function listenTaskIds(
+  filter: Record<string, unknown>,
+  meta: unknown,
+): string[] | RpcError | undefined {
+  const ids = filter.taskIds
+  if (ids === undefined) return undefined
+  const capabilities = isObject(meta) ? meta[META_CLIENT_CAPABILITIES] : undefined
+  const extensions = isObject(capabilities) ? capabilities.extensions : undefined
+  if (!isObject(extensions) || !isObject(extensions[TASKS_EXTENSION])) {
+    return new RpcError(
+      ErrorCode.MissingRequiredClientCapability,
+      "notifications.taskIds needs the io.modelcontextprotocol/tasks extension declared in the request's client capabilities",
+      { requiredCapabilities: TASKS_REQUIRED_CAPABILITIES },
+    )
+  }
+  if (!Array.isArray(ids) || ids.length > MAX_TASK_IDS || !ids.every((id) => typeof id === 'string')) {
+    return new RpcError(
+      ErrorCode.InvalidParams,
+      `params.notifications.taskIds must be an array of at most ${MAX_TASK_IDS} task ids`,
+    )
+  }
+  return [...new Set(ids as string[])]
 }
 
 export class ListenStreams {
@@ -47,6 +93,8 @@ export class ListenStreams {
       /** Whether the server has resources, so `resourceSubscriptions` can be honoured. */
       resources: boolean
       requestId: RequestId
+      /** Task ids to send `notifications/tasks` for (checked by `listenTaskIds`), and how. */
+      tasks?: { ids: readonly string[]; watch: TaskWatch } | undefined
     },
   ): void {
     const requested = isObject(request.filter) ? request.filter : {}
@@ -63,6 +111,8 @@ export class ListenStreams {
         listener.methods.add(LISTEN_FILTERS[key])
       }
     }
+    const tasks = request.tasks
+    if (tasks) honoured.taskIds = tasks.ids
     res.writeHead(200, SSE_HEADERS)
     res.write(
       sseEvent({
@@ -72,10 +122,17 @@ export class ListenStreams {
       }),
     )
     this.#listeners.add(listener)
+    const unwatch = (tasks?.ids ?? []).map((taskId) =>
+      tasks!.watch(taskId, (task) => {
+        if (res.writableEnded) return
+        res.write(stamped({ jsonrpc: '2.0', method: 'notifications/tasks', params: task }, request.requestId))
+      }),
+    )
     const keepAlive = setInterval(() => res.write(SSE_KEEPALIVE), this.#keepAliveSeconds * 1000).unref()
     res.on('close', () => {
       clearInterval(keepAlive)
       this.#listeners.delete(listener)
+      for (const stop of unwatch) stop()
     })
   }
 

@@ -86,6 +86,15 @@ export interface RequestDispatcher {
   hasResources?(): boolean
   /** The `subscriptions/listen` filters this server can deliver (2026-07-28). */
   readonly listenable?: readonly ListenFilterKey[]
+  /**
+   * Tasks extension: watches a task for `notifications/tasks` on a `subscriptions/listen` stream;
+   * `send` gets its full state at each change, only when `identity` created it.
+   */
+  watchTask?(
+    taskId: string,
+    identity: Identity | undefined,
+    send: (task: Record<string, unknown>) => void,
+  ): () => void
   /** Who answers: stamped into the `_meta` of results the transport writes itself (2026-07-28). */
   readonly info?: Implementation
   /**

@@ -173,6 +173,10 @@ export async function handleGet(
   res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': session.id })
   res.flushHeaders()
   endpoint.sessions.attachStream(session, res)
+  // In a fleet, GET stream events carry ids from the notification log: a stream reopened on
+  // any replica receives what it missed.
+  const lastEventId = header(req, 'last-event-id')
+  if (endpoint.fleet && lastEventId) await endpoint.fleet.replayNotifications(session, res, lastEventId)
   endpoint.requestLog?.info?.({ era: 'legacy', sessionId: session.id, status: 200 }, 'mcp stream opened')
 }
 

@@ -84,9 +84,9 @@ describe('RedisFleetStore', () => {
       const toB: FleetMessage[] = []
       a.subscribe((m) => toA.push(m))
       b.subscribe((m) => toB.push(m))
-      a.publish({ kind: 'resourceUpdated', uri: 'file:///x' })
+      a.publish({ kind: 'resourceUpdated', uri: 'file:///x', eventId: '1-0' })
       await new Promise((resolve) => setTimeout(resolve, 100))
-      expect(toB).toEqual([{ kind: 'resourceUpdated', uri: 'file:///x' }])
+      expect(toB).toEqual([{ kind: 'resourceUpdated', uri: 'file:///x', eventId: '1-0' }])
       expect(toA).toEqual([])
       expect(await b.replicaAlive(a.replicaId)).toBe(true)
       expect(await b.replicaAlive('gone')).toBe(false)
@@ -100,6 +100,21 @@ describe('RedisFleetStore', () => {
       await b.close()
     }
     expect(errors).toEqual([])
+  })
+
+  it('the notification log: ids in order, read after an id, bounded and expiring', async () => {
+    const store = await open()
+    try {
+      const first = await store.logNotification('{"a":1}', undefined)
+      const second = await store.logNotification('{"b":2}', 'file:///b')
+      expect(await store.readNotifications(first)).toEqual([
+        { id: second, json: '{"b":2}', uri: 'file:///b' },
+      ])
+      expect(await store.readNotifications(second)).toEqual([])
+      expect(await redis.pttl(`${keyPrefix}notifications`)).toBeGreaterThan(0)
+    } finally {
+      await store.close()
+    }
   })
 
   it('refuses a URL that is not redis:// or rediss://', () => {

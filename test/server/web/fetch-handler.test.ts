@@ -156,6 +156,16 @@ describe('createFetchHandler', () => {
     mcp.close()
   })
 
+  it('answers Prometheus metrics at /metrics with `metrics: true`', async () => {
+    const mcp = createFetchHandler(echoServer(), { metrics: true })
+    await (await mcp(post('tools/call', { name: 'echo', arguments: { text: 'x' } }))).text()
+    const metrics = await mcp(new Request(`${ORIGIN}/metrics`))
+    expect(metrics.status).toBe(200)
+    expect(await metrics.text()).toMatch(/tool="echo"/)
+    expect(mcp.metrics).toBeDefined()
+    mcp.close()
+  })
+
   it('rejects a path that does not start with "/"', () => {
     expect(() => createFetchHandler(echoServer(), { path: 'mcp' })).toThrow(ToolwireConfigError)
   })

@@ -19,7 +19,7 @@ export function answerThroughNode(
   connection?: WebConnection,
 ): Promise<Response> {
   const req = new WebIncomingMessage(request, connection)
-  const res = new WebServerResponse(request.signal, request.method === 'HEAD')
+  const res = new WebServerResponse(request, request.method === 'HEAD')
   // The two stand-ins carry exactly what the transport reads of node's request and response
   // (the web handler's tests run the node handler's suites through this edge to keep it so).
   listener(req as unknown as IncomingMessage, res as unknown as ServerResponse)
