@@ -1,5 +1,5 @@
 /** docs/agent.md: agents over MCP servers and local tools, on any OpenAI-compatible model. */
-import { Agent, OpenAIChatCompletionsModel, Runner, tool } from 'toolwire/agent'
+import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner, tool } from 'toolwire/agent'
 import { ScriptedModel } from 'toolwire/agent/testing'
 import { MCPServerStreamableHttp } from 'toolwire/client'
 import { z } from 'zod'
@@ -38,6 +38,39 @@ export function localModel(crm: MCPServerStreamableHttp) {
     mcpServers: [crm],
   })
   // #endregion model
+  return agent
+}
+
+export function responsesModel(crm: MCPServerStreamableHttp) {
+  // #region responses
+  const model = new OpenAIResponsesModel({
+    model: 'gpt-5-mini', // or TOOLWIRE_MODEL
+    reasoningEffort: 'low',
+    reasoningSummary: 'auto',
+    store: false, // nothing kept at OpenAI: reasoning travels encrypted in the history
+  })
+  const agent = new Agent({ name: 'Sales', model, mcpServers: [crm] })
+  // #endregion responses
+  return agent
+}
+
+export function hostedMcp(crmToken: string) {
+  // #region hosted-mcp
+  const model = new OpenAIResponsesModel({
+    model: 'gpt-5-mini',
+    hostedMcp: [
+      {
+        serverLabel: 'crm',
+        serverUrl: 'https://crm.example.com/mcp', // reached by OpenAI, not by this process
+        headers: { Authorization: `Bearer ${crmToken}` },
+        allowedTools: ['search_deals', 'get_deal'],
+        requireApproval: 'always', // the default
+        onApproval: ({ name, arguments: args }) => name === 'search_deals' || args.length < 200,
+      },
+    ],
+  })
+  const agent = new Agent({ name: 'Sales', model })
+  // #endregion hosted-mcp
   return agent
 }
 

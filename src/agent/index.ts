@@ -9,7 +9,16 @@ export type {
 } from '../schema/standard-schema.js'
 export { Agent, type AgentOptions } from './agent.js'
 export { MaxTurnsExceededError, ModelConfigError, ModelError, RunCancelledError } from './errors.js'
-export type { AgentInputItem, ModelOutputItem, ReasoningItem, RunItem, RunWarning, Usage } from './items.js'
+export type { HostedMcpApprovalRequest, HostedMcpServer } from './hosted-mcp.js'
+export type {
+  AgentInputItem,
+  HostedToolItem,
+  ModelOutputItem,
+  ReasoningItem,
+  RunItem,
+  RunWarning,
+  Usage,
+} from './items.js'
 export type {
   FunctionToolSpec,
   Model,

@@ -15,18 +15,30 @@ export interface ReasoningItem {
   encryptedContent?: string
 }
 
+/**
+ * An item of a tool the provider runs itself (the Responses API's hosted MCP tool: tool lists,
+ * calls, approval requests and answers), in the provider's own shape: kept in the conversation
+ * and sent back as is; other models skip it.
+ */
+export interface HostedToolItem {
+  type: 'hosted_tool_item'
+  item: Record<string, unknown>
+}
+
 /** An input item of the conversation, as the model sees it (OpenAI Agents SDK naming). */
 export type AgentInputItem =
   | { type: 'message'; role: 'user' | 'assistant' | 'system'; content: string }
   | { type: 'function_call'; callId: string; name: string; arguments: string }
   | { type: 'function_call_result'; callId: string; name: string; output: string }
   | ReasoningItem
+  | HostedToolItem
 
 /** What the model produced in one response. */
 export type ModelOutputItem =
   | { type: 'message'; role: 'assistant'; content: string }
   | { type: 'function_call'; callId: string; name: string; arguments: string }
   | ReasoningItem
+  | HostedToolItem
 
 /** Items a run adds, in order: what the agent said, the tools it called and their outputs. */
 export type RunItem =

@@ -5,17 +5,17 @@
  * tool call). Through the official `openai` package, loaded on first use.
  */
 import type {
-  FunctionTool,
   Response,
   ResponseCreateParamsNonStreaming,
   ResponseInputItem,
   ResponseStreamEvent,
+  Tool,
 } from 'openai/resources/responses/responses'
-import { MissingPackageError } from '../protocol/optional-package.js'
 import { ModelConfigError, ModelError } from './errors.js'
+import { decideApproval, type HostedMcpServer, hostedMcpTools } from './hosted-mcp.js'
 import type { AgentInputItem, ModelOutputItem, Usage } from './items.js'
 import type { Model, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js'
-import { loadOpenAI, type OpenAIClient } from './openai-package.js'
+import { loadOpenAI, type OpenAIClass, type OpenAIClient } from './openai-package.js'
 
 /**
  * What toolwire calls on your own `openai` client: an `OpenAI` instance fits. Structural, so the
@@ -49,7 +49,15 @@ export interface OpenAIResponsesModelOptions {
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high'
   /** Ask for reasoning summaries (kept in the conversation's reasoning items). @default none */
   reasoningSummary?: 'auto' | 'concise' | 'detailed'
+  /**
+   * Remote MCP servers the provider calls itself (the Responses API's hosted MCP tool), with
+   * their approval flow: each call waits for `onApproval` (refused without one). @default none
+   */
+  hostedMcp?: readonly HostedMcpServer[]
 }
+
+/** Rounds of hosted MCP approvals one model turn may take. */
+const MAX_APPROVAL_ROUNDS = 10
 
 /**
  * @example
@@ -61,7 +69,9 @@ export interface OpenAIResponsesModelOptions {
 export class OpenAIResponsesModel implements Model {
   readonly name: string
   readonly #options: OpenAIResponsesModelOptions
+  readonly #hosted: Tool[]
   #client: Promise<OpenAIClient> | undefined
+  #OpenAI: OpenAIClass | undefined
 
   constructor(options: OpenAIResponsesModelOptions = {}) {
     // Empty variables count as unset.
@@ -73,6 +83,7 @@ export class OpenAIResponsesModel implements Model {
     }
     this.name = name
     this.#options = options
+    this.#hosted = hostedMcpTools(options.hostedMcp ?? [])
     if (options.client) this.#client = Promise.resolve(options.client as OpenAIClient)
     else if (
       !(options.apiKey || process.env.OPENAI_API_KEY) &&
@@ -84,44 +95,98 @@ export class OpenAIResponsesModel implements Model {
     }
   }
 
+  /** The client, created on the first request (loading the optional `openai` package then). */
   #openai(): Promise<OpenAIClient> {
-    this.#client ??= loadOpenAI().then((OpenAIClient) => {
+    if (this.#client) return this.#client
+    const client = loadOpenAI().then((OpenAI) => {
+      this.#OpenAI = OpenAI
       const baseURL = this.#options.baseURL || process.env.OPENAI_BASE_URL || undefined
       const apiKey = this.#options.apiKey || process.env.OPENAI_API_KEY || undefined
-      return new OpenAIClient({
+      return new OpenAI({
         apiKey: apiKey ?? 'not-needed',
         ...(baseURL ? { baseURL } : {}),
         timeout: (this.#options.timeoutSeconds ?? 120) * 1000,
         maxRetries: 2,
       })
     })
-    return this.#client
+    this.#client = client
+    // A missing package is reported on every request until it is installed, not cached forever.
+    client.catch(() => {
+      if (this.#client === client) this.#client = undefined
+    })
+    return client
   }
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
-    let response: Response
-    try {
-      const client = await this.#openai()
-      response = await client.responses.create(
-        this.#body(request),
-        request.signal ? { signal: request.signal } : {},
-      )
-    } catch (error) {
-      throw await this.#failure(error)
-    }
-    return this.#read(response)
+    for await (const event of this.#rounds(request, false))
+      if (event.type === 'response_done') return event.response
+    throw new ModelError(`model ${this.name}: no response`)
   }
 
-  async *getStreamedResponse(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+  getStreamedResponse(request: ModelRequest): AsyncIterable<ModelStreamEvent> {
+    return this.#rounds(request, true)
+  }
+
+  /**
+   * One model turn: a request, and more while the provider waits for hosted MCP approvals
+   * (each round's items and the answers go back in the next request's input).
+   */
+  async *#rounds(request: ModelRequest, streaming: boolean): AsyncGenerator<ModelStreamEvent> {
+    const client = await this.#openai()
+    const output: ModelOutputItem[] = []
+    const usage = { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 }
+    const raw: Response[] = []
+    for (;;) {
+      const body = this.#body({ ...request, input: [...request.input, ...output] })
+      let response: Response
+      if (streaming) response = yield* this.#streamed(client, body, request.signal)
+      else {
+        try {
+          response = await client.responses.create(body, request.signal ? { signal: request.signal } : {})
+        } catch (error) {
+          throw this.#failure(error)
+        }
+      }
+      const read = this.#read(response)
+      raw.push(response)
+      output.push(...read.output)
+      usage.requests++
+      usage.inputTokens += read.usage.inputTokens ?? 0
+      usage.outputTokens += read.usage.outputTokens ?? 0
+      usage.totalTokens += read.usage.totalTokens ?? 0
+      const asked = response.output.filter((item) => item.type === 'mcp_approval_request')
+      if (asked.length === 0 || read.output.some((item) => item.type === 'function_call')) break
+      if (usage.requests > MAX_APPROVAL_ROUNDS) {
+        throw new ModelError(
+          `model ${this.name}: more than ${MAX_APPROVAL_ROUNDS} rounds of hosted MCP approvals in one turn`,
+        )
+      }
+      for (const ask of asked) {
+        const approve = await decideApproval(this.#options.hostedMcp ?? [], {
+          serverLabel: ask.server_label,
+          name: ask.name,
+          arguments: ask.arguments,
+        })
+        output.push({
+          type: 'hosted_tool_item',
+          item: { type: 'mcp_approval_response', approval_request_id: ask.id, approve },
+        })
+      }
+    }
+    yield { type: 'response_done', response: { output, usage, raw: raw.length === 1 ? raw[0] : raw } }
+  }
+
+  /** One streamed request: its text deltas, then the completed response. */
+  async *#streamed(
+    client: OpenAIClient,
+    body: ResponseCreateParamsNonStreaming,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ModelStreamEvent, Response> {
     let stream: AsyncIterable<ResponseStreamEvent>
     try {
-      const client = await this.#openai()
-      stream = await client.responses.create(
-        { ...this.#body(request), stream: true },
-        request.signal ? { signal: request.signal } : {},
-      )
+      stream = await client.responses.create({ ...body, stream: true }, signal ? { signal } : {})
     } catch (error) {
-      throw await this.#failure(error)
+      throw this.#failure(error)
     }
     let final: Response | undefined
     try {
@@ -136,11 +201,11 @@ export class OpenAIResponsesModel implements Model {
         } else if (event.type === 'error') throw new ModelError(`model ${this.name} failed: ${event.message}`)
       }
     } catch (error) {
-      throw error instanceof ModelError ? error : await this.#failure(error)
+      throw error instanceof ModelError ? error : this.#failure(error)
     }
     if (!final)
       throw new ModelError(`model ${this.name}: the response stream ended before response.completed`)
-    yield { type: 'response_done', response: this.#read(final) }
+    return final
   }
 
   #read(response: Response): ModelResponse {
@@ -168,6 +233,8 @@ export class OpenAIResponsesModel implements Model {
           summary: item.summary.map((s) => s.text),
           ...(item.encrypted_content ? { encryptedContent: item.encrypted_content } : {}),
         })
+      } else if (item.type.startsWith('mcp_')) {
+        output.push({ type: 'hosted_tool_item', item: item as unknown as Record<string, unknown> })
       }
     }
     return { output, usage: usageOf(response.usage), raw: response }
@@ -176,14 +243,19 @@ export class OpenAIResponsesModel implements Model {
   #body(request: ModelRequest): ResponseCreateParamsNonStreaming {
     const settings = request.settings
     const o = this.#options
-    const tools: FunctionTool[] = request.tools.map((t) => ({
-      type: 'function',
-      name: t.name,
-      description: t.description,
-      parameters: t.parameters,
-      // MCP schemas are not written for strict mode (optional properties, open objects).
-      strict: false,
-    }))
+    const tools: Tool[] = [
+      ...request.tools.map(
+        (t): Tool => ({
+          type: 'function',
+          name: t.name,
+          description: t.description,
+          parameters: t.parameters,
+          // MCP schemas are not written for strict mode (optional properties, open objects).
+          strict: false,
+        }),
+      ),
+      ...this.#hosted,
+    ]
     const choice = settings.toolChoice
     return {
       model: this.name,
@@ -219,13 +291,16 @@ export class OpenAIResponsesModel implements Model {
     }
   }
 
-  async #failure(error: unknown): Promise<Error> {
-    // openai not installed: say what to install, not "the model failed".
-    if (error instanceof MissingPackageError) return error
-    const OpenAIClient = await loadOpenAI().catch(() => undefined)
-    if (OpenAIClient && error instanceof OpenAIClient.APIError) {
-      return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {
-        status: error.status,
+  #failure(error: unknown): Error {
+    // With a client of your own the package may be another copy than ours: recognised by shape too.
+    const APIError = this.#OpenAI?.APIError
+    const apiError =
+      (APIError && error instanceof APIError) ||
+      (error instanceof Error && 'status' in error && 'headers' in error && 'error' in error)
+    if (apiError) {
+      const status = (error as { status?: number }).status
+      return new ModelError(`model ${this.name} failed: HTTP ${status ?? '?'} ${(error as Error).message}`, {
+        status,
         cause: error,
       })
     }
@@ -249,6 +324,8 @@ function toInput(items: readonly AgentInputItem[]): ResponseInputItem[] {
         return { type: 'function_call', call_id: item.callId, name: item.name, arguments: item.arguments }
       case 'function_call_result':
         return { type: 'function_call_output', call_id: item.callId, output: item.output }
+      case 'hosted_tool_item':
+        return item.item as unknown as ResponseInputItem
       default:
         return {
           type: 'reasoning',

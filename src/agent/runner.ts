@@ -210,7 +210,7 @@ async function runLoop(
           if (calls.length > 0 && item.content) {
             record({ type: 'message_output_item', agent: agent.name, content: item.content })
           }
-        } else if (item.type === 'reasoning') history.push(item)
+        } else if (item.type === 'reasoning' || item.type === 'hosted_tool_item') history.push(item)
         else
           history.push({
             type: 'function_call',

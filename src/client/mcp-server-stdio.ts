@@ -8,7 +8,17 @@ import {
   ToolwireError,
 } from '../protocol/errors.js'
 import { printable } from '../protocol/printable.js'
-import type { Implementation, ServerDescription, Tool } from '../protocol/types.js'
+import type {
+  CompleteResult,
+  GetPromptResult,
+  Implementation,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  ServerDescription,
+  Tool,
+} from '../protocol/types.js'
 import { ClientSession } from '../transport/client/client-session.js'
 import type { ProcessExit } from '../transport/client/stdio-process.js'
 import { StdioWire } from '../transport/client/stdio-wire.js'
@@ -21,6 +31,7 @@ import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from 
 import type { McpClient } from './mcp-client.js'
 import { toolAllowed } from './options.js'
 import { type RetryEvent, withRetry } from './retry.js'
+import * as features from './server-features.js'
 import {
   type MCPServerStdioOptions,
   type ResolvedStdioOptions,
@@ -80,6 +91,7 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
   readonly #handlers: ClientRequestHandlers
   readonly #breaker: CircuitBreaker | undefined
   readonly #tools: ToolListing
+  readonly #features: features.FeatureContext
   #connected: Promise<ServerDescription> | undefined
   /** The process generation the session's handshake was made with. */
   #generation = 0
@@ -156,6 +168,14 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
       limits: this.#o.toolListLimits,
       onWarning,
     })
+    this.#features = {
+      site: this.#site,
+      handlers,
+      run: async (method, params, runOptions) => {
+        await this.connect(runOptions.signal ? { signal: runOptions.signal } : {})
+        return this.#run(method, params, runOptions)
+      },
+    }
     let send: Send = async (call) => {
       if (call.method !== CONNECT) await this.#sameProcess(call)
       return attempt(this.#session, call, this.#site)
@@ -289,6 +309,44 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
         return this.listTools(options.signal ? { signal: options.signal } : {})
       },
     })
+  }
+
+  /** Lists the resources (following pagination). */
+  listResources(options: { signal?: AbortSignal } = {}): Promise<Resource[]> {
+    return features.listResources(this.#features, options.signal)
+  }
+
+  /** Lists the resource templates, following pagination. */
+  listResourceTemplates(options: { signal?: AbortSignal } = {}): Promise<ResourceTemplate[]> {
+    return features.listResourceTemplates(this.#features, options.signal)
+  }
+
+  /** Reads a resource; a 2026-07-28 read that asks for input is answered with `handlers`. */
+  readResource(uri: string, options: { signal?: AbortSignal } = {}): Promise<ReadResourceResult> {
+    return features.readResource(this.#features, uri, options.signal)
+  }
+
+  /** Lists the prompts (following pagination). */
+  listPrompts(options: { signal?: AbortSignal } = {}): Promise<Prompt[]> {
+    return features.listPrompts(this.#features, options.signal)
+  }
+
+  /** Gets a prompt with its arguments filled in. */
+  getPrompt(
+    name: string,
+    args: Record<string, string> = {},
+    options: { signal?: AbortSignal } = {},
+  ): Promise<GetPromptResult> {
+    return features.getPrompt(this.#features, { name, arguments: args }, options.signal)
+  }
+
+  /** Suggestions for an argument of a prompt or resource template. */
+  complete(
+    ref: features.CompletionReference,
+    argument: { name: string; value: string },
+    options: features.CompleteOptions = {},
+  ): Promise<CompleteResult> {
+    return features.complete(this.#features, { ref, argument }, options)
   }
 
   async #run(

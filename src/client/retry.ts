@@ -2,7 +2,14 @@
  * Retries with exponential backoff and full jitter, that never repeat a call which may have
  * reached the server unless repeating it is safe (the call is idempotent).
  */
-import { McpConnectionError, McpHttpError, McpTimeoutError, ToolwireError } from '../protocol/errors.js'
+import {
+  McpConnectionError,
+  McpHttpError,
+  McpProtocolError,
+  McpTimeoutError,
+  ToolwireError,
+} from '../protocol/errors.js'
+import { ErrorCode } from '../protocol/jsonrpc.js'
 import { sleep } from '../transport/client/call-signal.js'
 import type { Call, Send } from './call.js'
 
@@ -51,6 +58,9 @@ export function retryVerdict(error: unknown, call: Call): RetryVerdict {
       ? { retry: true }
       : unsafe(`the ${error.timeout} timeout fired after the request was sent`)
   }
+  // toolwire's "try again later" (-31000) without an HTTP status to carry it (a stdio server
+  // over its request cap): the request was refused before it ran.
+  if (error instanceof McpProtocolError && error.rpcCode === ErrorCode.RequestRejected) return { retry: true }
   if (error instanceof McpHttpError) {
     if (NOT_PROCESSED_STATUS.has(error.status)) return { retry: true }
     if (MAYBE_PROCESSED_STATUS.has(error.status)) return unsafe(`a gateway answered HTTP ${error.status}`)

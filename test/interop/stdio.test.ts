@@ -46,6 +46,16 @@ describe('MCPServerStdio → @modelcontextprotocol/server-everything (stdio)', (
     )
     expect(long.isError).not.toBe(true)
     expect(progress).toEqual([1, 2, 3])
+    // Resources, prompts and completion over the same process.
+    const resources = await everything.listResources()
+    expect(resources.length).toBeGreaterThan(0)
+    expect((await everything.readResource(resources[0]!.uri)).contents[0]).toMatchObject({
+      uri: resources[0]!.uri,
+    })
+    expect((await everything.listPrompts()).map((p) => p.name)).toContain('args-prompt')
+    expect(await everything.getPrompt('args-prompt', { city: 'Lyon' })).toMatchObject({
+      messages: [{ role: 'user', content: { type: 'text', text: expect.stringContaining('Lyon') } }],
+    })
     const pid = everything.pid!
     await everything.close()
     expect(() => process.kill(pid, 0)).toThrow()
@@ -108,5 +118,26 @@ describe('MCPServerStdio → toolwire serve --stdio', () => {
     }).connect()
     expect(echo.protocolVersion).toBe(era === 'auto' ? '2026-07-28' : '2025-11-25')
     expect(await echo.callTool('add', { a: 1, b: 2 })).toMatchObject({ structuredContent: { sum: 3 } })
+  })
+})
+
+describe('MCPServerStdio → toolwire serve --stdio under load', () => {
+  it('calls past the server’s maxConcurrentRequests are refused with -31000 and retried', async () => {
+    const retries: number[] = []
+    await using echo = await new MCPServerStdio({
+      name: 'Echo',
+      params: SERVE_STDIO,
+      onStderr: () => {},
+      retryBackoffSecondsBase: 0.05,
+      maxRetryAttempts: 10,
+    }).connect()
+    echo.on('retry', ({ attempt }) => retries.push(attempt))
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => echo.callTool('add', { a: i, b: 1 })),
+    )
+    expect(results.map((r) => (r.structuredContent as { sum: number }).sum)).toEqual(
+      Array.from({ length: 300 }, (_, i) => i + 1),
+    )
+    expect(retries.length).toBeGreaterThan(0)
   })
 })

@@ -138,3 +138,32 @@ export const stream =
     } else send({ type: 'response.completed', response: responseObject(output) })
     res.end()
   }
+
+/** Hosted MCP output items. */
+export const mcpListTools = (label: string) => ({
+  type: 'mcp_list_tools',
+  id: `mcpl_${label}`,
+  server_label: label,
+  tools: [{ name: 'search_deals', input_schema: { type: 'object' } }],
+})
+export const mcpApprovalRequest = (
+  id: string,
+  label: string,
+  name: string,
+  args: Record<string, unknown>,
+) => ({
+  type: 'mcp_approval_request',
+  id,
+  server_label: label,
+  name,
+  arguments: JSON.stringify(args),
+})
+export const mcpCall = (id: string, label: string, name: string, output: string) => ({
+  type: 'mcp_call',
+  id,
+  server_label: label,
+  name,
+  arguments: '{}',
+  output,
+  error: null,
+})

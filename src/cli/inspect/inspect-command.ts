@@ -1,15 +1,40 @@
 /** `toolwire inspect [url | mcp.json]`: the web inspector, on 127.0.0.1 with a token in its URL. */
 import { spawn } from 'node:child_process'
 import { browserCommand } from '../../client/auth/oauth/browser-opener.js'
+import { readMcpConfig, substituteVariables } from '../mcp-config.js'
 import { UsageError } from '../output.js'
 import { type InspectTarget, startInspector } from './inspector-server.js'
-import { readMcpJson } from './mcp-json.js'
 
 export interface InspectFlags {
   port?: string
   header?: string[]
   /** Commander's `--no-open`: false when given. */
   open?: boolean
+}
+
+/** The servers of an mcp.json, variables filled in; a server whose variables are unset is left out, with why. */
+function targetsOf(file: string): InspectTarget[] {
+  const config = readMcpConfig(file)
+  for (const { name, reason } of config.unusable) process.stderr.write(`skipped ${name}: it ${reason}\n`)
+  for (const { name } of config.processes)
+    process.stderr.write(`skipped ${name}: it runs a local command (stdio); the inspector runs no command\n`)
+  const targets: InspectTarget[] = []
+  for (const server of config.servers) {
+    const where = `${file}: server "${server.name}"`
+    try {
+      const fill = (value: string) => substituteVariables(value, { where, env: process.env })
+      const headers = Object.fromEntries(Object.entries(server.headers).map(([n, v]) => [n, fill(v)]))
+      targets.push({
+        name: server.name,
+        url: fill(server.url),
+        ...(Object.keys(headers).length ? { headers } : {}),
+      })
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error
+      process.stderr.write(`skipped ${server.name}: ${error.message}\n`)
+    }
+  }
+  return targets
 }
 
 /** Opens the page in the user's browser (no shell: the URL is one argument of the opener). */
@@ -38,9 +63,7 @@ export async function inspectCommand(target: string | undefined, flags: InspectF
   if (target && /^https?:\/\//i.test(target)) {
     targets = [{ name: new URL(target).host, url: target, ...(flags.header?.length ? { headers } : {}) }]
   } else if (target) {
-    const { targets: found, skipped } = await readMcpJson(target)
-    for (const why of skipped) process.stderr.write(`skipped ${why}\n`)
-    targets = found
+    targets = targetsOf(target)
   }
   const inspector = await startInspector({ targets, port })
   process.stdout.write(

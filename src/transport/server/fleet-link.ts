@@ -79,14 +79,14 @@ export class FleetLink {
   }
 
   /** Records a session `initialize` just opened here. */
-  async created(session: LegacySession): Promise<void> {
+  async created(session: LegacySession, requestId: RequestId): Promise<void> {
     session.touchedMs = Date.now()
     try {
       await this.store.saveSession(recordOf(session), this.#idleSeconds)
     } catch (error) {
       this.#sessions.delete(session.id)
       this.#logger.warn({ err: error, sessionId: session.id }, 'fleet store failed: session not recorded')
-      throw storeUnavailable(null)
+      throw storeUnavailable(requestId)
     }
   }
 

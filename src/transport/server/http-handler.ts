@@ -305,7 +305,7 @@ export function createHttpHandler(
     // 2025 era.
     if (request?.method === 'initialize') {
       const { session, version } = openSession(endpoint, req, request)
-      if (session) await fleet?.created(session)
+      if (session) await fleet?.created(session, request.id)
       const extraHeaders = session ? { ...limitHeaders, 'mcp-session-id': session.id } : limitHeaders
       return answer(endpoint, {
         req,

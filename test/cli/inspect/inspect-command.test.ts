@@ -80,7 +80,7 @@ it('offers the remote servers of an mcp.json, variables filled in, and says whic
         targets: [{ name: 'crm', url: 'http://127.0.0.1:3001/mcp', headers: { 'X-API-Key': 'k-123' } }],
         chat: false,
       })
-      expect(stderr()).toMatch(/skipped files: a stdio server \(the inspector runs no command\)/)
+      expect(stderr()).toMatch(/skipped files: it runs a local command/)
       expect(stderr()).toMatch(/skipped other: .*TW_TEST_UNSET is unset or empty/)
     },
     { TW_TEST_CRM_KEY: 'k-123' },
