@@ -221,7 +221,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('toolwire in
     await connect(API_KEY)
     await expect
       .poll(() => page.getByTestId('status').textContent())
-      .toMatch(/connected to crm 1\.0\.0 · protocol 2026-07-28 \(modern\) · \d+ tools/)
+      .toMatch(/connected to crm 1\.0\.0 · protocol 2026-07-28 \(modern\) · 11 tools/)
     await page.click('[data-tab=server]')
     expect(await page.locator('#server-view').textContent()).toContain('Quarters look like 2026-Q2')
     await page.screenshot({ path: join(shots, 'server.png') })
