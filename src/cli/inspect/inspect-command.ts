@@ -16,6 +16,8 @@ export interface InspectFlags {
 function targetsOf(file: string): InspectTarget[] {
   const config = readMcpConfig(file)
   for (const { name, reason } of config.unusable) process.stderr.write(`skipped ${name}: it ${reason}\n`)
+  for (const { name } of config.processes)
+    process.stderr.write(`skipped ${name}: it runs a local command (stdio); the inspector runs no command\n`)
   const targets: InspectTarget[] = []
   for (const server of config.servers) {
     const where = `${file}: server "${server.name}"`
