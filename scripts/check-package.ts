@@ -175,7 +175,11 @@ function exportsOf(entry: string): { values: string[]; types: string[] } {
   const types: string[] = []
   for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol
-    if (target.flags & ts.SymbolFlags.Value) values.push(symbol.name)
+    // `export type { AClass }` exports a class as a type only: nothing exists at run time.
+    const typeOnly = symbol.declarations?.some(
+      (d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly),
+    )
+    if (target.flags & ts.SymbolFlags.Value && !typeOnly) values.push(symbol.name)
     else types.push(symbol.name)
   }
   return { values: values.sort(), types: types.sort() }
