@@ -13,6 +13,7 @@ import type { CompletionUsage } from 'openai/resources/completions'
 import { ModelConfigError, ModelError } from './errors.js'
 import type { AgentInputItem, ModelOutputItem, Usage } from './items.js'
 import type { Model, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js'
+import { modelFailure } from './model-failure.js'
 import { loadOpenAI, type OpenAIClass, type OpenAIClient } from './openai-package.js'
 
 /**
@@ -206,27 +207,12 @@ export class OpenAIChatCompletionsModel implements Model {
   }
 
   #failure(error: unknown): Error {
-    // No HTTP answer at all: the endpoint is the likeliest mistake, so the message names it.
-    if (isConnectionError(error, this.#OpenAI)) {
-      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
-      const endpoint = this.#settings
-        ? `the model endpoint ${this.#settings.baseURL ?? 'https://api.openai.com/v1'} (baseURL / OPENAI_BASE_URL)`
-        : 'the model endpoint of the client you passed'
-      return new ModelError(`model ${this.name} failed: no answer from ${endpoint}${cause}`, { cause: error })
-    }
-    if (isAPIError(error, this.#OpenAI)) {
-      return new ModelError(`model ${this.name} failed: HTTP ${error.status ?? '?'} ${error.message}`, {
-        status: error.status,
-        cause: error,
-      })
-    }
-    if (error instanceof Error && error.name === 'AbortError') return error
-    return new ModelError(
-      `model ${this.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-      },
-    )
+    return modelFailure(error, {
+      model: this.name,
+      OpenAI: this.#OpenAI,
+      baseURL: this.#settings?.baseURL,
+      ownClient: this.#settings !== undefined,
+    })
   }
 }
 
@@ -253,27 +239,6 @@ function toMessages(items: readonly AgentInputItem[]): ChatCompletionMessagePara
     // Reasoning items (from a Responses model earlier in the conversation) have no Chat Completions form.
   }
   return messages
-}
-
-/**
- * An HTTP-level failure of the provider. With a client of your own the package may be another
- * copy than ours, so its errors are recognised by shape as well.
- */
-function isAPIError(
-  error: unknown,
-  OpenAI: OpenAIClass | undefined,
-): error is Error & { status: number | undefined } {
-  if (OpenAI && error instanceof OpenAI.APIError) return true
-  return error instanceof Error && 'status' in error && 'headers' in error && 'error' in error
-}
-
-/** No HTTP answer from the provider (refused, reset, DNS, TLS). */
-function isConnectionError(error: unknown, OpenAI: OpenAIClass | undefined): error is Error {
-  if (OpenAI && error instanceof OpenAI.APIConnectionError) return true
-  return (
-    error instanceof Error &&
-    (error.name === 'APIConnectionError' || error.name === 'APIConnectionTimeoutError')
-  )
 }
 
 function usageOf(usage: CompletionUsage | null | undefined): Partial<Usage> {

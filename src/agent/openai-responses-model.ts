@@ -15,6 +15,7 @@ import { ModelConfigError, ModelError } from './errors.js'
 import { decideApproval, type HostedMcpServer, hostedMcpTools } from './hosted-mcp.js'
 import type { AgentInputItem, ModelOutputItem, Usage } from './items.js'
 import type { Model, ModelRequest, ModelResponse, ModelStreamEvent } from './model.js'
+import { modelFailure } from './model-failure.js'
 import { loadOpenAI, type OpenAIClass, type OpenAIClient } from './openai-package.js'
 
 /**
@@ -292,25 +293,12 @@ export class OpenAIResponsesModel implements Model {
   }
 
   #failure(error: unknown): Error {
-    // With a client of your own the package may be another copy than ours: recognised by shape too.
-    const APIError = this.#OpenAI?.APIError
-    const apiError =
-      (APIError && error instanceof APIError) ||
-      (error instanceof Error && 'status' in error && 'headers' in error && 'error' in error)
-    if (apiError) {
-      const status = (error as { status?: number }).status
-      return new ModelError(`model ${this.name} failed: HTTP ${status ?? '?'} ${(error as Error).message}`, {
-        status,
-        cause: error,
-      })
-    }
-    if (error instanceof Error && error.name === 'AbortError') return error
-    return new ModelError(
-      `model ${this.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-      },
-    )
+    return modelFailure(error, {
+      model: this.name,
+      OpenAI: this.#OpenAI,
+      baseURL: this.#options.baseURL || process.env.OPENAI_BASE_URL || undefined,
+      ownClient: this.#options.client === undefined,
+    })
   }
 }
 

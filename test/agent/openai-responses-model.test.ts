@@ -133,6 +133,19 @@ describe('OpenAIResponsesModel against a Responses API endpoint', () => {
     expect(failed).toBeInstanceOf(ModelError)
     expect((failed as Error).message).toMatch(/the model overloaded/)
   })
+
+  it('names the endpoint that gave no answer (nothing listening there)', async () => {
+    const closed = await listen((_req, res) => res.end(), { path: '/v1' })
+    const url = closed.url
+    await closed.close()
+    const unreachable = new OpenAIResponsesModel({ model: 'test-model', apiKey: 'sk-test', baseURL: url })
+    const agent = new Agent({ name: 'Sales', model: unreachable })
+    const error = await Runner.run(agent, 'hi').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ModelError)
+    expect((error as Error).message).toContain(
+      `model test-model failed: no answer from the model endpoint ${url} (baseURL / OPENAI_BASE_URL)`,
+    )
+  })
 })
 
 describe('which API a model name goes through', () => {
