@@ -15,3 +15,17 @@ export function decodeCursor(cursor: unknown): number {
     throw new RpcError(ErrorCode.InvalidParams, 'params.cursor is not a valid cursor')
   return offset
 }
+
+/** One page of `items` under `key`, from the offset `cursor` names, with `nextCursor` when more follow. */
+export function pageOf(
+  key: string,
+  items: readonly unknown[],
+  page: { cursor: unknown; pageSize: number },
+): Record<string, unknown> {
+  const offset = decodeCursor(page.cursor)
+  const next = offset + page.pageSize
+  return {
+    [key]: items.slice(offset, next),
+    ...(next < items.length ? { nextCursor: encodeCursor(next) } : {}),
+  }
+}

@@ -16,14 +16,13 @@ import {
   type RequestDispatcher,
   RunTimeExceeded,
 } from '../transport/server/request-dispatcher.js'
-import { complete, parseCompletionRequest } from './completions.js'
 import type { ReadinessCheck } from './health.js'
 import { InputRounds } from './input-rounds.js'
 import { createMcpHandler, type ToolServerHandlerOptions } from './mcp-handler.js'
-import { decodeCursor, encodeCursor } from './pagination.js'
+import { pageOf } from './pagination.js'
 import { type PromptDefinition, type PromptHandler, PromptRegistry } from './prompts.js'
+import { completeRequest, readResourceRequest, subscribeRequest } from './resource-requests.js'
 import {
-  RESOURCE_NOT_FOUND,
   type ResourceDefinition,
   type ResourceReader,
   ResourceRegistry,
@@ -121,9 +120,23 @@ export class ToolServer implements RequestDispatcher {
         'resources/templates/list',
         (params) => this.#page('resourceTemplates', this.#resources.listTemplates(), params),
       ],
-      ['resources/read', (params, exchange, request) => this.#readResource(params, exchange, request)],
-      ['resources/subscribe', (params, exchange) => this.#subscribe(params, exchange, true)],
-      ['resources/unsubscribe', (params, exchange) => this.#subscribe(params, exchange, false)],
+      [
+        'resources/read',
+        (params, exchange, request) =>
+          readResourceRequest(
+            { rounds: this.#rounds, resources: this.#resources, cache: this.#cache },
+            params,
+            { exchange, request },
+          ),
+      ],
+      [
+        'resources/subscribe',
+        (params, exchange) => subscribeRequest(this.#resources, params, { exchange, on: true }),
+      ],
+      [
+        'resources/unsubscribe',
+        (params, exchange) => subscribeRequest(this.#resources, params, { exchange, on: false }),
+      ],
       ['prompts/list', (params) => this.#page('prompts', this.#prompts.list(), params)],
       [
         'prompts/get',
@@ -134,7 +147,10 @@ export class ToolServer implements RequestDispatcher {
             (ctx) => this.#prompts.get(params, ctx) as Promise<Record<string, unknown>>,
           ),
       ],
-      ['completion/complete', (params) => this.#complete(params)],
+      [
+        'completion/complete',
+        (params) => completeRequest({ prompts: this.#prompts, resources: this.#resources }, params),
+      ],
       ...this.#tasks.methods(),
     ])
   }
@@ -243,64 +259,7 @@ export class ToolServer implements RequestDispatcher {
   }
 
   #page(key: string, items: readonly unknown[], params: Params): Record<string, unknown> {
-    const offset = decodeCursor(params.cursor)
-    const next = offset + this.#pageSize
-    return {
-      [key]: items.slice(offset, next),
-      ...(next < items.length ? { nextCursor: encodeCursor(next) } : {}),
-      ...this.#cache,
-    }
-  }
-
-  async #readResource(
-    params: Params,
-    exchange: Exchange,
-    request: JsonRpcRequest,
-  ): Promise<Record<string, unknown>> {
-    if (typeof params.uri !== 'string')
-      throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
-    const uri = params.uri
-    try {
-      const call = { params, exchange, request, singleUse: false }
-      return await this.#rounds.run(`resources/read ${uri}`, call, async (ctx) => {
-        const result = await this.#resources.read(uri, ctx)
-        // 2026-07-28 read results carry cache hints, like list results (SEP-2549).
-        return exchange.era === 'modern' ? { ...result, ...this.#cache } : (result as Record<string, unknown>)
-      })
-    } catch (error) {
-      // 2025 revisions answer an unknown resource with -32002; 2026-07-28 with -32602 (SEP-2164).
-      if (exchange.era === 'modern' && error instanceof RpcError && error.code === RESOURCE_NOT_FOUND) {
-        throw new RpcError(ErrorCode.InvalidParams, error.message, error.data)
-      }
-      throw error
-    }
-  }
-
-  #subscribe(params: Params, exchange: Exchange, on: boolean): Record<string, unknown> {
-    if (typeof params.uri !== 'string')
-      throw new RpcError(ErrorCode.InvalidParams, 'params.uri must be a string')
-    if (on && !this.#resources.has(params.uri)) {
-      throw new RpcError(RESOURCE_NOT_FOUND, `Resource not found: ${params.uri}`, { uri: params.uri })
-    }
-    if (!exchange.session) {
-      throw new RpcError(
-        ErrorCode.InvalidRequest,
-        'resources/subscribe needs a 2025-era session (initialize first); 2026-07-28 clients use subscriptions/listen',
-      )
-    }
-    if (on) exchange.session.subscriptions.add(params.uri)
-    else exchange.session.subscriptions.delete(params.uri)
-    return {}
-  }
-
-  async #complete(params: Params): Promise<Record<string, unknown>> {
-    const request = parseCompletionRequest(params)
-    const completers =
-      request.ref.type === 'ref/prompt'
-        ? this.#prompts.completers(request.ref.name)
-        : this.#resources.completers(request.ref.uri)
-    const name = request.argument.name
-    return complete(completers && Object.hasOwn(completers, name) ? completers[name] : undefined, request)
+    return { ...pageOf(key, items, { cursor: params.cursor, pageSize: this.#pageSize }), ...this.#cache }
   }
 
   /**
