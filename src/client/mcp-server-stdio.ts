@@ -1,12 +1,6 @@
 /** MCPServerStdio: the object an agent holds for one MCP server it runs as a local process. */
 import { EventEmitter } from 'node:events'
-import {
-  type ErrorSite,
-  McpClosedError,
-  McpToolError,
-  ToolwireConfigError,
-  ToolwireError,
-} from '../protocol/errors.js'
+import { type ErrorSite, McpClosedError, ToolwireConfigError, ToolwireError } from '../protocol/errors.js'
 import { printable } from '../protocol/printable.js'
 import type {
   CompleteResult,
@@ -25,11 +19,9 @@ import { StdioWire } from '../transport/client/stdio-wire.js'
 import { attempt, CONNECT } from './attempt.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
 import type { Call, Send } from './call.js'
-import { callNotifications } from './call-notifications.js'
 import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
 import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
 import type { McpClient } from './mcp-client.js'
-import { toolAllowed } from './options.js'
 import { type RetryEvent, withRetry } from './retry.js'
 import * as features from './server-features.js'
 import {
@@ -38,9 +30,11 @@ import {
   resolveStdioOptions,
 } from './stdio-options.js'
 import { sharedToolListCache } from './tool-cache.js'
+import { planToolCall, type RunOptions } from './tool-call-plan.js'
 import { callToolInRounds } from './tool-call-rounds.js'
-import { annotatedIdempotent, ToolListing } from './tool-listing.js'
+import { ToolListing } from './tool-listing.js'
 import { newTraceContext } from './trace-propagation.js'
+import { TOOLWIRE_VERSION } from './user-agent.js'
 
 /** Events of a stdio client. No event carries environment values. */
 export interface StdioClientEvents {
@@ -55,14 +49,7 @@ export interface StdioClientEvents {
   exit: [ProcessExit & { expected: boolean }]
 }
 
-const CLIENT_INFO: Implementation = { name: 'toolwire', version: '0.1.0' }
-
-type RunOptions = Partial<
-  Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent' | 'learnIdempotent'>
-> & {
-  timeoutSeconds?: number | undefined
-  traceId?: string | undefined
-}
+const CLIENT_INFO: Implementation = { name: 'toolwire', version: TOOLWIRE_VERSION }
 
 /**
  * An MCP server run as a child process and spoken to over its stdin/stdout (the MCP stdio
@@ -267,48 +254,27 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
     options: CallToolOptions = {},
   ): Promise<ToolCallResult> {
     await this.connect(options.signal ? { signal: options.signal } : {})
-    const filter = this.#options.toolFilter
-    const known = this.#tools.known.get(name)
-    if (filter && !toolAllowed(filter, this.name, known ?? { name, inputSchema: { type: 'object' } })) {
-      throw new McpToolError(name, 'the tool is excluded by toolFilter', {
-        site: this.#site,
-        result: undefined,
-      })
-    }
-    if (options.traceId !== undefined && !/^[0-9a-f]{32}$/.test(options.traceId)) {
-      throw new ToolwireConfigError(
-        `callTool option "traceId" must be 32 lowercase hex digits (a W3C trace id), got "${options.traceId}"`,
-        this.#site,
-      )
-    }
-    const idempotent = options.idempotent ?? annotatedIdempotent(known)
-    const learnIdempotent =
-      options.idempotent === undefined && !known
-        ? () => this.#tools.idempotent(name, options.signal)
-        : undefined
-    const { onMessage, meta } = callNotifications(options)
-    return callToolInRounds({
-      name,
-      site: this.#site,
-      handlers: this.#handlers,
-      toolErrors: this.#o.toolErrors,
-      // Tasks (polling over HTTP) are not declared over stdio: calls answer inline.
-      polling: undefined,
-      send: (answers) =>
-        this.#run('tools/call', answers ? { name, arguments: args, ...answers } : { name, arguments: args }, {
-          signal: options.signal,
-          idempotent,
-          learnIdempotent,
-          timeoutSeconds: options.timeoutSeconds,
-          traceId: options.traceId,
-          onMessage,
-          extraMeta: meta,
-        }),
-      relist: () => {
-        this.invalidateToolsCache()
-        return this.listTools(options.signal ? { signal: options.signal } : {})
-      },
-    })
+    return callToolInRounds(
+      planToolCall(
+        {
+          name: this.name,
+          site: this.#site,
+          handlers: this.#handlers,
+          toolErrors: this.#o.toolErrors,
+          filter: this.#options.toolFilter,
+          tools: this.#tools,
+          run: (method, params, runOptions) => this.#run(method, params, runOptions),
+          relist: (signal) => {
+            this.invalidateToolsCache()
+            return this.listTools(signal ? { signal } : {})
+          },
+          // Tasks (polling over HTTP) are not declared over stdio: calls answer inline.
+          polling: undefined,
+        },
+        { name, args },
+        options,
+      ),
+    )
   }
 
   /** Lists the resources (following pagination). */

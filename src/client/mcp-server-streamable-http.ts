@@ -6,7 +6,6 @@ import {
   McpClosedError,
   McpHttpError,
   McpProtocolError,
-  McpToolError,
   ToolwireConfigError,
   ToolwireError,
 } from '../protocol/errors.js'
@@ -30,26 +29,21 @@ import { TokenSource } from './auth/token-source.js'
 import { withAuth } from './auth/with-auth.js'
 import { type BreakerState, CircuitBreaker } from './breaker.js'
 import { CachePartition } from './cache-partition.js'
-import type { Call, Send } from './call.js'
-import { callNotifications } from './call-notifications.js'
+import type { Send } from './call.js'
 import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
 import { ChangeSubscriptions } from './change-subscriptions.js'
 import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
 import { acquireDispatcher } from './connection-pools.js'
 import { rememberEra, startingEra } from './era-memory.js'
-import {
-  type MCPServerStreamableHttpOptions,
-  type ResolvedOptions,
-  resolveOptions,
-  toolAllowed,
-} from './options.js'
+import { type MCPServerStreamableHttpOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { type RetryEvent, withRetry } from './retry.js'
 import * as features from './server-features.js'
 import type { TaskPolling } from './tasks/task-polling.js'
 import { resumedTask, startedTask, type ToolTask } from './tasks/tool-task.js'
 import { sharedToolListCache } from './tool-cache.js'
+import { planToolCall, type RunOptions } from './tool-call-plan.js'
 import { callToolInRounds, sendToolCall, type ToolCallRounds } from './tool-call-rounds.js'
-import { annotatedIdempotent, ToolListing } from './tool-listing.js'
+import { ToolListing } from './tool-listing.js'
 import { newTraceContext } from './trace-propagation.js'
 import { TOOLWIRE_VERSION } from './user-agent.js'
 
@@ -67,14 +61,6 @@ export interface ClientEvents {
 }
 
 const CLIENT_INFO: Implementation = { name: 'toolwire', version: TOOLWIRE_VERSION }
-
-/** Options of one logical request through the policies. */
-type RunOptions = Partial<
-  Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent' | 'learnIdempotent'>
-> & {
-  timeoutSeconds?: number | undefined
-  traceId?: string | undefined
-}
 
 /**
  * A connection to one remote MCP server over Streamable HTTP, with the production policies
@@ -351,48 +337,24 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
 
   /** One logical tool call's requests, with the policies and the caller's options. */
   #toolCall(name: string, args: Record<string, unknown>, options: CallToolOptions): ToolCallRounds {
-    const filter = this.#options.toolFilter
-    const known = this.#tools.known.get(name)
-    if (filter && !toolAllowed(filter, this.name, known ?? { name, inputSchema: { type: 'object' } })) {
-      throw new McpToolError(name, 'the tool is excluded by toolFilter', {
+    return planToolCall(
+      {
+        name: this.name,
         site: this.#site,
-        result: undefined,
-      })
-    }
-    if (options.traceId !== undefined && !/^[0-9a-f]{32}$/.test(options.traceId)) {
-      throw new ToolwireConfigError(
-        `callTool option "traceId" must be 32 lowercase hex digits (a W3C trace id), got "${options.traceId}"`,
-        this.#site,
-      )
-    }
-    const idempotent = options.idempotent ?? annotatedIdempotent(known)
-    // Called before the tools were listed: the retry policy learns the annotations if it needs them.
-    const learnIdempotent =
-      options.idempotent === undefined && !known
-        ? () => this.#tools.idempotent(name, options.signal)
-        : undefined
-    const { onMessage, meta } = callNotifications(options)
-    return {
-      name,
-      site: this.#site,
-      handlers: this.#handlers,
-      toolErrors: this.#o.toolErrors,
-      send: (answers) =>
-        this.#run('tools/call', answers ? { name, arguments: args, ...answers } : { name, arguments: args }, {
-          signal: options.signal,
-          idempotent,
-          learnIdempotent,
-          timeoutSeconds: options.timeoutSeconds,
-          traceId: options.traceId,
-          onMessage,
-          extraMeta: meta,
-        }),
-      relist: () => {
-        this.invalidateToolsCache()
-        return this.listTools(options.signal ? { signal: options.signal } : {})
+        handlers: this.#handlers,
+        toolErrors: this.#o.toolErrors,
+        filter: this.#options.toolFilter,
+        tools: this.#tools,
+        run: (method, params, runOptions) => this.#run(method, params, runOptions),
+        relist: (signal) => {
+          this.invalidateToolsCache()
+          return this.listTools(signal ? { signal } : {})
+        },
+        polling: this.#taskPolling(name, options),
       },
-      polling: this.#taskPolling(name, options),
-    }
+      { name, args },
+      options,
+    )
   }
 
   /** Lists the resources (following pagination). */

@@ -1,0 +1,92 @@
+/**
+ * One logical tool call as both clients (HTTP and stdio) make it: the tool filter and the trace
+ * id checked, idempotency from the caller or the tool's annotations (learned on demand), progress
+ * and log callbacks, and the request of each round through the client's policies.
+ */
+import { type ErrorSite, McpToolError, ToolwireConfigError } from '../protocol/errors.js'
+import type { Tool } from '../protocol/types.js'
+import type { Call } from './call.js'
+import { callNotifications } from './call-notifications.js'
+import type { CallToolOptions } from './call-tool-options.js'
+import type { ClientRequestHandlers } from './client-requests.js'
+import { type ToolFilter, toolAllowed } from './options.js'
+import type { TaskPolling } from './tasks/task-polling.js'
+import type { ToolCallRounds } from './tool-call-rounds.js'
+import { annotatedIdempotent, type ToolListing } from './tool-listing.js'
+
+/** Options of one logical request through a client's policies. */
+export type RunOptions = Partial<
+  Pick<Call, 'signal' | 'onMessage' | 'extraMeta' | 'idempotent' | 'learnIdempotent'>
+> & {
+  timeoutSeconds?: number | undefined
+  traceId?: string | undefined
+}
+
+export interface ToolCallClient {
+  /** The server's name (for the tool filter). */
+  name: string
+  site: ErrorSite
+  handlers: ClientRequestHandlers
+  toolErrors: 'result' | 'throw'
+  filter: ToolFilter | undefined
+  tools: ToolListing
+  /** One request through the client's policies. */
+  run: (
+    method: string,
+    params: Record<string, unknown>,
+    options: RunOptions,
+  ) => Promise<Record<string, unknown>>
+  /** Drops the cached tool list and lists again (after a `HeaderMismatch`). */
+  relist: (signal: AbortSignal | undefined) => Promise<unknown>
+  /** How to wait for a task of this call; undefined when the client does not declare tasks. */
+  polling: TaskPolling | undefined
+}
+
+export function planToolCall(
+  client: ToolCallClient,
+  call: { name: string; args: Record<string, unknown> },
+  options: CallToolOptions,
+): ToolCallRounds {
+  const { name, args } = call
+  const known = client.tools.known.get(name)
+  if (
+    client.filter &&
+    !toolAllowed(client.filter, client.name, known ?? { name, inputSchema: { type: 'object' } })
+  ) {
+    throw new McpToolError(name, 'the tool is excluded by toolFilter', {
+      site: client.site,
+      result: undefined,
+    })
+  }
+  if (options.traceId !== undefined && !/^[0-9a-f]{32}$/.test(options.traceId)) {
+    throw new ToolwireConfigError(
+      `callTool option "traceId" must be 32 lowercase hex digits (a W3C trace id), got "${options.traceId}"`,
+      client.site,
+    )
+  }
+  const idempotent = options.idempotent ?? annotatedIdempotent(known as Tool | undefined)
+  // Called before the tools were listed: the retry policy learns the annotations if it needs them.
+  const learnIdempotent =
+    options.idempotent === undefined && !known
+      ? () => client.tools.idempotent(name, options.signal)
+      : undefined
+  const { onMessage, meta } = callNotifications(options)
+  return {
+    name,
+    site: client.site,
+    handlers: client.handlers,
+    toolErrors: client.toolErrors,
+    send: (answers) =>
+      client.run('tools/call', answers ? { name, arguments: args, ...answers } : { name, arguments: args }, {
+        signal: options.signal,
+        idempotent,
+        learnIdempotent,
+        timeoutSeconds: options.timeoutSeconds,
+        traceId: options.traceId,
+        onMessage,
+        extraMeta: meta,
+      }),
+    relist: () => client.relist(options.signal),
+    polling: client.polling,
+  }
+}
