@@ -1,6 +1,6 @@
 /** MCPServerStdio: the object an agent holds for one MCP server it runs as a local process. */
 import { EventEmitter } from 'node:events'
-import { type ErrorSite, McpClosedError, ToolwireConfigError, ToolwireError } from '../protocol/errors.js'
+import { type ErrorSite, McpClosedError } from '../protocol/errors.js'
 import { printable } from '../protocol/printable.js'
 import type {
   CompleteResult,
@@ -30,10 +30,9 @@ import {
   resolveStdioOptions,
 } from './stdio-options.js'
 import { sharedToolListCache } from './tool-cache.js'
-import { planToolCall, type RunOptions } from './tool-call-plan.js'
+import { planToolCall, type RunOptions, runRequest } from './tool-call-plan.js'
 import { callToolInRounds } from './tool-call-rounds.js'
 import { ToolListing } from './tool-listing.js'
-import { newTraceContext } from './trace-propagation.js'
 import { TOOLWIRE_VERSION } from './user-agent.js'
 
 /** Events of a stdio client. No event carries environment values. */
@@ -315,40 +314,16 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
     return features.complete(this.#features, { ref, argument }, options)
   }
 
-  async #run(
+  #run(
     method: string,
     params: Record<string, unknown>,
     options: RunOptions,
   ): Promise<Record<string, unknown>> {
-    const trace = newTraceContext(options.traceId)
-    const timeoutSeconds = options.timeoutSeconds ?? this.#o.requestSeconds
-    if (!(timeoutSeconds > 0)) {
-      throw new ToolwireConfigError(
-        `option "timeoutSeconds" must be a positive number of seconds, got ${timeoutSeconds}`,
-        this.#site,
-      )
-    }
-    try {
-      const result = await this.#send({
-        method,
-        params,
-        idempotent: options.idempotent ?? false,
-        learnIdempotent: options.learnIdempotent,
-        timeoutSeconds,
-        timeoutOption:
-          options.timeoutSeconds === undefined ? 'clientSessionTimeoutSeconds' : 'timeoutSeconds',
-        signal: options.signal,
-        headers: {},
-        onMessage: options.onMessage,
-        extraMeta: options.extraMeta,
-        traceId: trace.traceId,
-      })
-      if (method === 'tools/call') result.traceId = trace.traceId
-      return result
-    } catch (error) {
-      if (error instanceof ToolwireError) error.traceId ??= trace.traceId
-      throw error
-    }
+    return runRequest(
+      { send: this.#send, site: this.#site, requestSeconds: this.#o.requestSeconds, traceHeader: false },
+      { method, params },
+      options,
+    )
   }
 
   /** Stops the server process (stdin closed, then SIGTERM, then SIGKILL after `shutdownGraceSeconds` each). */

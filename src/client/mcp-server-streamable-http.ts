@@ -1,14 +1,7 @@
 /** MCPServerStreamableHttp: the object an agent holds for one remote MCP tool server. */
 import { EventEmitter } from 'node:events'
 import type { Dispatcher } from 'undici'
-import {
-  type ErrorSite,
-  McpClosedError,
-  McpHttpError,
-  McpProtocolError,
-  ToolwireConfigError,
-  ToolwireError,
-} from '../protocol/errors.js'
+import { type ErrorSite, McpClosedError, McpHttpError, McpProtocolError } from '../protocol/errors.js'
 import { printable } from '../protocol/printable.js'
 import type {
   CompleteResult,
@@ -41,10 +34,9 @@ import * as features from './server-features.js'
 import type { TaskPolling } from './tasks/task-polling.js'
 import { resumedTask, startedTask, type ToolTask } from './tasks/tool-task.js'
 import { sharedToolListCache } from './tool-cache.js'
-import { planToolCall, type RunOptions } from './tool-call-plan.js'
+import { planToolCall, type RunOptions, runRequest } from './tool-call-plan.js'
 import { callToolInRounds, sendToolCall, type ToolCallRounds } from './tool-call-rounds.js'
 import { ToolListing } from './tool-listing.js'
-import { newTraceContext } from './trace-propagation.js'
 import { TOOLWIRE_VERSION } from './user-agent.js'
 
 /** Events of a client. No event carries credentials. */
@@ -417,40 +409,16 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   }
 
   /** Runs one logical request through the policies, with a fresh trace context. */
-  async #run(
+  #run(
     method: string,
     params: Record<string, unknown>,
     options: RunOptions,
   ): Promise<Record<string, unknown>> {
-    const trace = newTraceContext(options.traceId)
-    const timeoutSeconds = options.timeoutSeconds ?? this.#o.requestSeconds
-    if (!(timeoutSeconds > 0)) {
-      throw new ToolwireConfigError(
-        `option "timeoutSeconds" must be a positive number of seconds, got ${timeoutSeconds}`,
-        this.#site,
-      )
-    }
-    try {
-      const result = await this.#send({
-        method,
-        params,
-        idempotent: options.idempotent ?? false,
-        learnIdempotent: options.learnIdempotent,
-        timeoutSeconds,
-        timeoutOption:
-          options.timeoutSeconds === undefined ? 'clientSessionTimeoutSeconds' : 'timeoutSeconds',
-        signal: options.signal,
-        headers: { traceparent: trace.traceparent },
-        onMessage: options.onMessage,
-        extraMeta: options.extraMeta,
-        traceId: trace.traceId,
-      })
-      if (method === 'tools/call') result.traceId = trace.traceId
-      return result
-    } catch (error) {
-      if (error instanceof ToolwireError) error.traceId ??= trace.traceId
-      throw error
-    }
+    return runRequest(
+      { send: this.#send, site: this.#site, requestSeconds: this.#o.requestSeconds, traceHeader: true },
+      { method, params },
+      options,
+    )
   }
 
   /** Closes the session (DELETE for 2025-era servers when `terminateOnClose`) and releases connections. */

@@ -1,11 +1,11 @@
 /**
- * One logical tool call as both clients (HTTP and stdio) make it: the tool filter and the trace
+ * One logical request and one logical tool call as both clients (HTTP and stdio) make it: the tool filter and the trace
  * id checked, idempotency from the caller or the tool's annotations (learned on demand), progress
  * and log callbacks, and the request of each round through the client's policies.
  */
-import { type ErrorSite, McpToolError, ToolwireConfigError } from '../protocol/errors.js'
+import { type ErrorSite, McpToolError, ToolwireConfigError, ToolwireError } from '../protocol/errors.js'
 import type { Tool } from '../protocol/types.js'
-import type { Call } from './call.js'
+import type { Call, Send } from './call.js'
 import { callNotifications } from './call-notifications.js'
 import type { CallToolOptions } from './call-tool-options.js'
 import type { ClientRequestHandlers } from './client-requests.js'
@@ -13,6 +13,7 @@ import { type ToolFilter, toolAllowed } from './options.js'
 import type { TaskPolling } from './tasks/task-polling.js'
 import type { ToolCallRounds } from './tool-call-rounds.js'
 import { annotatedIdempotent, type ToolListing } from './tool-listing.js'
+import { newTraceContext } from './trace-propagation.js'
 
 /** Options of one logical request through a client's policies. */
 export type RunOptions = Partial<
@@ -88,5 +89,55 @@ export function planToolCall(
       }),
     relist: () => client.relist(options.signal),
     polling: client.polling,
+  }
+}
+
+export interface RequestClient {
+  /** The client's policies composed around its wire (breaker → retry → auth → timeout → wire). */
+  send: Send
+  site: ErrorSite
+  /** `clientSessionTimeoutSeconds`: a request's timeout unless the call gives its own. */
+  requestSeconds: number
+  /** Send the W3C `traceparent` header (HTTP); stdio has no headers. */
+  traceHeader: boolean
+}
+
+/**
+ * One logical request through a client's policies, with its trace id: set on the result of a
+ * `tools/call` and on any toolwire error it fails with.
+ */
+export async function runRequest(
+  client: RequestClient,
+  request: { method: string; params: Record<string, unknown> },
+  options: RunOptions,
+): Promise<Record<string, unknown>> {
+  const { method, params } = request
+  const trace = newTraceContext(options.traceId)
+  const timeoutSeconds = options.timeoutSeconds ?? client.requestSeconds
+  if (!(timeoutSeconds > 0)) {
+    throw new ToolwireConfigError(
+      `option "timeoutSeconds" must be a positive number of seconds, got ${timeoutSeconds}`,
+      client.site,
+    )
+  }
+  try {
+    const result = await client.send({
+      method,
+      params,
+      idempotent: options.idempotent ?? false,
+      learnIdempotent: options.learnIdempotent,
+      timeoutSeconds,
+      timeoutOption: options.timeoutSeconds === undefined ? 'clientSessionTimeoutSeconds' : 'timeoutSeconds',
+      signal: options.signal,
+      headers: client.traceHeader ? { traceparent: trace.traceparent } : {},
+      onMessage: options.onMessage,
+      extraMeta: options.extraMeta,
+      traceId: trace.traceId,
+    })
+    if (method === 'tools/call') result.traceId = trace.traceId
+    return result
+  } catch (error) {
+    if (error instanceof ToolwireError) error.traceId ??= trace.traceId
+    throw error
   }
 }
