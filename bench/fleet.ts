@@ -4,7 +4,9 @@
  * `toolwire serve --workers 2` vs `--workers 1` (both with the store). The load generator runs
  * in its own process (`bench/load-generator.ts`). Rounds are interleaved, each row gets a
  * fresh server; medians and the median of per-round ratios are reported.
- * Usage: node --import tsx bench/fleet.ts [--quick] [--json] [--rounds N] [--seconds S]
+ * `--work-us N` calls a tool that spends N µs of CPU per call instead of echo: the case where
+ * the server, not the load generator sharing the machine, is the bottleneck.
+ * Usage: node --import tsx bench/fleet.ts [--quick] [--json] [--rounds N] [--seconds S] [--work-us N]
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -21,8 +23,10 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     seconds: { type: 'string' },
+    'work-us': { type: 'string' },
   },
 })
+const WORK_US = args['work-us'] === undefined ? undefined : Number(args['work-us'])
 const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 3))
 const SECONDS = Number(args.seconds ?? (args.quick ? 2 : 4))
 const WARMUP_SECONDS = args.quick ? 1 : 2
@@ -124,8 +128,11 @@ async function measure(key: RowKey): Promise<Measured> {
   const { url, child } = await startServer(key)
   try {
     const headers = await sessionHeaders(url)
-    const bodyTemplate =
-      '{"jsonrpc":"2.0","id":__ID__,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello"}}}'
+    const call =
+      WORK_US === undefined
+        ? { name: 'echo', arguments: { text: 'hello' } }
+        : { name: 'work', arguments: { us: WORK_US } }
+    const bodyTemplate = `{"jsonrpc":"2.0","id":__ID__,"method":"tools/call","params":${JSON.stringify(call)}}`
     const plan = { url, headers, bodyTemplate, connections: CONNECTIONS }
     await generate({ ...plan, durationSeconds: WARMUP_SECONDS })
     const cpuBefore = cpuMicros(child.pid!)
@@ -182,7 +189,7 @@ redis.disconnect()
 if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`)
 else {
   process.stdout.write(
-    `\nFleet: 2025-11-25 stateful tools/call, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s (medians)\n`,
+    `\nFleet: 2025-11-25 stateful tools/call${WORK_US === undefined ? ' (echo)' : ` (a tool spending ${WORK_US} µs of CPU)`}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s (medians)\n`,
   )
   for (const row of summary.rows) {
     process.stdout.write(
