@@ -157,18 +157,11 @@ export class CallContext implements ToolContext {
     message: string,
     requestedSchema: ElicitRequestFormParams['requestedSchema'],
   ): Promise<ElicitResult> {
-    const result = await this.#ask('elicitation/create', { mode: 'form', message, requestedSchema })
-    if (!['accept', 'decline', 'cancel'].includes(result.action as string)) {
-      throw new ToolError(
-        `The client answered elicitation/create with an unknown action: ${String(result.action)}`,
-      )
-    }
-    return result as ElicitResult
+    return elicitResultOf(await this.#ask('elicitation/create', { mode: 'form', message, requestedSchema }))
   }
 
   async roots(): Promise<Root[]> {
-    const result = await this.#ask('roots/list', {})
-    return Array.isArray(result.roots) ? (result.roots as Root[]) : []
+    return rootsOf(await this.#ask('roots/list', {}))
   }
 
   closeStream(): boolean {
@@ -277,4 +270,19 @@ export function createToolContext(
   answers?: Record<string, Record<string, unknown>>,
 ): CallContext {
   return new CallContext(exchange, request, answers)
+}
+
+/** A client's answer to `elicitation/create`, its `action` checked (inline calls and tasks alike). */
+export function elicitResultOf(result: Record<string, unknown>): ElicitResult {
+  if (!['accept', 'decline', 'cancel'].includes(result.action as string)) {
+    throw new ToolError(
+      `The client answered elicitation/create with an unknown action: ${String(result.action)}`,
+    )
+  }
+  return result as ElicitResult
+}
+
+/** The roots in a client's answer to `roots/list` (none when it sent no list). */
+export function rootsOf(result: Record<string, unknown>): Root[] {
+  return Array.isArray(result.roots) ? (result.roots as Root[]) : []
 }

@@ -13,7 +13,7 @@ import type {
   Root,
 } from '../../protocol/types.js'
 import type { Identity } from '../../transport/server/request-dispatcher.js'
-import { missingCapability, type ToolContext } from '../tool-context.js'
+import { elicitResultOf, missingCapability, rootsOf, type ToolContext } from '../tool-context.js'
 import { ToolError } from '../tool-result.js'
 import { isTerminal, type StoredTask } from './task-record.js'
 import type { TaskStore } from './task-store.js'
@@ -95,18 +95,11 @@ export class TaskContext implements ToolContext {
     message: string,
     requestedSchema: ElicitRequestFormParams['requestedSchema'],
   ): Promise<ElicitResult> {
-    const result = await this.#ask('elicitation/create', { mode: 'form', message, requestedSchema })
-    if (!['accept', 'decline', 'cancel'].includes(result.action as string)) {
-      throw new ToolError(
-        `The client answered elicitation/create with an unknown action: ${String(result.action)}`,
-      )
-    }
-    return result as ElicitResult
+    return elicitResultOf(await this.#ask('elicitation/create', { mode: 'form', message, requestedSchema }))
   }
 
   async roots(): Promise<Root[]> {
-    const result = await this.#ask('roots/list', {})
-    return Array.isArray(result.roots) ? (result.roots as Root[]) : []
+    return rootsOf(await this.#ask('roots/list', {}))
   }
 
   /** Stops pending progress writes (the task is settled). */

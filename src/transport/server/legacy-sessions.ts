@@ -86,20 +86,7 @@ export class SessionStore {
     // randomUUID draws from the CSPRNG: session ids must not be guessable (spec, Security).
     id: string = randomUUID(),
   ): LegacySession {
-    const session: LegacySession = {
-      id,
-      ...init,
-      logLevel: undefined,
-      lastSeenMs: Date.now(),
-      touchedMs: 0,
-      stream: undefined,
-      openStreams: 0,
-      inFlight: new Map(),
-      subscriptions: new Set(),
-      streams: new Map(),
-      pending: new Map(),
-      nextId: 1,
-    }
+    const session = newLegacySession(init, id)
     this.#sessions.set(session.id, session)
     return session
   }
@@ -199,5 +186,26 @@ export class SessionStore {
       if (session.lastSeenMs < oldest && session.openStreams === 0 && session.inFlight.size === 0)
         this.delete(session.id)
     }
+  }
+}
+
+/** A fresh session record: no stream, nothing in flight, seen now. */
+export function newLegacySession(
+  init: Pick<LegacySession, 'owner' | 'protocolVersion' | 'clientInfo' | 'clientCapabilities'>,
+  id: string,
+): LegacySession {
+  return {
+    id,
+    ...init,
+    logLevel: undefined,
+    lastSeenMs: Date.now(),
+    touchedMs: 0,
+    stream: undefined,
+    openStreams: 0,
+    inFlight: new Map(),
+    subscriptions: new Set(),
+    streams: new Map(),
+    pending: new Map(),
+    nextId: 1,
   }
 }

@@ -25,7 +25,7 @@ import {
   LATEST_LEGACY_PROTOCOL_VERSION,
   META_PROTOCOL_VERSION,
 } from '../../protocol/versions.js'
-import type { LegacySession } from './legacy-sessions.js'
+import { type LegacySession, newLegacySession } from './legacy-sessions.js'
 import { LISTEN_FILTERS, type ListenFilterKey } from './listen-streams.js'
 import type { RequestDispatcher } from './request-dispatcher.js'
 import { StdioExchange } from './stdio-exchange.js'
@@ -299,23 +299,15 @@ export class StdioConnection {
   #initialize(request: JsonRpcRequest): void {
     const params = request.params ?? {}
     const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : undefined
-    this.#session = {
-      id: 'stdio',
-      owner: '',
-      protocolVersion: requested && isLegacyVersion(requested) ? requested : LATEST_LEGACY_PROTOCOL_VERSION,
-      clientInfo: isObject(params.clientInfo) ? params.clientInfo : undefined,
-      clientCapabilities: isObject(params.capabilities) ? params.capabilities : {},
-      logLevel: undefined,
-      lastSeenMs: Date.now(),
-      touchedMs: 0,
-      stream: undefined,
-      openStreams: 0,
-      inFlight: new Map(),
-      subscriptions: new Set(),
-      streams: new Map(),
-      pending: new Map(),
-      nextId: 1,
-    }
+    this.#session = newLegacySession(
+      {
+        owner: '',
+        protocolVersion: requested && isLegacyVersion(requested) ? requested : LATEST_LEGACY_PROTOCOL_VERSION,
+        clientInfo: isObject(params.clientInfo) ? params.clientInfo : undefined,
+        clientCapabilities: isObject(params.capabilities) ? params.capabilities : {},
+      },
+      'stdio',
+    )
   }
 
   #listen(request: JsonRpcRequest): void {
