@@ -7,8 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ErrorCode, errorResponse } from '../protocol/jsonrpc.js'
 import { type McpHttpHandler, sendJson } from '../transport/server/http-handler.js'
 import { pathOf } from '../transport/server/request-checks.js'
-import type { HealthEndpoints } from './health.js'
+import { type HealthEndpoints, type HealthOptions, healthEndpoints } from './health.js'
 import type { ServerMetrics } from './observability/metrics.js'
+import type { ToolServer } from './tool-server.js'
 
 export interface HostRoutes {
   health?: HealthEndpoints | undefined
@@ -51,4 +52,29 @@ export function hostListener(routes: HostRoutes): (req: IncomingMessage, res: Se
       }),
     })
   }
+}
+
+/**
+ * The health endpoints of a hosted ToolServer, or none when `options` is `false`. `/ready` runs the
+ * server's own readiness checks (its dependencies), those given in `options`, and, for a replica,
+ * the fleet store's (`fleet` is read on each request: the handler may be built later).
+ */
+export function hostHealth(
+  server: ToolServer,
+  options: HealthOptions | false | undefined,
+  fleet?: () => McpHttpHandler['fleet'],
+): HealthEndpoints | undefined {
+  if (options === false) return undefined
+  const checks = {
+    ...server.readinessChecks,
+    ...options?.checks,
+    ...(fleet
+      ? {
+          store: () => {
+            if (!fleet()?.available) throw new Error('the fleet store (Redis) is unreachable')
+          },
+        }
+      : {}),
+  }
+  return healthEndpoints({ ...options, checks }, server.info)
 }

@@ -6,8 +6,8 @@ import { ToolwireConfigError } from '../protocol/errors.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
 import { resourceMetadataEndpoint } from './auth/resource-metadata.js'
 import { serveOptionsFromEnv } from './env.js'
-import { type HealthOptions, healthEndpoints } from './health.js'
-import { type HostRoutes, hostListener } from './host-routes.js'
+import type { HealthOptions } from './health.js'
+import { type HostRoutes, hostHealth, hostListener } from './host-routes.js'
 import type { ToolServerHandlerOptions } from './mcp-handler.js'
 import { createServerLogger, type ServerLogLevel } from './observability/logging.js'
 import { type MetricsOptions, ServerMetrics } from './observability/metrics.js'
@@ -123,22 +123,8 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
       : options.metrics
         ? new ServerMetrics(options.metrics === true ? {} : options.metrics)
         : undefined
-  // The server's own readiness checks (its dependencies), those given here, and the fleet store.
   let fleet: McpHttpHandler['fleet']
-  const health =
-    options.health === false
-      ? undefined
-      : healthEndpoints(
-          {
-            ...options.health,
-            checks: {
-              ...server.readinessChecks,
-              ...options.health?.checks,
-              ...(options.store ? { store: () => storeCheck(fleet) } : {}),
-            },
-          },
-          server.info,
-        )
+  const health = hostHealth(server, options.health, options.store ? () => fleet : undefined)
   const tls = options.tls
   if (tls && (!tls.cert || !tls.key))
     throw new ToolwireConfigError('serve: option "tls" needs "cert" and "key" (PEM)')
@@ -277,10 +263,6 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
     close,
     [Symbol.asyncDispose]: close,
   }
-}
-
-function storeCheck(fleet: McpHttpHandler['fleet']): void {
-  if (!fleet?.available) throw new Error('the fleet store (Redis) is unreachable')
 }
 
 /** Waits (5 s at most) for the first connection to the fleet store; a missing ioredis throws. */

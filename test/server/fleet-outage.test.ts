@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningServer, serve } from '../../src/server/index.js'
+import { createFetchHandler, type FetchHandler } from '../../src/server/web/index.js'
 import { freePort, stop } from '../support/fleet-processes.js'
 import { fleetServer, testKeyPrefix } from '../support/fleet-server.js'
 import { modern, send } from '../support/raw.js'
@@ -15,6 +16,8 @@ let port: number
 let redis: ChildProcess | undefined
 let a: RunningServer
 let b: RunningServer
+/** A web-standard handler of the same fleet: its /ready must follow the store too. */
+let web: FetchHandler
 const keyPrefix = testKeyPrefix()
 
 async function startRedis(): Promise<ChildProcess> {
@@ -54,8 +57,10 @@ beforeAll(async () => {
   const store = { redisUrl: `redis://127.0.0.1:${port}`, keyPrefix }
   a = await serve(fleetServer({ keyPrefix, replica: 'a' }), { port: 0, store, env: false })
   b = await serve(fleetServer({ keyPrefix, replica: 'b' }), { port: 0, store, env: false })
+  web = createFetchHandler(fleetServer({ keyPrefix, replica: 'w' }), { path: '/mcp', store })
 })
 afterAll(async () => {
+  web?.close()
   await a?.close()
   await b?.close()
   if (redis) {
@@ -104,6 +109,11 @@ describe('when Redis goes away', () => {
     await until(async () => (await readyStatus(a)).status === 503, '/ready to turn 503')
     const ready = await readyStatus(a)
     expect(ready.json).toMatchObject({ status: 'not ready', failing: ['store'] })
+    await until(
+      async () => (await web(new Request('http://w.test/ready'))).status === 503,
+      'web /ready to turn 503',
+    )
+    expect(await (await web(new Request('http://w.test/ready'))).json()).toMatchObject({ failing: ['store'] })
     const health = await send(a.url.replace(/\/mcp$/, '/health'), {
       method: 'GET',
       headers: {},
@@ -132,7 +142,10 @@ describe('when Redis goes away', () => {
 
     redis = await startRedis()
     await until(
-      async () => (await readyStatus(a)).status === 200 && (await readyStatus(b)).status === 200,
+      async () =>
+        (await readyStatus(a)).status === 200 &&
+        (await readyStatus(b)).status === 200 &&
+        (await web(new Request('http://w.test/ready'))).status === 200,
       'ready',
     )
     // The restarted Redis kept nothing (no persistence): the old session is gone, a new one works everywhere.

@@ -8,8 +8,8 @@ import { ToolwireConfigError } from '../../protocol/errors.js'
 import type { McpHttpHandler } from '../../transport/server/http-handler.js'
 import { answerThroughNode } from '../../transport/server/web/fetch-bridge.js'
 import { resourceMetadataEndpoint } from '../auth/resource-metadata.js'
-import { type HealthOptions, healthEndpoints } from '../health.js'
-import { type HostRoutes, hostListener } from '../host-routes.js'
+import type { HealthOptions } from '../health.js'
+import { type HostRoutes, hostHealth, hostListener } from '../host-routes.js'
 import type { ToolServerHandlerOptions } from '../mcp-handler.js'
 import { createServerLogger, type ServerLogLevel } from '../observability/logging.js'
 import { type MetricsOptions, ServerMetrics } from '../observability/metrics.js'
@@ -98,14 +98,6 @@ export function createFetchHandler(server: ToolServer, options: FetchHandlerOpti
       : metricsOption
         ? new ServerMetrics(metricsOption === true ? {} : metricsOption)
         : undefined
-  // The server's own readiness checks (its dependencies), and those given here.
-  const health =
-    healthOptions === false
-      ? undefined
-      : healthEndpoints(
-          { ...healthOptions, checks: { ...server.readinessChecks, ...healthOptions?.checks } },
-          server.info,
-        )
   const auth = handlerOptions.auth
   const issuer =
     auth && 'jwt' in auth
@@ -115,6 +107,8 @@ export function createFetchHandler(server: ToolServer, options: FetchHandlerOpti
         : undefined
   const publicUrl = handlerOptions.publicUrl
   const mcp = server.handler({ ...handlerOptions, ...(metrics ? { metrics } : {}) })
+  // The server's own readiness checks, those given here, and the fleet store's for a replica.
+  const health = hostHealth(server, healthOptions, handlerOptions.store ? () => mcp.fleet : undefined)
   const routes: HostRoutes = {
     health,
     metrics,
