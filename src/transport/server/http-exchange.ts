@@ -9,6 +9,7 @@ import { ErrorCode, type JsonRpcNotification, type JsonRpcRequest, RpcError } fr
 import { newSpanId, newTraceId, parseTraceparent } from '../../protocol/trace-context.js'
 import type { ProtocolEra } from '../../protocol/versions.js'
 import type { FleetLink } from './fleet-link.js'
+import { GatheredSse } from './gathered-sse.js'
 import type { InFlightRequests, TrackedRequest } from './in-flight.js'
 import { sendJsonText } from './json-answer.js'
 import type { LegacySession } from './legacy-sessions.js'
@@ -75,6 +76,8 @@ export class HttpExchange implements Exchange, TrackedRequest {
   #reason: unknown
   #trace: RequestTrace | undefined
   #replay: ReplayableStream | undefined
+  /** The SSE answer's live connection, once the answer became a stream. */
+  #sse: GatheredSse | undefined
   readonly #retryMs: number
   readonly #requests: InFlightRequests
   readonly #budget: ReplayBudget
@@ -257,17 +260,21 @@ export class HttpExchange implements Exchange, TrackedRequest {
     this.answered = true
     if (!this.streaming) sendJsonText(this.#res, { status, json, headers: this.extraHeaders })
     else if (this.#replay) this.#replay.finish(json)
-    else this.#res.end(sseFrame(json))
+    else this.#sse?.end(sseFrame(json))
   }
 
   #start(): void {
     const res = this.#res
     this.streaming = true
-    res.writeHead(200, this.extraHeaders ? { ...SSE_HEADERS, ...this.extraHeaders } : SSE_HEADERS)
+    const sse = new GatheredSse(
+      res,
+      this.extraHeaders ? { ...SSE_HEADERS, ...this.extraHeaders } : SSE_HEADERS,
+    )
+    this.#sse = sse
     const session = this.session
     if (session && this.protocolVersion >= RESUMABLE_SINCE) {
       const replay = new ReplayableStream({
-        live: res,
+        live: sse,
         retryMs: this.#retryMs,
         budget: this.#budget,
         onRelease: (stream) => session.streams.delete(stream.id),
@@ -288,7 +295,7 @@ export class HttpExchange implements Exchange, TrackedRequest {
       this.#start()
     }
     if (this.#replay) this.#replay.write(json)
-    else if (!res.writableEnded && !res.destroyed) res.write(sseFrame(json))
+    else if (!res.writableEnded && !res.destroyed) this.#sse?.write(sseFrame(json))
   }
 }
 

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { AnswerEvent } from './fleet-store.js'
+import type { SseSink } from './gathered-sse.js'
 import type { EvictableAnswer, ReplayBudget } from './replay-budget.js'
 import { sseFrame } from './sse-framing.js'
 
@@ -19,7 +20,7 @@ import { sseFrame } from './sse-framing.js'
 const UNCLAIMED_ANSWER_MS = 5 * 60_000
 
 export interface ReplayableStreamInit {
-  live: ServerResponse
+  live: SseSink
   retryMs: number
   budget: ReplayBudget
   /** Called once when the stream is released (its owner forgets it). */
@@ -39,7 +40,7 @@ export class ReplayableStream implements EvictableAnswer {
   #seq = 0
   #events: Array<[seq: number, frame: string]> = []
   #keptBytes = 0
-  #live: ServerResponse | undefined
+  #live: SseSink | undefined
   #expiry: NodeJS.Timeout | undefined
   readonly #budget: ReplayBudget
   readonly #onRelease: (stream: ReplayableStream) => void
