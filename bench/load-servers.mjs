@@ -1,7 +1,8 @@
 // Servers of `bench/server-load.ts`, plain JavaScript on the built package (no TypeScript loader,
 // nothing else imported), so that a process's resident memory is what the server itself costs.
-// Usage: node bench/load-servers.mjs <bare|toolwire|toolwire-production|toolwire-web>; prints the URL (and,
-// for toolwire-production, a bearer token after it), then serves until its standard input ends.
+// Usage: node bench/load-servers.mjs <bare|toolwire|toolwire-production|toolwire-web> [jwt,rate,log,metrics];
+// prints the URL (and, for toolwire-production, a bearer token after it), then serves until its
+// standard input ends. The list after toolwire-production turns on only those production options.
 import { createServer } from 'node:http'
 
 const kind = process.argv[2]
@@ -54,21 +55,33 @@ async function toolwire() {
   return (await serve(await echoServer(), { port: 0, env: false, maxSessions: 100_000 })).url
 }
 
-/** toolwire with the production options on: JWT auth (ES256), a rate limit, request logs, metrics. */
-async function toolwireProduction() {
+/**
+ * toolwire with production options on: JWT auth (ES256), a rate limit, request logs, metrics;
+ * `only` names a subset (`jwt`, `rate`, `log`, `metrics`) to measure what each one costs.
+ */
+async function toolwireProduction(only = ['jwt', 'rate', 'log', 'metrics']) {
   const { createServerLogger, serve } = await import('../dist/server/index.js')
   const { exportSPKI, generateKeyPair, SignJWT } = await import('jose')
   const keys = await generateKeyPair('ES256', { extractable: true })
   const issuer = 'https://auth.bench.test'
   const audience = 'https://bench.test/mcp'
+  const on = new Set(only)
   const running = await serve(await echoServer(), {
     port: 0,
     env: false,
     maxSessions: 100_000,
-    auth: { jwt: { publicKey: await exportSPKI(keys.publicKey), issuer, audience, algorithms: ['ES256'] } },
-    rateLimit: { points: 10_000_000, durationSeconds: 60 },
-    logger: createServerLogger({ level: 'info', name: 'bench', destination: '/dev/null' }),
-    metrics: true,
+    ...(on.has('jwt')
+      ? {
+          auth: {
+            jwt: { publicKey: await exportSPKI(keys.publicKey), issuer, audience, algorithms: ['ES256'] },
+          },
+        }
+      : {}),
+    ...(on.has('rate') ? { rateLimit: { points: 10_000_000, durationSeconds: 60 } } : {}),
+    ...(on.has('log')
+      ? { logger: createServerLogger({ level: 'info', name: 'bench', destination: '/dev/null' }) }
+      : {}),
+    ...(on.has('metrics') ? { metrics: true } : {}),
   })
   const token = await new SignJWT({ scope: 'bench' })
     .setProtectedHeader({ alg: 'ES256' })
@@ -91,7 +104,12 @@ async function toolwireWeb() {
   return `http://127.0.0.1:${server.address().port}/mcp`
 }
 
-const starters = { bare, toolwire, 'toolwire-production': toolwireProduction, 'toolwire-web': toolwireWeb }
+const starters = {
+  bare,
+  toolwire,
+  'toolwire-production': () => toolwireProduction(process.argv[3]?.split(',')),
+  'toolwire-web': toolwireWeb,
+}
 const start = starters[kind]
 if (!start) {
   console.error(`usage: load-servers.mjs <${Object.keys(starters).join('|')}>`)

@@ -6,7 +6,9 @@
  * gets a fresh server process, a warm-up, then a timed run; rounds are interleaved and medians
  * reported, with per-round ratios against the bare limit (and production against plain) of the
  * same round. Also: idle RSS of each process, and RSS per idle 2025 session and per open stream.
- * Usage: node --import tsx bench/server-load.ts [--quick] [--json] [--rounds N] [--seconds S]
+ * `--breakdown` adds one row per production option alone (JWT, rate limit, request log, metrics,
+ * 2026-07-28), so the CPU each one adds per call over the plain server is one command.
+ * Usage: node --import tsx bench/server-load.ts [--quick] [--json] [--rounds N] [--seconds S] [--only k,k] [--breakdown]
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -22,6 +24,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     seconds: { type: 'string' },
     only: { type: 'string' },
+    breakdown: { type: 'boolean', default: false },
   },
 })
 const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 3))
@@ -41,7 +44,25 @@ interface Row {
   era: Era
   /** Answers as an SSE stream (one progress notification, then the result) instead of JSON. */
   sse?: boolean
+  /** For toolwire-production: only these options on (`jwt`, `rate`, `log`, `metrics`). */
+  options?: string
 }
+
+/** One production option alone, 2026-07-28 (rows of `--breakdown`). */
+const OPTION_ROWS: Row[] = (
+  [
+    ['jwt', 'JWT (ES256, cached verification)'],
+    ['rate', 'rate limit (memory)'],
+    ['log', 'request log lines'],
+    ['metrics', 'Prometheus metrics'],
+  ] as const
+).map(([options, what]) => ({
+  key: `option-${options}`,
+  label: `toolwire + ${what} only, 2026-07-28`,
+  server: 'toolwire-production' as const,
+  era: '2026' as const,
+  options,
+}))
 
 const rows: Row[] = [
   { key: 'bare', label: 'bare node:http, fixed JSON-RPC body (the limit)', server: 'bare', era: '2025' },
@@ -93,6 +114,7 @@ const rows: Row[] = [
   },
   { key: 'sdk-v1', label: 'SDK v1 stateful server, JSON answers', server: 'sdk-v1-json', era: '2025' },
   { key: 'sdk-v2', label: 'SDK v2 createMcpHandler (defaults)', server: 'sdk-v2', era: '2025' },
+  ...OPTION_ROWS,
 ]
 
 interface Measured extends LoadFigures {
@@ -116,11 +138,14 @@ function rssMb(pid: number): number {
   return Number(/\d+/.exec(line ?? '')?.[0] ?? 0) / 1024
 }
 
-async function startServer(kind: ServerKind): Promise<{ url: string; token?: string; child: ChildProcess }> {
+async function startServer(
+  kind: ServerKind,
+  options?: string,
+): Promise<{ url: string; token?: string; child: ChildProcess }> {
   const ours =
     kind === 'bare' || kind === 'toolwire' || kind === 'toolwire-web' || kind === 'toolwire-production'
   const command = ours
-    ? ['bench/load-servers.mjs', kind]
+    ? ['bench/load-servers.mjs', kind, ...(options ? [options] : [])]
     : ['--import', 'tsx', 'bench/servers.ts', kind === 'sdk-v1-json' ? 'sdk-v1-json' : 'sdk-v2']
   const child = spawn(process.execPath, command, { stdio: ['pipe', 'pipe', 'inherit'] })
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string]
@@ -197,7 +222,7 @@ async function generate(plan: LoadPlan): Promise<LoadFigures> {
 }
 
 async function measure(row: Row): Promise<Measured> {
-  const { url, token, child } = await startServer(row.server)
+  const { url, token, child } = await startServer(row.server, row.options)
   try {
     await new Promise((resolve) => setTimeout(resolve, 500))
     const idleRssMb = rssMb(child.pid!)
@@ -272,7 +297,9 @@ function roundTo(value: number, digits = 0): number {
 
 async function run(): Promise<void> {
   const only = args.only?.split(',')
-  const selected = rows.filter((r) => !only || only.includes(r.key) || r.key === 'bare')
+  const selected = rows.filter(
+    (r) => r.key === 'bare' || (only ? only.includes(r.key) : r.options === undefined || args.breakdown),
+  )
   const rounds: Record<string, Measured[]> = {}
   for (let round = 1; round <= ROUNDS; round++) {
     // Interleaved, and each round in another order, so drift of the machine spreads evenly.
@@ -320,7 +347,26 @@ async function run(): Promise<void> {
   const cpuOf = (key: string) => table.find((r) => r.key === key)?.cpuUs ?? Number.NaN
   const idleBare = table.find((r) => r.key === 'bare')!.idleRssMb
   const idlePlain = table.find((r) => r.key === 'plain-2025')?.idleRssMb ?? Number.NaN
+  // What each production option adds to the plain server's CPU per call (median of per-round differences).
+  const addedCpu = (key: string) =>
+    rounds[key] && rounds['plain-2026']
+      ? roundTo(
+          middle(
+            rounds[key].map(
+              (m, i) => m.serverCpuMicrosPerCall - rounds['plain-2026']![i]!.serverCpuMicrosPerCall,
+            ),
+          ),
+          1,
+        )
+      : undefined
+  const optionCostsUs = Object.fromEntries(
+    [...OPTION_ROWS.map((r) => r.key), 'production-2026'].flatMap((key) => {
+      const added = addedCpu(key)
+      return added === undefined ? [] : [[key, added]]
+    }),
+  )
   const summary = {
+    option_cpu_us_over_plain_2026: optionCostsUs,
     production_vs_plain_2025: roundTo(production2025, 2),
     production_vs_plain_2026: roundTo(production2026, 2),
     web_vs_node_2026: roundTo(webVsNode, 2),
@@ -353,6 +399,14 @@ async function run(): Promise<void> {
     `web handler / node handler, 2026-07-28: calls/s (median of per-round ratios) JSON ${summary.web_vs_node_2026}×, SSE ${summary.web_vs_node_2026_sse}×; server CPU per call JSON ${summary.web_cpu_vs_node_2026}×, SSE ${summary.web_cpu_vs_node_2026_sse}×`,
   )
   console.log(`idle RSS plain / bare: ${summary.idle_rss_plain_vs_bare}×`)
+  if (Object.keys(optionCostsUs).length > 0)
+    console.log(
+      `server CPU µs per call added to plain 2026-07-28 (median of per-round differences): ${Object.entries(
+        optionCostsUs,
+      )
+        .map(([key, us]) => `${key.replace('option-', '')} ${us >= 0 ? '+' : ''}${us}`)
+        .join(', ')}`,
+    )
   console.log(
     `RSS per idle 2025 session: ${summary.rss_per_idle_session_kb} KB; per open GET stream: ${summary.rss_per_open_stream_kb} KB`,
   )
