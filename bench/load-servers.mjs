@@ -55,6 +55,28 @@ async function toolwire() {
   return (await serve(await echoServer(), { port: 0, env: false, maxSessions: 100_000 })).url
 }
 
+/** The same tools declared with plain JSON Schema: a server that does not load zod. */
+async function toolwireJsonSchema() {
+  const { serve, ToolServer } = await import('../dist/server/index.js')
+  const input = {
+    type: 'object',
+    properties: { text: { type: 'string' } },
+    required: ['text'],
+    additionalProperties: false,
+  }
+  const tools = new ToolServer({ name: 'bench', version: '1.0.0' })
+    .tool('echo', { description: 'Echo text back', input }, ({ text }) => text)
+    .tool(
+      'echo_progress',
+      { description: 'Echo after one progress notification', input },
+      ({ text }, ctx) => {
+        ctx.progress(1, { total: 1 })
+        return text
+      },
+    )
+  return (await serve(tools, { port: 0, env: false, maxSessions: 100_000 })).url
+}
+
 /**
  * toolwire with production options on: JWT auth (ES256), a rate limit, request logs, metrics;
  * `only` names a subset (`jwt`, `rate`, `log`, `metrics`) to measure what each one costs.
@@ -107,6 +129,7 @@ async function toolwireWeb() {
 const starters = {
   bare,
   toolwire,
+  'toolwire-json-schema': toolwireJsonSchema,
   'toolwire-production': () => toolwireProduction(process.argv[3]?.split(',')),
   'toolwire-web': toolwireWeb,
 }

@@ -34,7 +34,14 @@ const CONNECTIONS = 64
 const V2025 = '2025-11-25'
 const V2026 = '2026-07-28'
 
-type ServerKind = 'bare' | 'toolwire' | 'toolwire-production' | 'toolwire-web' | 'sdk-v1-json' | 'sdk-v2'
+type ServerKind =
+  | 'bare'
+  | 'toolwire'
+  | 'toolwire-json-schema'
+  | 'toolwire-production'
+  | 'toolwire-web'
+  | 'sdk-v1-json'
+  | 'sdk-v2'
 type Era = '2025' | '2026'
 
 interface Row {
@@ -142,8 +149,7 @@ async function startServer(
   kind: ServerKind,
   options?: string,
 ): Promise<{ url: string; token?: string; child: ChildProcess }> {
-  const ours =
-    kind === 'bare' || kind === 'toolwire' || kind === 'toolwire-web' || kind === 'toolwire-production'
+  const ours = kind !== 'sdk-v1-json' && kind !== 'sdk-v2'
   const command = ours
     ? ['bench/load-servers.mjs', kind, ...(options ? [options] : [])]
     : ['--import', 'tsx', 'bench/servers.ts', kind === 'sdk-v1-json' ? 'sdk-v1-json' : 'sdk-v2']
@@ -247,6 +253,18 @@ async function measure(row: Row): Promise<Measured> {
   }
 }
 
+/** Idle RSS of a plain toolwire process whose tools are declared with JSON Schema (zod never loaded). */
+async function idleRssWithoutZod(): Promise<number> {
+  const { child } = await startServer('toolwire-json-schema')
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    return rssMb(child.pid!)
+  } finally {
+    child.stdin!.end()
+    child.kill()
+  }
+}
+
 /** RSS of a plain toolwire process per idle 2025 session and per open GET stream. */
 async function perSessionMemory(): Promise<{ perSessionKb: number; perStreamKb: number }> {
   const { url, child } = await startServer('toolwire')
@@ -329,6 +347,9 @@ async function run(): Promise<void> {
     }
   })
   const memory = await perSessionMemory()
+  const idleJsonSchema = middle(
+    await Promise.all([idleRssWithoutZod(), idleRssWithoutZod(), idleRssWithoutZod()]),
+  )
   const production2025 =
     rounds['production-2025'] && rounds['plain-2025']
       ? ratio('production-2025', rounds['plain-2025'])
@@ -374,6 +395,8 @@ async function run(): Promise<void> {
     web_cpu_vs_node_2026: roundTo(cpuOf('web-2026') / cpuOf('plain-2026'), 2),
     web_cpu_vs_node_2026_sse: roundTo(cpuOf('web-2026-sse') / cpuOf('plain-2026-sse'), 2),
     idle_rss_plain_vs_bare: roundTo(idlePlain / idleBare, 2),
+    idle_rss_plain_json_schema_mb: roundTo(idleJsonSchema, 1),
+    idle_rss_plain_json_schema_vs_bare: roundTo(idleJsonSchema / idleBare, 2),
     rss_per_idle_session_kb: roundTo(memory.perSessionKb, 1),
     rss_per_open_stream_kb: roundTo(memory.perStreamKb, 1),
   }
@@ -398,7 +421,9 @@ async function run(): Promise<void> {
   console.log(
     `web handler / node handler, 2026-07-28: calls/s (median of per-round ratios) JSON ${summary.web_vs_node_2026}×, SSE ${summary.web_vs_node_2026_sse}×; server CPU per call JSON ${summary.web_cpu_vs_node_2026}×, SSE ${summary.web_cpu_vs_node_2026_sse}×`,
   )
-  console.log(`idle RSS plain / bare: ${summary.idle_rss_plain_vs_bare}×`)
+  console.log(
+    `idle RSS plain / bare: ${summary.idle_rss_plain_vs_bare}× (tools in zod); ${summary.idle_rss_plain_json_schema_vs_bare}× with the same tools in plain JSON Schema (${summary.idle_rss_plain_json_schema_mb} MB, zod not loaded)`,
+  )
   if (Object.keys(optionCostsUs).length > 0)
     console.log(
       `server CPU µs per call added to plain 2026-07-28 (median of per-round differences): ${Object.entries(

@@ -1,6 +1,5 @@
 /** `serve()`: listen on a port and host a ToolServer at one path. */
 import { createServer, type Server } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { ToolwireConfigError } from '../protocol/errors.js'
 import type { McpHttpHandler } from '../transport/server/http-handler.js'
@@ -142,8 +141,9 @@ export async function serve(server: ToolServer, given: ServeOptions = {}): Promi
   }
   const routes: HostRoutes = { health, metrics, path, logger }
   const listener = hostListener(routes)
+  // node:https (and TLS) loaded only by a server that serves HTTPS: ~0.8 MB of RSS otherwise.
   const httpServer: Server = tls
-    ? createHttpsServer(
+    ? (await import('node:https')).createServer(
         {
           cert: tls.cert,
           key: tls.key,

@@ -6,26 +6,30 @@
  */
 
 import type { IncomingHttpHeaders } from 'node:http'
-import {
-  type Attributes,
-  type Context,
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  TraceFlags,
-  trace,
-} from '@opentelemetry/api'
+import { createRequire } from 'node:module'
+import type { Attributes, Context, Span } from '@opentelemetry/api'
 import type { RequestTrace } from '../../transport/server/http-exchange.js'
 import type { RequestOutcomeKind } from './request-record.js'
 
-const tracer = trace.getTracer('toolwire')
+type OtelApi = typeof import('@opentelemetry/api')
+
+/**
+ * Where `@opentelemetry/api` (major 1) keeps what an app registers, shared by every copy of the
+ * API in the process: a server whose app registered nothing never loads the API (~7 MB RSS).
+ */
+const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1')
+
+let otel: OtelApi | undefined
+function api(): OtelApi {
+  otel ??= createRequire(import.meta.url)('@opentelemetry/api') as OtelApi
+  return otel
+}
 
 /** True when a tracer provider is registered (the API's default is a no-op one). */
 export function tracingEnabled(): boolean {
-  const provider = trace.getTracerProvider() as { getDelegate?: () => object }
+  const registered = (globalThis as { [OTEL_GLOBAL]?: { trace?: unknown } })[OTEL_GLOBAL]?.trace
+  if (registered === undefined) return false
+  const provider = api().trace.getTracerProvider() as { getDelegate?: () => object }
   const delegate = provider.getDelegate ? provider.getDelegate() : provider
   return delegate.constructor.name !== 'NoopTracerProvider'
 }
@@ -52,6 +56,7 @@ export interface SpanStart {
 
 /** Starts the SERVER span of one MCP request, child of the caller's `traceparent`. */
 export function startRequestSpan(start: SpanStart): RequestSpan {
+  const { propagation, ROOT_CONTEXT, SpanKind, TraceFlags, trace } = api()
   // A registered propagator (W3C, B3, …) reads the headers; without one, the W3C traceparent
   // we parsed is the parent.
   let parent = propagation.extract(ROOT_CONTEXT, start.headers)
@@ -76,11 +81,13 @@ export function startRequestSpan(start: SpanStart): RequestSpan {
     attributes['gen_ai.tool.name'] = start.tool
     attributes['gen_ai.operation.name'] = 'execute_tool'
   }
-  const span = tracer.startSpan(
-    start.tool === undefined ? start.method : `${start.method} ${start.tool}`,
-    { kind: SpanKind.SERVER, attributes },
-    parent,
-  )
+  const span = trace
+    .getTracer('toolwire')
+    .startSpan(
+      start.tool === undefined ? start.method : `${start.method} ${start.tool}`,
+      { kind: SpanKind.SERVER, attributes },
+      parent,
+    )
   const ids = span.spanContext()
   return {
     span,
@@ -99,6 +106,7 @@ export function endRequestSpan(
   span: Span,
   outcome: { kind: RequestOutcomeKind; rpcCode: number | undefined; message: string | undefined },
 ): void {
+  const { SpanStatusCode } = api()
   if (outcome.kind === 'error') {
     span.setAttribute('error.type', String(outcome.rpcCode))
     span.setAttribute('rpc.response.status_code', String(outcome.rpcCode))
@@ -112,5 +120,5 @@ export function endRequestSpan(
 
 /** Runs `fn` with `ctx` active. */
 export function runInContext<T>(ctx: Context, fn: () => T): T {
-  return context.with(ctx, fn)
+  return api().context.with(ctx, fn)
 }
