@@ -6,29 +6,15 @@
  */
 
 import type { IncomingHttpHeaders } from 'node:http'
-import { createRequire } from 'node:module'
 import type { Attributes, Context, Span } from '@opentelemetry/api'
+import { otelApi as api, otelRegistered } from '../../protocol/otel-api.js'
 import type { RequestTrace } from '../../transport/server/http-exchange.js'
 import type { RequestOutcomeKind } from './request-record.js'
 
-type OtelApi = typeof import('@opentelemetry/api')
-
-/**
- * Where `@opentelemetry/api` (major 1) keeps what an app registers, shared by every copy of the
- * API in the process: a server whose app registered nothing never loads the API (~7 MB RSS).
- */
-const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1')
-
-let otel: OtelApi | undefined
-function api(): OtelApi {
-  otel ??= createRequire(import.meta.url)('@opentelemetry/api') as OtelApi
-  return otel
-}
-
 /** True when a tracer provider is registered (the API's default is a no-op one). */
 export function tracingEnabled(): boolean {
-  const registered = (globalThis as { [OTEL_GLOBAL]?: { trace?: unknown } })[OTEL_GLOBAL]?.trace
-  if (registered === undefined) return false
+  // Nothing registered: the API is not even loaded (a server whose app does not trace).
+  if (!otelRegistered('trace')) return false
   const provider = api().trace.getTracerProvider() as { getDelegate?: () => object }
   const delegate = provider.getDelegate ? provider.getDelegate() : provider
   return delegate.constructor.name !== 'NoopTracerProvider'
