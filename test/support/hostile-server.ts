@@ -161,9 +161,18 @@ export async function flood(res: ServerResponse, chunk: () => string, maxBytes: 
     const data = chunk()
     written += Buffer.byteLength(data)
     if (!res.write(data)) {
+      // Each wait removes the listener it did not need: a long flood must not pile them up.
       const drained = await new Promise<boolean>((resolve) => {
-        res.once('drain', () => resolve(true))
-        res.once('close', () => resolve(false))
+        const onDrain = () => {
+          res.off('close', onClose)
+          resolve(true)
+        }
+        const onClose = () => {
+          res.off('drain', onDrain)
+          resolve(false)
+        }
+        res.once('drain', onDrain)
+        res.once('close', onClose)
       })
       if (!drained) break
     }
