@@ -1,4 +1,7 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose'
+import { Client } from 'undici'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { MCPServerStreamableHttp } from '../../src/client/index.js'
@@ -171,6 +174,55 @@ describe('JWT auth (JWKS)', () => {
       expect(expired.headers['www-authenticate']).toContain('error="invalid_token"')
     } finally {
       vi.useRealTimers()
+    }
+  })
+  it('on one keep-alive connection: another token is verified as itself, and two servers with different audiences never share a verdict', async () => {
+    const AUDIENCE_B = 'https://analytics.example.test/mcp'
+    const crm = server().handler({ auth: { jwt: { jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE } } })
+    const analytics = server().handler({
+      auth: { jwt: { jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE_B } },
+    })
+    const app = createServer((req, res) => (req.url === '/analytics' ? analytics(req, res) : crm(req, res)))
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+    // One connection: every request below travels on the same socket.
+    const connection = new Client(`http://127.0.0.1:${(app.address() as AddressInfo).port}`, {
+      pipelining: 1,
+    })
+    try {
+      const call = async (path: string, jwt: string) => {
+        const req = modern('tools/call', { name: 'whoami', arguments: {} })
+        const res = await connection.request({
+          method: 'POST',
+          path,
+          headers: { ...req.headers, authorization: `Bearer ${jwt}` },
+          body: JSON.stringify(req.body),
+        })
+        const text = await res.body.text()
+        return { status: res.statusCode, text }
+      }
+      const forCrm = await token()
+      for (let i = 0; i < 3; i++) expect((await call('/crm', forCrm)).text).toContain('agent-7:crm.read')
+      // The same connection, the same header, another server (another audience): refused.
+      expect((await call('/analytics', forCrm)).status).toBe(401)
+      // The same connection, another token: its own subject, not the connection's last one.
+      const other = await token({ scope: 'crm.write' }, {})
+      const otherSubject = await new SignJWT({ scope: 'crm.read' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('agent-8')
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(signingKey)
+      expect((await call('/crm', otherSubject)).text).toContain('agent-8:crm.read')
+      expect((await call('/crm', other)).text).toContain('agent-7:crm.write')
+      expect((await call('/crm', forCrm)).text).toContain('agent-7:crm.read')
+      // A bad token after a good one on the same connection is still refused.
+      expect((await call('/crm', await token({}, { key: otherKey }))).status).toBe(401)
+    } finally {
+      await connection.close()
+      crm.close()
+      analytics.close()
+      await new Promise((resolve) => app.close(resolve))
     }
   })
 })
