@@ -109,7 +109,7 @@ export class HttpWire implements ClientWire {
             path: this.#path,
             method: 'POST',
             headers: request.headers,
-            body: JSON.stringify(request.body),
+            body: request.json ?? JSON.stringify(request.body),
             headersTimeout: this.#o.headersTimeoutMs,
             bodyTimeout: this.#o.bodyTimeoutMs,
           },
