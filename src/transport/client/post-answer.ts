@@ -37,6 +37,7 @@ enum Mode {
 }
 
 type Headers = Record<string, string | string[] | undefined>
+const NO_HEADERS: Headers = Object.freeze({})
 
 export class PostAnswer implements Dispatcher.DispatchHandler {
   readonly #context: AnswerContext
@@ -48,12 +49,15 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
   #reject!: (error: unknown) => void
   #mode = Mode.Waiting
   #status = 0
-  #headers: Headers = {}
+  #headers: Headers = NO_HEADERS
   #abort: ((error?: Error) => void) | undefined
-  #unlink: (() => void) | undefined
+  /** Listening to the caller's signal (until settled). */
+  #listening = false
   /** Bytes read in Json, Dump and Done modes (the limit that applies depends on the mode). */
   #bytes = 0
-  #chunks: Buffer[] = []
+  /** The JSON body: most answers are one chunk, so the list exists only from the second on. */
+  #first: Buffer | undefined
+  #more: Buffer[] | undefined
   #sse: SseAnswer | undefined
   /** Json: settle as a failure once the body is in (an unexpected content type, 2xx). */
   #unexpectedType = ''
@@ -68,15 +72,19 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
     })
     const signal = request.signal
     if (signal) {
-      if (signal instanceof CallSignal) {
-        // The per-attempt token: one listener, cleared with the token.
-        signal.on('abort', this.#onAbort)
-        this.#unlink = () => signal.removeListener('abort', this.#onAbort)
-      } else {
-        signal.addEventListener('abort', this.#onAbort, { once: true })
-        this.#unlink = () => signal.removeEventListener('abort', this.#onAbort)
-      }
+      this.#listening = true
+      if (signal instanceof CallSignal) signal.on('abort', this.#onAbort)
+      else signal.addEventListener('abort', this.#onAbort, { once: true })
     }
+  }
+
+  /** Stops listening to the caller's signal. */
+  #release(): void {
+    if (!this.#listening) return
+    this.#listening = false
+    const signal = this.#request.signal!
+    if (signal instanceof CallSignal) signal.removeListener('abort', this.#onAbort)
+    else signal.removeEventListener('abort', this.#onAbort)
   }
 
   readonly #onAbort = (): void => {
@@ -131,7 +139,9 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
           this.#fail(tooLarge(this.#context.maxResponseBytes, this.#context.site))
           return false
         }
-        this.#chunks.push(chunk)
+        if (this.#first === undefined) this.#first = chunk
+        else if (this.#more) this.#more.push(chunk)
+        else this.#more = [this.#first, chunk]
         return true
       case Mode.Sse:
         return this.#feedSse(chunk)
@@ -149,7 +159,7 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
   onComplete(): void {
     const mode = this.#mode
     this.#mode = Mode.Done
-    this.#unlink?.()
+    this.#release()
     if (mode === Mode.Json) this.#settleJson()
     else if (mode === Mode.Sse) this.#resolveWith(this.#sse!.reading())
     else if (mode === Mode.Dump) this.#settleDumped()
@@ -162,7 +172,7 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
     if (mode === Mode.Sse && !signal?.aborted) {
       // The stream broke: the caller may resume it (2025 era) or decide to re-issue.
       this.#mode = Mode.Done
-      this.#unlink?.()
+      this.#release()
       this.#resolveWith(this.#sse!.reading(this.#context.translate(error, signal)))
       return
     }
@@ -178,7 +188,7 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
       else {
         // A message handler threw: the answer is lost, as when the stream breaks.
         this.#mode = Mode.Done
-        this.#unlink?.()
+        this.#release()
         this.#resolveWith(this.#sse!.reading(this.#context.translate(error, this.#request.signal)))
         this.#abort?.()
       }
@@ -188,19 +198,15 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
     // The server SHOULD end the stream after the response: drain a little, then let go.
     this.#mode = Mode.Done
     this.#bytes = 0
-    this.#unlink?.()
+    this.#release()
     this.#resolveWith(this.#sse!.reading())
     return true
   }
 
   #settleJson(): void {
-    const chunks = this.#chunks
-    const text =
-      chunks.length === 1
-        ? chunks[0]!.toString('utf8')
-        : chunks.length === 0
-          ? ''
-          : Buffer.concat(chunks).toString('utf8')
+    const text = this.#more
+      ? Buffer.concat(this.#more).toString('utf8')
+      : (this.#first?.toString('utf8') ?? '')
     const status = this.#status
     const headers = this.#headers
     const body = this.#request.body
@@ -251,7 +257,7 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
   #settleDumped(): false {
     const complete = this.#mode === Mode.Done
     this.#mode = Mode.Done
-    this.#unlink?.()
+    this.#release()
     if (!complete) this.#abort?.()
     if (this.#unexpectedType) {
       this.#reject(
@@ -272,7 +278,7 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
   #fail(error: unknown): void {
     if (this.#mode === Mode.Done) return
     this.#mode = Mode.Done
-    this.#unlink?.()
+    this.#release()
     this.#reject(error)
     this.#abort?.(error instanceof Error ? error : undefined)
   }
