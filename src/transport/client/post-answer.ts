@@ -7,7 +7,12 @@
 import type { Dispatcher } from 'undici'
 import { util } from 'undici'
 import { type ErrorSite, McpProtocolError } from '../../protocol/errors.js'
-import { classifyMessage, type JsonRpcMessage, type RequestId } from '../../protocol/jsonrpc.js'
+import {
+  classifyMessage,
+  type JsonRpcMessage,
+  type JsonRpcResponse,
+  type RequestId,
+} from '../../protocol/jsonrpc.js'
 import { printable } from '../../protocol/printable.js'
 import { CallSignal, type WireSignal } from './call-signal.js'
 import type { PostOutcome, PostRequest } from './client-wire.js'
@@ -37,7 +42,7 @@ enum Mode {
 }
 
 type Headers = Record<string, string | string[] | undefined>
-const NO_HEADERS: Headers = Object.freeze({})
+const NO_HEADERS: Buffer[] = []
 
 export class PostAnswer implements Dispatcher.DispatchHandler {
   readonly #context: AnswerContext
@@ -49,7 +54,8 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
   #reject!: (error: unknown) => void
   #mode = Mode.Waiting
   #status = 0
-  #headers: Headers = NO_HEADERS
+  /** The response headers as undici hands them over (name, value, …): parsed only if read. */
+  #raw: Buffer[] = NO_HEADERS
   #abort: ((error?: Error) => void) | undefined
   /** Listening to the caller's signal (until settled). */
   #listening = false
@@ -103,22 +109,21 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200 || this.#mode === Mode.Done) return true
-    const headers = util.parseHeaders(rawHeaders) as Headers
     this.#status = statusCode
-    this.#headers = headers
+    this.#raw = rawHeaders
     const expectId = this.#expectId
     if (statusCode === 202 || expectId === undefined) {
       this.#mode = Mode.Dump
-      return this.#overDumpLimit(headers) ? this.#settleDumped() : true
+      return this.#overDumpLimit() ? this.#settleDumped() : true
     }
-    const type = String(headers['content-type'] ?? '').toLowerCase()
+    const type = String(headerOf(rawHeaders, 'content-type') ?? '').toLowerCase()
     if (type.startsWith('text/event-stream') && statusCode < 300) {
       this.#mode = Mode.Sse
       this.#sse = new SseAnswer(expectId, this.#request.onMessage, this.#context)
       return true
     }
     if (type.startsWith('application/json')) {
-      const declared = Number(headers['content-length'] ?? Number.NaN)
+      const declared = Number(headerOf(rawHeaders, 'content-length') ?? Number.NaN)
       if (declared > this.#context.maxResponseBytes) {
         this.#fail(tooLarge(this.#context.maxResponseBytes, this.#context.site))
         return false
@@ -128,7 +133,7 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
     }
     this.#mode = Mode.Dump
     if (statusCode < 300) this.#unexpectedType = type || 'no content type'
-    return this.#overDumpLimit(headers) ? this.#settleDumped() : true
+    return this.#overDumpLimit() ? this.#settleDumped() : true
   }
 
   onData(chunk: Buffer): boolean {
@@ -208,13 +213,13 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
       ? Buffer.concat(this.#more).toString('utf8')
       : (this.#first?.toString('utf8') ?? '')
     const status = this.#status
-    const headers = this.#headers
+    const raw = this.#raw
     const body = this.#request.body
     let parsed: unknown
     try {
       parsed = JSON.parse(text)
     } catch (error) {
-      if (status >= 300) this.#resolve({ status, response: undefined, headers })
+      if (status >= 300) this.#resolve(new Outcome(status, undefined, raw))
       else {
         this.#reject(
           new McpProtocolError(`malformed JSON in the response to ${describe(body)}`, this.#context.site, {
@@ -232,11 +237,11 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
       (classified.message.id === expectId ||
         ('error' in classified.message && classified.message.id === null))
     ) {
-      this.#resolve({ status, response: classified.message, headers })
+      this.#resolve(new Outcome(status, classified.message, raw))
       return
     }
     if (status >= 300) {
-      this.#resolve({ status, response: undefined, headers })
+      this.#resolve(new Outcome(status, undefined, raw))
       return
     }
     this.#reject(
@@ -249,8 +254,8 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
     )
   }
 
-  #overDumpLimit(headers: Headers): boolean {
-    return Number(headers['content-length'] ?? 0) > DUMP_LIMIT
+  #overDumpLimit(): boolean {
+    return Number(headerOf(this.#raw, 'content-length') ?? 0) > DUMP_LIMIT
   }
 
   /** A drained body (or one too large to drain, then dropped): the outcome without a response. */
@@ -266,12 +271,12 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
           this.#context.site,
         ),
       )
-    } else this.#resolve({ status: this.#status, response: undefined, headers: this.#headers })
+    } else this.#resolve(new Outcome(this.#status, undefined, this.#raw))
     return false
   }
 
   #resolveWith(reading: ReturnType<SseAnswer['reading']>): void {
-    this.#resolve({ status: this.#status, headers: this.#headers, ...reading })
+    this.#resolve({ status: this.#status, headers: parsed(this.#raw), ...reading })
   }
 
   /** Settles as a failure and drops the request (or its answer). */
@@ -282,6 +287,46 @@ export class PostAnswer implements Dispatcher.DispatchHandler {
     this.#reject(error)
     this.#abort?.(error instanceof Error ? error : undefined)
   }
+}
+
+/**
+ * An answer read as a whole: its headers are parsed when first read (an error's `Retry-After`,
+ * a handshake's session id); a result on the hot path never reads them.
+ */
+class Outcome implements PostOutcome {
+  readonly status: number
+  readonly response: JsonRpcResponse | undefined
+  readonly #raw: Buffer[]
+  #headers: Headers | undefined
+
+  constructor(status: number, response: JsonRpcResponse | undefined, raw: Buffer[]) {
+    this.status = status
+    this.response = response
+    this.#raw = raw
+  }
+
+  get headers(): Headers {
+    this.#headers ??= parsed(this.#raw)
+    return this.#headers
+  }
+}
+
+function parsed(raw: Buffer[]): Headers {
+  return util.parseHeaders(raw) as Headers
+}
+
+/** One header as `util.parseHeaders` would give it (a list when repeated), without parsing the others. */
+function headerOf(raw: Buffer[], name: string): string | string[] | undefined {
+  let value: string | string[] | undefined
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i]!
+    if (key.length !== name.length || util.headerNameToString(key) !== name) continue
+    const text = raw[i + 1]!.toString('latin1')
+    if (value === undefined) value = text
+    else if (typeof value === 'string') value = [value, text]
+    else value.push(text)
+  }
+  return value
 }
 
 function describe(message: JsonRpcMessage): string {

@@ -66,6 +66,21 @@ describe('HttpWire POST answers (read from the dispatch callbacks)', () => {
     expect(outcome.headers['content-type']).toBe('application/json')
   })
 
+  it('hands back every header when read (repeated ones as lists), as undici parses them', async () => {
+    const wire = await wireOn((_req, res) => {
+      res.setHeader('retry-after', '3')
+      res.setHeader('x-many', ['a', 'b'])
+      res.writeHead(429, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, error: { code: -32000, message: 'slow down' } }))
+    })
+    const outcome = await wire.post(request(1), 1)
+    expect(outcome.status).toBe(429)
+    expect(outcome.response).toMatchObject({ id: 1, error: { message: 'slow down' } })
+    expect(outcome.headers['retry-after']).toBe('3')
+    expect(outcome.headers['x-many']).toEqual(['a', 'b'])
+    expect(outcome.headers['content-type']).toBe('application/json')
+  })
+
   it('refuses a body over maxResponseBytes, declared or not', async () => {
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { text: 'x'.repeat(5_000) } })
     const chunked = await wireOn((_req, res) => {
