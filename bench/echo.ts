@@ -62,6 +62,11 @@ interface Figures {
   calls: number
   /** The server process's CPU time (user + system) per call, from /proc; absent elsewhere. */
   server_cpu_us?: number
+  /**
+   * The client process's CPU time (user + system, process.cpuUsage()) per call over the measured
+   * phases (sequential calls and the throughput burst; warm-up excluded): robust on a shared machine.
+   */
+  client_cpu_us: number
 }
 
 /**
@@ -254,6 +259,7 @@ async function measure(call: () => Promise<unknown>): Promise<Figures> {
   const warm = await burst(call, WARMUP_SECONDS)
   for (let i = 0; i < WARMUP_CALLS; i++) await call()
   const latencies: number[] = []
+  const cpuBefore = process.cpuUsage()
   for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
     const start = process.hrtime.bigint()
     await call()
@@ -261,12 +267,14 @@ async function measure(call: () => Promise<unknown>): Promise<Figures> {
   }
   latencies.sort((a, b) => a - b)
   const { done, errors, seconds } = await burst(call, THROUGHPUT_SECONDS)
+  const cpu = process.cpuUsage(cpuBefore)
   return {
     p50_us: percentile(latencies, 50),
     p99_us: percentile(latencies, 99),
     rps: done / seconds,
     errors,
     calls: warm.done + warm.errors + WARMUP_CALLS + SEQUENTIAL_CALLS + done + errors,
+    client_cpu_us: (cpu.user + cpu.system) / (SEQUENTIAL_CALLS + done + errors),
   }
 }
 
@@ -331,9 +339,11 @@ async function run(): Promise<void> {
   const results: Record<string, Figures> = {}
   for (const [key, figures] of Object.entries(rounds)) results[key] = median(figures)
   const ratios = pairRatios(rounds)
+  const vsLimit = limitRatios(rounds)
   if (only) {
     for (const [key, f] of Object.entries(results)) console.log(key, JSON.stringify(f))
     for (const [key, r] of Object.entries(ratios)) console.log(key, JSON.stringify(r))
+    for (const [key, r] of Object.entries(vsLimit)) console.log(`${key} vs limit`, JSON.stringify(r))
     return
   }
   const limit = results.limit!
@@ -357,7 +367,14 @@ async function run(): Promise<void> {
       out[`${key}_p50_us`] = round(f.p50_us)
       out[`${key}_p99_us`] = round(f.p99_us)
       out[`${key}_errors`] = f.errors
+      out[`${key}_client_cpu_us`] = round(f.client_cpu_us, 1)
       if (f.server_cpu_us !== undefined) out[`${key}_server_cpu_us`] = round(f.server_cpu_us, 1)
+      const r = vsLimit[key]
+      if (r) {
+        out[`${key}_vs_limit_rps`] = r.rps
+        out[`${key}_vs_limit_p50`] = r.p50
+        out[`${key}_vs_limit_client_cpu`] = r.client_cpu
+      }
     }
     console.log(JSON.stringify(out, null, 2))
     return
@@ -371,6 +388,8 @@ async function run(): Promise<void> {
       f.rps.toFixed(0),
       (f.rps / limit.rps).toFixed(2),
       (f.p50_us / limit.p50_us).toFixed(2),
+      f.client_cpu_us.toFixed(1),
+      (vsLimit[p.key]?.client_cpu ?? 1).toFixed(2),
       f.server_cpu_us === undefined ? '–' : f.server_cpu_us.toFixed(1),
       String(f.errors),
     ]
@@ -382,6 +401,8 @@ async function run(): Promise<void> {
     `calls/s @${CONCURRENCY}`,
     'rps/limit',
     'p50/limit',
+    'client CPU µs/call',
+    'client CPU/limit',
     'server CPU µs/call',
     'errors',
   ]
@@ -456,6 +477,31 @@ function pairRatios(rounds: Record<string, Figures[]>): Record<string, PairRatio
   return out
 }
 
+interface LimitRatio {
+  /** Medians of the per-round ratios to the limit pairing measured in the same round. */
+  rps: number
+  p50: number
+  client_cpu: number
+}
+
+/** Every pairing against the bare limit (raw undici ↔ node:http), round by round. */
+function limitRatios(rounds: Record<string, Figures[]>): Record<string, LimitRatio> {
+  const out: Record<string, LimitRatio> = {}
+  const limit = rounds.limit
+  if (!limit) return out
+  for (const [key, figures] of Object.entries(rounds)) {
+    if (key === 'limit') continue
+    const ratio = (pick: (f: Figures) => number) =>
+      round(middle(figures.map((f, i) => pick(f) / pick(limit[i]!))), 3)
+    out[key] = {
+      rps: ratio((f) => f.rps),
+      p50: ratio((f) => f.p50_us),
+      client_cpu: ratio((f) => f.client_cpu_us),
+    }
+  }
+  return out
+}
+
 function middle(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
@@ -472,6 +518,7 @@ function median(figures: Figures[]): Figures {
     rps: mid((f) => f.rps),
     errors: figures.reduce((sum, f) => sum + f.errors, 0),
     calls: mid((f) => f.calls),
+    client_cpu_us: mid((f) => f.client_cpu_us),
     ...(figures.every((f) => f.server_cpu_us !== undefined)
       ? { server_cpu_us: mid((f) => f.server_cpu_us!) }
       : {}),

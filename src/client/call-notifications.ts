@@ -3,13 +3,15 @@ import { isObject, type JsonRpcMessage } from '../protocol/jsonrpc.js'
 import { META_LOG_LEVEL } from '../protocol/versions.js'
 import type { CallToolOptions, LogMessage } from './call-tool-options.js'
 
+const NO_NOTIFICATIONS = Object.freeze({ onMessage: undefined, meta: undefined })
+
 /** The message handler and the request `_meta` (progress token, log level) a call needs. */
 export function callNotifications(options: Pick<CallToolOptions, 'onProgress' | 'onLog' | 'logLevel'>): {
   onMessage: ((message: JsonRpcMessage) => void) | undefined
   meta: Record<string, unknown> | undefined
 } {
   const { onProgress, onLog } = options
-  if (!onProgress && !onLog) return { onMessage: undefined, meta: undefined }
+  if (!onProgress && !onLog) return NO_NOTIFICATIONS
   const token = onProgress ? `tw-${Math.random().toString(36).slice(2)}` : undefined
   const onMessage = (message: JsonRpcMessage) => {
     if (!('method' in message) || !isObject(message.params)) return

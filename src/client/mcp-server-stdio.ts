@@ -30,7 +30,7 @@ import {
   resolveStdioOptions,
 } from './stdio-options.js'
 import { sharedToolListCache } from './tool-cache.js'
-import { planToolCall, type RunOptions, runRequest } from './tool-call-plan.js'
+import { planToolCall, type RunOptions, runRequest, type ToolCallClient } from './tool-call-plan.js'
 import { callToolInRounds } from './tool-call-rounds.js'
 import { ToolListing } from './tool-listing.js'
 import { TOOLWIRE_VERSION } from './user-agent.js'
@@ -78,6 +78,7 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
   readonly #breaker: CircuitBreaker | undefined
   readonly #tools: ToolListing
   readonly #features: features.FeatureContext
+  #toolCallClient: ToolCallClient | undefined
   #connected: Promise<ServerDescription> | undefined
   /** The process generation the session's handshake was made with. */
   #generation = 0
@@ -253,27 +254,27 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
     options: CallToolOptions = {},
   ): Promise<ToolCallResult> {
     await this.connect(options.signal ? { signal: options.signal } : {})
-    return callToolInRounds(
-      planToolCall(
-        {
-          name: this.name,
-          site: this.#site,
-          handlers: this.#handlers,
-          toolErrors: this.#o.toolErrors,
-          filter: this.#options.toolFilter,
-          tools: this.#tools,
-          run: (method, params, runOptions) => this.#run(method, params, runOptions),
-          relist: (signal) => {
-            this.invalidateToolsCache()
-            return this.listTools(signal ? { signal } : {})
-          },
-          // Tasks (polling over HTTP) are not declared over stdio: calls answer inline.
-          polling: undefined,
-        },
-        { name, args },
-        options,
-      ),
-    )
+    return callToolInRounds(planToolCall(this.#toolCalls, { name, args }, options))
+  }
+
+  /** What every tool call of this client shares: made once, not per call. */
+  get #toolCalls(): ToolCallClient {
+    this.#toolCallClient ??= {
+      name: this.name,
+      site: this.#site,
+      handlers: this.#handlers,
+      toolErrors: this.#o.toolErrors,
+      filter: this.#options.toolFilter,
+      tools: this.#tools,
+      run: (method, params, runOptions) => this.#run(method, params, runOptions),
+      relist: (signal) => {
+        this.invalidateToolsCache()
+        return this.listTools(signal ? { signal } : {})
+      },
+      // Tasks (polling over HTTP) are not declared over stdio: calls answer inline.
+      polling: () => undefined,
+    }
+    return this.#toolCallClient
   }
 
   /** Lists the resources (following pagination). */

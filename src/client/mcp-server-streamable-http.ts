@@ -34,7 +34,13 @@ import * as features from './server-features.js'
 import type { TaskPolling } from './tasks/task-polling.js'
 import { resumedTask, startedTask, type ToolTask } from './tasks/tool-task.js'
 import { sharedToolListCache } from './tool-cache.js'
-import { planToolCall, type RunOptions, runRequest } from './tool-call-plan.js'
+import {
+  planToolCall,
+  type RequestClient,
+  type RunOptions,
+  runRequest,
+  type ToolCallClient,
+} from './tool-call-plan.js'
 import { callToolInRounds, sendToolCall, type ToolCallRounds } from './tool-call-rounds.js'
 import { ToolListing } from './tool-listing.js'
 import { TOOLWIRE_VERSION } from './user-agent.js'
@@ -92,6 +98,9 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
   /** `protocolEra: 'auto'`: the era is negotiated, and what is learned is remembered (`era-memory.ts`). */
   readonly #autoEra: boolean
   readonly #features: features.FeatureContext
+  /** What every tool call and request of this client share: made once, not per call. */
+  readonly #toolCalls: ToolCallClient
+  readonly #requests: RequestClient
 
   constructor(options: MCPServerStreamableHttpOptions) {
     super()
@@ -182,6 +191,26 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
       onWarning,
     })
     this.#send = this.#compose()
+    this.#requests = {
+      send: this.#send,
+      site: this.#site,
+      requestSeconds: this.#o.requestSeconds,
+      traceHeader: true,
+    }
+    this.#toolCalls = {
+      name: this.name,
+      site: this.#site,
+      handlers,
+      toolErrors: this.#o.toolErrors,
+      filter: options.toolFilter,
+      tools: this.#tools,
+      run: (method, params, runOptions) => this.#run(method, params, runOptions),
+      relist: (signal) => {
+        this.invalidateToolsCache()
+        return this.listTools(signal ? { signal } : {})
+      },
+      polling: (tool, callOptions) => this.#taskPolling(tool, callOptions),
+    }
     this.#changes = new ChangeSubscriptions({
       session: this.#session,
       site: this.#site,
@@ -275,14 +304,24 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
    * Calls a tool. Tool failures come back as results with `isError: true` (or as `McpToolError`
    * with `toolErrors: 'throw'`); everything else is a typed error.
    */
-  async callTool(
+  callTool(
     name: string,
     args: Record<string, unknown> = {},
     options: CallToolOptions = {},
   ): Promise<ToolCallResult> {
+    // Not an async function: one returning another promise costs extra ticks on every call.
     const connecting = this.#ensureConnected()
-    if (connecting) await connecting
-    return callToolInRounds(this.#toolCall(name, args, options))
+    if (connecting) return connecting.then(() => this.#callTool(name, args, options))
+    return this.#callTool(name, args, options)
+  }
+
+  #callTool(name: string, args: Record<string, unknown>, options: CallToolOptions): Promise<ToolCallResult> {
+    try {
+      return callToolInRounds(this.#toolCall(name, args, options))
+    } catch (error) {
+      // The tool filter or a malformed trace id: a rejection, as from the async function it was.
+      return Promise.reject(error)
+    }
   }
 
   /**
@@ -329,24 +368,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
 
   /** One logical tool call's requests, with the policies and the caller's options. */
   #toolCall(name: string, args: Record<string, unknown>, options: CallToolOptions): ToolCallRounds {
-    return planToolCall(
-      {
-        name: this.name,
-        site: this.#site,
-        handlers: this.#handlers,
-        toolErrors: this.#o.toolErrors,
-        filter: this.#options.toolFilter,
-        tools: this.#tools,
-        run: (method, params, runOptions) => this.#run(method, params, runOptions),
-        relist: (signal) => {
-          this.invalidateToolsCache()
-          return this.listTools(signal ? { signal } : {})
-        },
-        polling: this.#taskPolling(name, options),
-      },
-      { name, args },
-      options,
-    )
+    return planToolCall(this.#toolCalls, { name, args }, options)
   }
 
   /** Lists the resources (following pagination). */
@@ -414,11 +436,7 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     params: Record<string, unknown>,
     options: RunOptions,
   ): Promise<Record<string, unknown>> {
-    return runRequest(
-      { send: this.#send, site: this.#site, requestSeconds: this.#o.requestSeconds, traceHeader: true },
-      { method, params },
-      options,
-    )
+    return runRequest(this.#requests, { method, params }, options)
   }
 
   /** Closes the session (DELETE for 2025-era servers when `terminateOnClose`) and releases connections. */

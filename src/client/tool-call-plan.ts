@@ -39,56 +39,98 @@ export interface ToolCallClient {
   ) => Promise<Record<string, unknown>>
   /** Drops the cached tool list and lists again (after a `HeaderMismatch`). */
   relist: (signal: AbortSignal | undefined) => Promise<unknown>
-  /** How to wait for a task of this call; undefined when the client does not declare tasks. */
-  polling: TaskPolling | undefined
+  /** How to wait for a task of `tool`; undefined when the client does not declare tasks. Asked only when a call becomes a task. */
+  polling: (tool: string, options: CallToolOptions) => TaskPolling | undefined
 }
 
+/**
+ * The requests of one tool call. `client` is the client's own (made once); per call there is
+ * this object and its request options, nothing else.
+ */
 export function planToolCall(
   client: ToolCallClient,
   call: { name: string; args: Record<string, unknown> },
   options: CallToolOptions,
 ): ToolCallRounds {
-  const { name, args } = call
-  const known = client.tools.known.get(name)
-  if (
-    client.filter &&
-    !toolAllowed(client.filter, client.name, known ?? { name, inputSchema: { type: 'object' } })
+  return new PlannedToolCall(client, call, options)
+}
+
+class PlannedToolCall implements ToolCallRounds {
+  readonly name: string
+  readonly #client: ToolCallClient
+  readonly #args: Record<string, unknown>
+  readonly #options: CallToolOptions
+  readonly #run: RunOptions
+  #polling: TaskPolling | undefined | null = null
+
+  constructor(
+    client: ToolCallClient,
+    call: { name: string; args: Record<string, unknown> },
+    options: CallToolOptions,
   ) {
-    throw new McpToolError(name, 'the tool is excluded by toolFilter', {
-      site: client.site,
-      result: undefined,
-    })
+    const { name, args } = call
+    const known = client.tools.known.get(name)
+    if (
+      client.filter &&
+      !toolAllowed(client.filter, client.name, known ?? { name, inputSchema: { type: 'object' } })
+    ) {
+      throw new McpToolError(name, 'the tool is excluded by toolFilter', {
+        site: client.site,
+        result: undefined,
+      })
+    }
+    if (options.traceId !== undefined && !/^[0-9a-f]{32}$/.test(options.traceId)) {
+      throw new ToolwireConfigError(
+        `callTool option "traceId" must be 32 lowercase hex digits (a W3C trace id), got "${options.traceId}"`,
+        client.site,
+      )
+    }
+    this.name = name
+    this.#client = client
+    this.#args = args
+    this.#options = options
+    const { onMessage, meta } = callNotifications(options)
+    this.#run = {
+      signal: options.signal,
+      idempotent: options.idempotent ?? annotatedIdempotent(known as Tool | undefined),
+      // Called before the tools were listed: the retry policy learns the annotations if it needs them.
+      learnIdempotent:
+        options.idempotent === undefined && !known
+          ? () => client.tools.idempotent(name, options.signal)
+          : undefined,
+      timeoutSeconds: options.timeoutSeconds,
+      traceId: options.traceId,
+      onMessage,
+      extraMeta: meta,
+    }
   }
-  if (options.traceId !== undefined && !/^[0-9a-f]{32}$/.test(options.traceId)) {
-    throw new ToolwireConfigError(
-      `callTool option "traceId" must be 32 lowercase hex digits (a W3C trace id), got "${options.traceId}"`,
-      client.site,
-    )
+
+  get site(): ErrorSite {
+    return this.#client.site
   }
-  const idempotent = options.idempotent ?? annotatedIdempotent(known as Tool | undefined)
-  // Called before the tools were listed: the retry policy learns the annotations if it needs them.
-  const learnIdempotent =
-    options.idempotent === undefined && !known
-      ? () => client.tools.idempotent(name, options.signal)
-      : undefined
-  const { onMessage, meta } = callNotifications(options)
-  return {
-    name,
-    site: client.site,
-    handlers: client.handlers,
-    toolErrors: client.toolErrors,
-    send: (answers) =>
-      client.run('tools/call', answers ? { name, arguments: args, ...answers } : { name, arguments: args }, {
-        signal: options.signal,
-        idempotent,
-        learnIdempotent,
-        timeoutSeconds: options.timeoutSeconds,
-        traceId: options.traceId,
-        onMessage,
-        extraMeta: meta,
-      }),
-    relist: () => client.relist(options.signal),
-    polling: client.polling,
+
+  get handlers(): ClientRequestHandlers {
+    return this.#client.handlers
+  }
+
+  get toolErrors(): 'result' | 'throw' {
+    return this.#client.toolErrors
+  }
+
+  get polling(): TaskPolling | undefined {
+    if (this.#polling === null) this.#polling = this.#client.polling(this.name, this.#options)
+    return this.#polling
+  }
+
+  send(answers?: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const params = answers
+      ? { name: this.name, arguments: this.#args, ...answers }
+      : { name: this.name, arguments: this.#args }
+    return this.#client.run('tools/call', params, this.#run)
+  }
+
+  relist(): Promise<unknown> {
+    return this.#client.relist(this.#options.signal)
   }
 }
 

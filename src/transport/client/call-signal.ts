@@ -8,10 +8,12 @@ type Listener = () => void
 export class CallSignal {
   aborted = false
   reason: unknown = undefined
-  #listeners: Listener[] = []
+  /** Made on the first listener: most attempts end without anyone but the wire listening. */
+  #listeners: Listener[] | undefined
 
   on(_event: 'abort', listener: Listener): this {
-    this.#listeners.push(listener)
+    if (this.#listeners) this.#listeners.push(listener)
+    else this.#listeners = [listener]
     return this
   }
 
@@ -20,8 +22,9 @@ export class CallSignal {
   }
 
   removeListener(_event: 'abort', listener: Listener): this {
-    const i = this.#listeners.indexOf(listener)
-    if (i !== -1) this.#listeners.splice(i, 1)
+    const listeners = this.#listeners
+    const i = listeners ? listeners.indexOf(listener) : -1
+    if (i !== -1) listeners!.splice(i, 1)
     return this
   }
 
@@ -30,8 +33,8 @@ export class CallSignal {
     this.aborted = true
     this.reason = reason
     const listeners = this.#listeners
-    this.#listeners = []
-    for (const listener of listeners) listener()
+    this.#listeners = undefined
+    for (const listener of listeners ?? []) listener()
   }
 
   /** Aborts this token when `outer` aborts; returns the unlink function. */

@@ -148,6 +148,8 @@ export class ClientSession {
   ): Promise<PostOutcome> {
     const id = this.#nextId++
     const legacy = this.#era === 'legacy'
+    // Serialized before the era's `_meta` is set on `params` (its JSON is cached per framing).
+    const json = legacy || options.extraMeta ? undefined : this.#framing.json(id, method, params)
     const body: JsonRpcRequest = {
       jsonrpc: '2.0',
       id,
@@ -157,8 +159,11 @@ export class ClientSession {
     const base = this.#framing.headers(method, params, legacy)
     const forward = options.onMessage
     let serverRequest: ((request: JsonRpcRequest) => void) | undefined
-    const request = {
-      headers: options.headers ? { ...base, ...options.headers } : base,
+    const request: PostRequest = {
+      body,
+      json,
+      // Object.assign, not a spread: V8 copies `{ ...a, ...b }` key by key (~2 µs on this path).
+      headers: options.headers ? Object.assign({}, base, options.headers) : base,
       signal: options.signal,
       onMessage: (message: JsonRpcMessage) => {
         if (!('method' in message && 'id' in message)) return forward?.(message)
@@ -170,7 +175,7 @@ export class ClientSession {
       },
     }
     try {
-      const outcome = await this.#o.wire.post({ body, ...request }, id)
+      const outcome = await this.#o.wire.post(request, id)
       return outcome.broken === undefined ? outcome : await this.#resume(outcome, { request, id })
     } catch (error) {
       if (options.signal?.aborted && this.#era === 'legacy') this.#cancel(id, options.signal.reason)

@@ -24,6 +24,8 @@ export interface PostOutcome {
 
 export interface PostRequest {
   body: JsonRpcMessage
+  /** `body` serialized, when the caller already has it (the session frames it with a cached `_meta`). */
+  json?: string | undefined
   /** HTTP headers of the request (a stdio wire ignores them). */
   headers: Record<string, string>
   signal?: WireSignal | undefined

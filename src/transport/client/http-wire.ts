@@ -16,13 +16,13 @@ import {
   classifyMessage,
   type JsonRpcMessage,
   type JsonRpcNotification,
-  type JsonRpcResponse,
   type RequestId,
 } from '../../protocol/jsonrpc.js'
-import { printable } from '../../protocol/printable.js'
 import type { WireSignal } from './call-signal.js'
 import type { ClientWire, PostOutcome, PostRequest } from './client-wire.js'
 import { describeConnectionFailure } from './connection-failure.js'
+import { PostAnswer } from './post-answer.js'
+import { SseAnswer } from './sse-answer.js'
 
 export type { PostOutcome, PostRequest } from './client-wire.js'
 
@@ -93,166 +93,34 @@ export class HttpWire implements ClientWire {
     })
   }
 
+  get maxResponseBytes(): number {
+    return this.#o.maxResponseBytes
+  }
+
   /** POSTs one JSON-RPC message and reads the answer for `expectId` (JSON or SSE). */
-  async post(request: PostRequest, expectId: RequestId | undefined): Promise<PostOutcome> {
-    let res: Dispatcher.ResponseData
-    try {
-      res = await this.#o.dispatcher.request({
-        origin: this.#origin,
-        path: this.#path,
-        method: 'POST',
-        headers: request.headers,
-        body: JSON.stringify(request.body),
-        // undici takes an EventEmitter-like signal too (see CallSignal).
-        signal: request.signal as AbortSignal | undefined,
-        headersTimeout: this.#o.headersTimeoutMs,
-        bodyTimeout: this.#o.bodyTimeoutMs,
-      })
-    } catch (error) {
-      throw this.translate(error, request.signal)
-    }
-    try {
-      return await this.#read(res, expectId, request)
-    } catch (error) {
-      res.body.destroy()
-      throw this.translate(error, request.signal)
-    }
-  }
-
-  async #read(
-    res: Dispatcher.ResponseData,
-    expectId: RequestId | undefined,
-    request: PostRequest,
-  ): Promise<PostOutcome> {
-    const headers = res.headers
-    const status = res.statusCode
-    if (status === 202 || expectId === undefined) {
-      await res.body.dump()
-      return { status, response: undefined, headers }
-    }
-    const type = String(headers['content-type'] ?? '').toLowerCase()
-    if (type.startsWith('text/event-stream') && status < 300) {
-      return { status, headers, ...(await this.#readSse(res, expectId, request)) }
-    }
-    if (type.startsWith('application/json')) {
-      const text = await this.#text(res)
-      let parsed: unknown
+  post(request: PostRequest, expectId: RequestId | undefined): Promise<PostOutcome> {
+    const answer = new PostAnswer(this, request, expectId)
+    if (request.signal?.aborted) answer.onError(request.signal.reason as Error)
+    else {
       try {
-        parsed = JSON.parse(text)
-      } catch (error) {
-        if (status >= 300) return { status, response: undefined, headers }
-        throw new McpProtocolError(
-          `malformed JSON in the response to ${describe(request.body)}`,
-          this.#o.site,
-          { cause: error },
+        this.#o.dispatcher.dispatch(
+          {
+            origin: this.#origin,
+            path: this.#path,
+            method: 'POST',
+            headers: request.headers,
+            body: request.json ?? JSON.stringify(request.body),
+            headersTimeout: this.#o.headersTimeoutMs,
+            bodyTimeout: this.#o.bodyTimeoutMs,
+          },
+          answer,
         )
+      } catch (error) {
+        // A body JSON.stringify refuses (a BigInt, a cycle), or a closed dispatcher.
+        answer.onError(error as Error)
       }
-      const classified = classifyMessage(parsed)
-      // Ours: the same id (`"1"` is not `1`), or an error the server could not tie to a request.
-      const ours =
-        classified.kind === 'response' &&
-        (classified.message.id === expectId ||
-          ('error' in classified.message && classified.message.id === null))
-      if (ours) return { status, response: classified.message, headers }
-      if (status >= 300) return { status, response: undefined, headers }
-      throw new McpProtocolError(
-        classified.kind === 'response'
-          ? `the response to ${describe(request.body)} carries another JSON-RPC id (${printable(JSON.stringify(classified.message.id) ?? '', { maxChars: 40, oneLine: true })}, expected ${JSON.stringify(expectId)})`
-          : `the response to ${describe(request.body)} is not a JSON-RPC response`,
-        this.#o.site,
-      )
     }
-    await res.body.dump()
-    if (status >= 300) return { status, response: undefined, headers }
-    throw new McpProtocolError(
-      `expected application/json or text/event-stream, got "${type || 'no content type'}" (HTTP ${status}): is the URL an MCP endpoint?`,
-      this.#o.site,
-    )
-  }
-
-  async #text(res: Dispatcher.ResponseData): Promise<string> {
-    const declared = Number(res.headers['content-length'] ?? Number.NaN)
-    if (declared > this.#o.maxResponseBytes) throw this.#tooLarge()
-    // A declared length within the cap: undici's own reader is the fast path (measured).
-    if (declared >= 0) return res.body.text()
-    const chunks: Buffer[] = []
-    let size = 0
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length
-      if (size > this.#o.maxResponseBytes) throw this.#tooLarge()
-      chunks.push(chunk)
-    }
-    return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')
-  }
-
-  #tooLarge(): McpProtocolError {
-    return new McpProtocolError(
-      `response exceeds maxResponseBytes (${this.#o.maxResponseBytes} bytes)`,
-      this.#o.site,
-    )
-  }
-
-  async #readSse(
-    res: Dispatcher.ResponseData,
-    expectId: RequestId,
-    { onMessage, signal }: Pick<PostRequest, 'onMessage' | 'signal'>,
-  ): Promise<Omit<PostOutcome, 'status' | 'headers'>> {
-    let response: JsonRpcResponse | undefined
-    let retryMs: number | undefined
-    let lastEventId: string | undefined
-    let failure: Error | undefined
-    const parser = createParser({
-      onEvent: (event) => {
-        if (event.id !== undefined) lastEventId = event.id
-        if (!event.data || response || failure) return
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(event.data)
-        } catch (error) {
-          failure = new McpProtocolError('malformed JSON in an SSE event', this.#o.site, { cause: error })
-          return
-        }
-        const classified = classifyMessage(parsed)
-        if (classified.kind === 'response' && classified.message.id === expectId)
-          response = classified.message
-        else if (classified.kind === 'notification' || classified.kind === 'request')
-          onMessage?.(classified.message)
-      },
-      onRetry: (ms) => {
-        retryMs = ms
-      },
-    })
-    const decoder = new TextDecoder()
-    let size = 0
-    let broken: unknown
-    try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        size += chunk.length
-        if (size > this.#o.maxResponseBytes) throw this.#tooLarge()
-        parser.feed(decoder.decode(chunk, { stream: true }))
-        if (failure) throw failure
-        if (response) {
-          // The server SHOULD end the stream after the response; drain a little, then let go.
-          res.body.dump({ limit: 64 * 1024 }).catch(() => {})
-          break
-        }
-      }
-    } catch (error) {
-      if (error === failure || error instanceof McpProtocolError || signal?.aborted) throw error
-      // The stream broke: the caller may resume it (2025 era) or decide to re-issue.
-      broken = this.translate(error, signal)
-    }
-    if (!response && broken === undefined) {
-      broken = new McpConnectionError('the response stream ended before the result', this.#o.site, {
-        maybeDelivered: true,
-      })
-    }
-    return {
-      response,
-      ...(retryMs === undefined ? {} : { retryMs }),
-      ...(lastEventId === undefined ? {} : { lastEventId }),
-      ...(response ? {} : { broken }),
-    }
+    return answer.promise
   }
 
   /** A GET for an SSE stream (2025 era: notification stream or resumption). */
@@ -289,19 +157,26 @@ export class HttpWire implements ClientWire {
       await res.body.dump()
       return { status: res.statusCode, response: undefined, headers: res.headers }
     }
+    const sse = new SseAnswer(resumption.expectId, request.onMessage, this)
+    const signal = request.signal
+    let broken: unknown
     try {
-      return {
-        status: 200,
-        headers: res.headers,
-        ...(await this.#readSse(res, resumption.expectId, {
-          onMessage: request.onMessage,
-          signal: request.signal,
-        })),
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        if (sse.feed(chunk)) {
+          // The server SHOULD end the stream after the response; drain a little, then let go.
+          res.body.dump({ limit: 64 * 1024 }).catch(() => {})
+          break
+        }
       }
     } catch (error) {
-      res.body.destroy()
-      throw this.translate(error, request.signal)
+      if (error instanceof McpProtocolError || signal?.aborted) {
+        res.body.destroy()
+        throw this.translate(error, signal)
+      }
+      // The stream broke again: the caller may resume once more.
+      broken = this.translate(error, signal)
     }
+    return { status: 200, headers: res.headers, ...sse.reading(broken) }
   }
 
   /** Opens a 2025-era GET stream; resolves when it ends. Returns the HTTP status when refused. */
@@ -368,10 +243,6 @@ export class HttpWire implements ClientWire {
       // Best effort.
     }
   }
-}
-
-function describe(message: JsonRpcMessage): string {
-  return 'method' in message ? message.method : 'a response'
 }
 
 export type { JsonRpcNotification }

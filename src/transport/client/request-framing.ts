@@ -25,6 +25,8 @@ export class RequestFraming {
   base: Record<string, string> = {}
   /** The 2026-07-28 `_meta` envelope. */
   meta: Record<string, unknown> = {}
+  /** `meta` serialized, spliced into each request's JSON. */
+  #metaJson = '{}'
 
   constructor(init: {
     headers: Record<string, string>
@@ -51,6 +53,27 @@ export class RequestFraming {
       [META_CLIENT_INFO]: this.#clientInfo,
       [META_CLIENT_CAPABILITIES]: this.#capabilities,
     }
+    this.#metaJson = JSON.stringify(this.meta)
+  }
+
+  /**
+   * A 2026-07-28 request without extra `_meta` serialized with the era's `_meta` from its
+   * cached JSON, exactly as `JSON.stringify` writes the body once `params()` has added it;
+   * undefined when `params` carries `_meta` of its own (the body is then serialized whole), or
+   * when `params` cannot be serialized (the wire reports that).
+   */
+  json(id: number, method: string, params: Record<string, unknown>): string | undefined {
+    if ('_meta' in params) return undefined
+    let own: string
+    try {
+      own = JSON.stringify(params)
+    } catch {
+      return undefined
+    }
+    // A `toJSON` of its own makes `params` serialize as something else: not spliced.
+    if (own[0] !== '{' || own[own.length - 1] !== '}') return undefined
+    const head = `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":`
+    return `${head}${own.length === 2 ? '{' : `${own.slice(0, -1)},`}"_meta":${this.#metaJson}}}`
   }
 
   /**

@@ -155,7 +155,7 @@ export class StdioWire implements ClientWire {
     if (signal?.aborted) throw signal.reason
     const proc = this.#process && !this.#process.exit ? this.#process : await this.start()
     if (signal?.aborted) throw signal.reason
-    const line = JSON.stringify(request.body)
+    const line = request.json ?? JSON.stringify(request.body)
     if (expectId === undefined) {
       proc.write(line)
       return { status: 202, response: undefined, headers: {} }
