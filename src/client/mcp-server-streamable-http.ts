@@ -1,6 +1,5 @@
 /** MCPServerStreamableHttp: the object an agent holds for one remote MCP tool server. */
 import { EventEmitter } from 'node:events'
-import type { Dispatcher } from 'undici'
 import { type ErrorSite, McpClosedError, McpHttpError, McpProtocolError } from '../protocol/errors.js'
 import { printable } from '../protocol/printable.js'
 import type {
@@ -16,7 +15,6 @@ import type {
 } from '../protocol/types.js'
 import type { ProtocolEra } from '../protocol/versions.js'
 import { ClientSession } from '../transport/client/client-session.js'
-import { HttpWire } from '../transport/client/http-wire.js'
 import { attempt, CONNECT } from './attempt.js'
 import { TokenSource } from './auth/token-source.js'
 import { withAuth } from './auth/with-auth.js'
@@ -26,8 +24,8 @@ import type { Send } from './call.js'
 import type { CallToolOptions, ToolCallResult } from './call-tool-options.js'
 import { ChangeSubscriptions } from './change-subscriptions.js'
 import { answerServerRequest, type ClientRequestHandlers, capabilitiesOf } from './client-requests.js'
-import { acquireDispatcher } from './connection-pools.js'
 import { rememberEra, startingEra } from './era-memory.js'
+import { openHttpConnection } from './http-connection.js'
 import { type MCPServerStreamableHttpOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { type RetryEvent, withRetry } from './retry.js'
 import * as features from './server-features.js'
@@ -111,30 +109,8 @@ export class MCPServerStreamableHttp extends EventEmitter<ClientEvents> implemen
     this.url = this.#o.url
     this.#site = { serverName: this.name, url: `${this.url.origin}${this.url.pathname}` }
 
-    let dispatcher: Dispatcher
-    if (options.dispatcher) dispatcher = options.dispatcher
-    else {
-      const acquired = acquireDispatcher({
-        connectTimeoutSeconds: this.#o.timeoutSeconds,
-        maxConnections: this.#o.maxConnections,
-        tls: options.tls,
-      })
-      dispatcher = acquired.dispatcher
-      this.#releaseDispatcher = acquired.release
-    }
-    const wire = new HttpWire({
-      url: this.url,
-      dispatcher,
-      site: this.#site,
-      headersTimeoutMs: this.#o.timeoutSeconds * 1000,
-      bodyTimeoutMs: this.#o.sseReadTimeoutSeconds * 1000,
-      maxResponseBytes: this.#o.maxResponseBytes,
-      timeoutsSeconds: {
-        connect: this.#o.timeoutSeconds,
-        headers: this.#o.timeoutSeconds,
-        sseRead: this.#o.sseReadTimeoutSeconds,
-      },
-    })
+    const { wire, release } = openHttpConnection(options, this.#o, this.#site)
+    this.#releaseDispatcher = release
     // Warnings carry server-supplied text (tool names, descriptions): printed, it is made safe first.
     const onWarning =
       options.onWarning ??
