@@ -8,7 +8,10 @@
  * same round. Also: idle RSS of each process, and RSS per idle 2025 session and per open stream.
  * `--breakdown` adds one row per production option alone (JWT, rate limit, request log, metrics,
  * 2026-07-28), so the CPU each one adds per call over the plain server is one command.
- * Usage: node --import tsx bench/server-load.ts [--quick] [--json] [--rounds N] [--seconds S] [--only k,k] [--breakdown]
+ * `--paired` (for a machine whose speed drifts within minutes) starts every selected server at
+ * once and loads them in turn in 2-second slices, `--rounds` cycles (default 12), reporting each
+ * one's server CPU per call over all its slices relative to plain 2026-07-28 JSON.
+ * Usage: node --import tsx bench/server-load.ts [--quick] [--json] [--rounds N] [--seconds S] [--only k,k] [--breakdown] [--paired]
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -25,6 +28,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     only: { type: 'string' },
     breakdown: { type: 'boolean', default: false },
+    paired: { type: 'boolean', default: false },
   },
 })
 const ROUNDS = Number(args.rounds ?? (args.quick ? 1 : 3))
@@ -437,4 +441,65 @@ async function run(): Promise<void> {
   )
 }
 
-await run()
+/** `--paired`: every server up at once, loaded in turn in short slices; CPU per call summed over all slices. */
+async function runPaired(): Promise<void> {
+  const only = args.only?.split(',')
+  const selected = rows.filter(
+    (r) =>
+      r.key === 'bare' ||
+      r.key === 'plain-2026' ||
+      (only ? only.includes(r.key) : r.options === undefined || args.breakdown),
+  )
+  const cycles = Number(args.rounds ?? 12)
+  const sliceSeconds = Number(args.seconds ?? 2)
+  const servers: Array<{ row: Row; child: ChildProcess; plan: LoadPlan; cpu: number; calls: number }> = []
+  try {
+    for (const row of selected) {
+      const { url, token, child } = await startServer(row.server, row.options)
+      const headers = await prepare(row, url, token)
+      const plan = {
+        url,
+        headers,
+        bodyTemplate: call('__ID__', row.era, row.sse === true),
+        connections: CONNECTIONS,
+      }
+      servers.push({ row, child, plan: { ...plan, durationSeconds: sliceSeconds }, cpu: 0, calls: 0 })
+    }
+    for (const server of servers) await generate({ ...server.plan, durationSeconds: WARMUP_SECONDS })
+    for (let cycle = 0; cycle < cycles; cycle++) {
+      for (const server of cycle % 2 === 0 ? servers : [...servers].reverse()) {
+        const before = cpuMicros(server.child.pid!)
+        const figures = await generate(server.plan)
+        server.cpu += cpuMicros(server.child.pid!) - before
+        server.calls += figures.total
+      }
+      if (!args.json) process.stderr.write(`cycle ${cycle + 1}/${cycles}\n`)
+    }
+  } finally {
+    for (const server of servers) {
+      server.child.stdin!.end()
+      server.child.kill()
+    }
+  }
+  const perCall = (key: string) => {
+    const server = servers.find((s) => s.row.key === key)!
+    return server.cpu / Math.max(1, server.calls)
+  }
+  const plain = perCall('plain-2026')
+  const table = servers.map(({ row }) => ({
+    key: row.key,
+    label: row.label,
+    cpuUs: roundTo(perCall(row.key), 1),
+    vsPlain2026: roundTo(perCall(row.key) / plain, 3),
+  }))
+  if (args.json) {
+    console.log(JSON.stringify({ paired: table }))
+    return
+  }
+  console.log(`\nPaired: all servers up, loaded in turn, ${cycles} cycles of ${sliceSeconds} s slices\n`)
+  console.log('| server (echo tool call) | server CPU µs/call | × plain 2026-07-28 JSON |')
+  console.log('|---|--:|--:|')
+  for (const r of table) console.log(`| ${r.label} | ${r.cpuUs} | ${r.vsPlain2026} |`)
+}
+
+await (args.paired ? runPaired() : run())
