@@ -21,62 +21,24 @@ register(
 )
 
 const { serve, ToolServer } = await import('../../src/server/index.js')
+const { modern: modernRequest, send } = await import('./raw.js')
+const { openSession, toolCall } = await import('./sessions.js')
 const input = { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }
 const tools = new ToolServer({ name: 'plain', version: '1.0.0' }).tool('echo', { input }, ({ text }) =>
   String(text),
 )
 await using running = await serve(tools, { port: 0, env: false })
-const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
-const call = {
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'tools/call',
-  params: {
-    name: 'echo',
-    arguments: { text: 'hi' },
-    _meta: {
-      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-      'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' },
-      'io.modelcontextprotocol/clientCapabilities': {},
-    },
-  },
-}
-const modern = await fetch(running.url, {
-  method: 'POST',
-  headers: {
-    ...headers,
-    'mcp-protocol-version': '2026-07-28',
-    'mcp-method': 'tools/call',
-    'mcp-name': 'echo',
-  },
-  body: JSON.stringify(call),
+// The requests go through the test helpers (undici): what the server loads is what is counted.
+const modern = await send(
+  running.url,
+  modernRequest('tools/call', { name: 'echo', arguments: { text: 'hi' } }),
+)
+const session = await openSession(running.url)
+const legacy = await send(running.url, {
+  headers: session.headers,
+  body: toolCall(2, 'echo', { text: 'hi' }),
 })
-const init = await fetch(running.url, {
-  method: 'POST',
-  headers,
-  body: JSON.stringify({
-    jsonrpc: '2.0',
-    id: 0,
-    method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-  }),
-})
-await init.text()
-const session = {
-  'mcp-session-id': init.headers.get('mcp-session-id') ?? '',
-  'mcp-protocol-version': '2025-11-25',
-}
-const legacy = await fetch(running.url, {
-  method: 'POST',
-  headers: { ...headers, ...session },
-  body: JSON.stringify({
-    jsonrpc: '2.0',
-    id: 2,
-    method: 'tools/call',
-    params: { name: 'echo', arguments: { text: 'hi' } },
-  }),
-})
-const answers = [await modern.text(), await legacy.text()]
+const answers = [modern.text, legacy.text]
 await new Promise((resolve) => setTimeout(resolve, 50))
 const cjs = Object.keys(createRequire(import.meta.url).cache)
 const builtins = (process as unknown as { moduleLoadList: string[] }).moduleLoadList
