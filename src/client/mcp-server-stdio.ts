@@ -30,7 +30,13 @@ import {
   resolveStdioOptions,
 } from './stdio-options.js'
 import { sharedToolListCache } from './tool-cache.js'
-import { planToolCall, type RunOptions, runRequest, type ToolCallClient } from './tool-call-plan.js'
+import {
+  planToolCall,
+  type RequestClient,
+  type RunOptions,
+  runRequest,
+  type ToolCallClient,
+} from './tool-call-plan.js'
 import { callToolInRounds } from './tool-call-rounds.js'
 import { ToolListing } from './tool-listing.js'
 import { TOOLWIRE_VERSION } from './user-agent.js'
@@ -73,7 +79,8 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
   readonly #site: ErrorSite
   readonly #wire: StdioWire
   readonly #session: ClientSession
-  readonly #send: Send
+  /** What every request of this client shares: made once, not per request. */
+  readonly #requests: RequestClient
   readonly #handlers: ClientRequestHandlers
   readonly #breaker: CircuitBreaker | undefined
   readonly #tools: ToolListing
@@ -169,7 +176,7 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
     }
     send = withRetry(send, this.#o, (event) => this.emit('retry', event))
     if (this.#breaker) send = this.#breaker.wrap(send, this.#site)
-    this.#send = send
+    this.#requests = { send, site: this.#site, requestSeconds: this.#o.requestSeconds, traceHeader: false }
   }
 
   /** What the server said about itself; set after `connect()`. */
@@ -320,11 +327,7 @@ export class MCPServerStdio extends EventEmitter<StdioClientEvents> implements M
     params: Record<string, unknown>,
     options: RunOptions,
   ): Promise<Record<string, unknown>> {
-    return runRequest(
-      { send: this.#send, site: this.#site, requestSeconds: this.#o.requestSeconds, traceHeader: false },
-      { method, params },
-      options,
-    )
+    return runRequest(this.#requests, { method, params }, options)
   }
 
   /** Stops the server process (stdin closed, then SIGTERM, then SIGKILL after `shutdownGraceSeconds` each). */
