@@ -15,20 +15,26 @@ const FRAMEWORK = /^(ai|@ai-sdk\/[^/]+|@openai\/agents[^/]*|fastify|hono|@hono\/
 /** Every framework package the entry point's import graph (type imports included) names. */
 function frameworksReachedFrom(entry: string): string[] {
   const reached = new Set<string>()
-  const seen = new Set<string>()
-  const queue = [`${root}${entry}`]
-  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
-    if (seen.has(file)) continue
-    seen.add(file)
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true)
-    for (const { fileName: specifier } of importedFiles) {
+  for (const file of ownModulesOf(entry)) {
+    for (const { fileName: specifier } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true)
+      .importedFiles) {
       const framework = FRAMEWORK.exec(specifier)
       if (framework) reached.add(framework[1]!)
-      // Our own modules: `.js` specifiers of `.ts` sources (nodenext).
-      if (specifier.startsWith('.')) queue.push(join(dirname(file), specifier.replace(/\.js$/, '.ts')))
     }
   }
   return [...reached].sort()
+}
+
+/** The JavaScript a module compiles to: type-only imports are gone, runtime imports stay. */
+function emittedCode(text: string): string {
+  return ts.transpileModule(text, {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2023,
+      verbatimModuleSyntax: true,
+      removeComments: true,
+    },
+  }).outputText
 }
 
 describe('optional peer dependencies', () => {
@@ -51,10 +57,7 @@ describe('optional peer dependencies', () => {
   })
 
   it('toolwire/fastify imports fastify for types only', () => {
-    const text = readFileSync(`${root}src/integrations/fastify/fastify-mcp.ts`, 'utf8')
-    const emitted = ts.transpileModule(text, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true, removeComments: true },
-    }).outputText
+    const emitted = emittedCode(readFileSync(`${root}src/integrations/fastify/fastify-mcp.ts`, 'utf8'))
     expect(emitted).not.toMatch(/(from |import\()'fastify'/)
   })
 
@@ -63,15 +66,7 @@ describe('optional peer dependencies', () => {
     const sources = readdirSync(folder).filter((name) => name.endsWith('.ts'))
     expect(sources.length).toBeGreaterThan(3)
     for (const name of sources) {
-      const text = readFileSync(`${folder}${name}`, 'utf8')
-      const emitted = ts.transpileModule(text, {
-        compilerOptions: {
-          module: ts.ModuleKind.ESNext,
-          target: ts.ScriptTarget.ES2023,
-          verbatimModuleSyntax: true,
-          removeComments: true,
-        },
-      }).outputText
+      const emitted = emittedCode(readFileSync(`${folder}${name}`, 'utf8'))
       expect(emitted, name).not.toMatch(/(from |import\()'@openai\//)
     }
   })
@@ -102,14 +97,7 @@ describe('optional peers loaded lazily (issue 14: a server + client app installs
       const modules = ownModulesOf(entry)
       expect(modules.length).toBeGreaterThan(3)
       for (const file of modules) {
-        const emitted = ts.transpileModule(readFileSync(file, 'utf8'), {
-          compilerOptions: {
-            module: ts.ModuleKind.ESNext,
-            target: ts.ScriptTarget.ES2023,
-            verbatimModuleSyntax: true,
-            removeComments: true,
-          },
-        }).outputText
+        const emitted = emittedCode(readFileSync(file, 'utf8'))
         expect(LAZY_PEER.exec(emitted)?.[0], file).toBeUndefined()
       }
     },
