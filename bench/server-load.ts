@@ -317,11 +317,17 @@ function roundTo(value: number, digits = 0): number {
   return Math.round(value * f) / f
 }
 
-async function run(): Promise<void> {
+/** The rows `--only` names (all but the option rows without it, unless `--breakdown`), plus `always`. */
+function selectedRows(always: string[]): Row[] {
   const only = args.only?.split(',')
-  const selected = rows.filter(
-    (r) => r.key === 'bare' || (only ? only.includes(r.key) : r.options === undefined || args.breakdown),
+  return rows.filter(
+    (r) =>
+      always.includes(r.key) || (only ? only.includes(r.key) : r.options === undefined || args.breakdown),
   )
+}
+
+async function run(): Promise<void> {
+  const selected = selectedRows(['bare'])
   const rounds: Record<string, Measured[]> = {}
   for (let round = 1; round <= ROUNDS; round++) {
     // Interleaved, and each round in another order, so drift of the machine spreads evenly.
@@ -443,13 +449,8 @@ async function run(): Promise<void> {
 
 /** `--paired`: every server up at once, loaded in turn in short slices; CPU per call summed over all slices. */
 async function runPaired(): Promise<void> {
-  const only = args.only?.split(',')
-  const selected = rows.filter(
-    (r) =>
-      r.key === 'bare' ||
-      r.key === 'plain-2026' ||
-      (only ? only.includes(r.key) : r.options === undefined || args.breakdown),
-  )
+  // Ratios are to plain 2026-07-28 JSON: always measured.
+  const selected = selectedRows(['bare', 'plain-2026'])
   const cycles = Number(args.rounds ?? 12)
   const sliceSeconds = Number(args.seconds ?? 2)
   const servers: Array<{ row: Row; child: ChildProcess; plan: LoadPlan; cpu: number; calls: number }> = []
