@@ -1,11 +1,19 @@
 /** A small load run: N calls of one tool, C in flight; the latency histogram and the errors. */
-import type { LoadRunReport } from '../load-run.js'
 import { type ApiError, api } from './api.js'
 import { fill, h } from './dom.js'
 import { state, subscribe } from './state.js'
 
-/** What the inspector server answers for a load run (one definition for both sides). */
-type Report = LoadRunReport
+interface Report {
+  calls: number
+  concurrency: number
+  ok: number
+  errors: number
+  errorMessages: Array<{ message: string; count: number }>
+  durationMs: number
+  callsPerSecond: number
+  latencyMs: { p50: number; p90: number; p99: number; max: number }
+  histogram: Array<{ le: number | null; count: number }>
+}
 
 /** The buckets from the fastest to the slowest call, one empty bucket either side. */
 function buckets(histogram: Report['histogram']): HTMLElement[] {
